@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * config: the appliance's tenpo.conf.
+ *
+ * The file is plain `key = value` lines; `#` starts a comment; blank lines
+ * are ignored.  Every key is known in advance (the table in config.c): an
+ * unknown key, a duplicate key, a value that does not parse or is out of
+ * range, a line longer than CONFIG_LINE_MAX or a file larger than
+ * CONFIG_FILE_MAX is an error with the line number, never a silent default.
+ * Relative paths are taken relative to the folder holding the config file,
+ * so a shop folder can be moved as a whole.
+ *
+ * Example (what `tenpo-delivery init` writes for each sample shop):
+ *
+ *   shop_id       = 1001
+ *   server        = 127.0.0.1:8443
+ *   server_name   = localhost
+ *   ca            = ca.crt
+ *   cert          = client.crt
+ *   key           = client.key
+ *   manifest_key  = manifest.pub
+ *   database      = tenpo.db
+ *   spool         = spool
+ *   spool_quota_mb = 8192
+ *   output        = out
+ */
+#ifndef TENPO_CONFIG_H
+#define TENPO_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+#define CONFIG_PATH_MAX 1024
+#define CONFIG_LINE_MAX 2048
+#define CONFIG_FILE_MAX (64 * 1024)
+
+struct config {
+	uint32_t shop_id;                   /* 24-bit shop ID, as in the watermark */
+	char server_host[256];              /* from server = host:port */
+	uint16_t server_port;
+	char server_name[256];              /* name checked in the server's certificate */
+	char ca[CONFIG_PATH_MAX];           /* CA that signed the server certificate */
+	char cert[CONFIG_PATH_MAX];         /* this shop's client certificate */
+	char key[CONFIG_PATH_MAX];          /* and its private key */
+	char manifest_key[CONFIG_PATH_MAX]; /* delivery server's manifest-signing public key */
+	char database[CONFIG_PATH_MAX];     /* SQLite file */
+	char spool[CONFIG_PATH_MAX];        /* folder for downloaded content */
+	uint64_t spool_quota_bytes;         /* spool_quota_mb × 2^20 */
+	char output[CONFIG_PATH_MAX];       /* disc images of pseudo-drives, receipts */
+	char log_file[CONFIG_PATH_MAX];     /* empty: stderr only */
+	char board[64];                     /* board profile name: kiosk, qemu, desktop */
+	char drive[CONFIG_PATH_MAX];        /* libburn drive address, e.g. stdio:out/disc.iso */
+	unsigned connect_timeout_s;         /* TCP connect + TLS handshake */
+	unsigned io_timeout_s;              /* no byte for this long: the server stalled */
+	unsigned retries;                   /* attempts per request within one sync pass */
+	unsigned retry_base_ms;             /* first backoff; doubles, with jitter */
+	unsigned max_file_failures;         /* hash mismatches before the order fails */
+	int log_level;                      /* enum log_level */
+};
+
+/* Fills c with defaults, then reads path over them.  On error returns -1 with
+ * "FILE:LINE: reason" in e. */
+int config_load(struct config *c, const char *path, struct err *e);
+
+/* Parses text as if it were a file in folder base_dir (for tests and fuzzing). */
+int config_parse(struct config *c, const char *text, size_t len,
+		 const char *base_dir, const char *name, struct err *e);
+
+void config_defaults(struct config *c);
+
+#endif

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "order.h"
+
+#include <string.h>
+
+static const char *const state_names[ORDER_STATE_COUNT] = {
+	[ORDER_ANNOUNCED] = "announced", [ORDER_DOWNLOADING] = "downloading",
+	[ORDER_READY] = "ready",         [ORDER_CLAIMED] = "claimed",
+	[ORDER_WRITING] = "writing",     [ORDER_VERIFYING] = "verifying",
+	[ORDER_WRITTEN] = "written",     [ORDER_ERASED] = "erased",
+	[ORDER_REPORTED] = "reported",   [ORDER_FAILED] = "failed",
+	[ORDER_EXPIRED] = "expired",     [ORDER_CANCELLED] = "cancelled",
+};
+
+#define BIT(s) (1u << (s))
+
+/* moves[from] is the set of states `from` may go to. */
+static const unsigned moves[ORDER_STATE_COUNT] = {
+	[ORDER_ANNOUNCED] = BIT(ORDER_DOWNLOADING) | BIT(ORDER_FAILED) | BIT(ORDER_EXPIRED) |
+			    BIT(ORDER_CANCELLED),
+	[ORDER_DOWNLOADING] = BIT(ORDER_READY) | BIT(ORDER_FAILED) | BIT(ORDER_EXPIRED) |
+			      BIT(ORDER_CANCELLED),
+	[ORDER_READY] = BIT(ORDER_CLAIMED) | BIT(ORDER_FAILED) | BIT(ORDER_EXPIRED) |
+			BIT(ORDER_CANCELLED),
+	[ORDER_CLAIMED] = BIT(ORDER_WRITING) | BIT(ORDER_READY) | BIT(ORDER_FAILED) |
+			  BIT(ORDER_EXPIRED) | BIT(ORDER_CANCELLED),
+	[ORDER_WRITING] = BIT(ORDER_VERIFYING) | BIT(ORDER_CLAIMED) | BIT(ORDER_FAILED),
+	[ORDER_VERIFYING] = BIT(ORDER_WRITTEN) | BIT(ORDER_CLAIMED) | BIT(ORDER_FAILED),
+	[ORDER_WRITTEN] = BIT(ORDER_ERASED),
+	[ORDER_ERASED] = BIT(ORDER_REPORTED),
+	[ORDER_REPORTED] = 0,
+	[ORDER_FAILED] = BIT(ORDER_ANNOUNCED) | BIT(ORDER_CLAIMED) | BIT(ORDER_EXPIRED) |
+			 BIT(ORDER_CANCELLED),
+	[ORDER_EXPIRED] = 0,
+	[ORDER_CANCELLED] = 0,
+};
+
+const char *order_state_name(enum order_state s)
+{
+	return (unsigned)s < ORDER_STATE_COUNT ? state_names[s] : "?";
+}
+
+int order_state_parse(const char *name)
+{
+	for (int i = 0; i < ORDER_STATE_COUNT; i++)
+		if (!strcmp(state_names[i], name))
+			return i;
+	return -1;
+}
+
+bool order_can_move(enum order_state from, enum order_state to)
+{
+	if ((unsigned)from >= ORDER_STATE_COUNT || (unsigned)to >= ORDER_STATE_COUNT)
+		return false;
+	return moves[from] & BIT(to);
+}
+
+enum order_state order_retry_target(enum order_state failed_from)
+{
+	switch (failed_from) {
+	case ORDER_CLAIMED:
+	case ORDER_WRITING:
+	case ORDER_VERIFYING:
+		return ORDER_CLAIMED;
+	default:
+		return ORDER_ANNOUNCED;
+	}
+}
+
+bool order_is_final(enum order_state s)
+{
+	return s == ORDER_REPORTED || s == ORDER_EXPIRED || s == ORDER_CANCELLED;
+}
+
+static const char *const media_names[MEDIA_KIND_COUNT] = {
+	[MEDIA_AUDIO_CD] = "audio-cd",
+	[MEDIA_DATA_CD] = "data-cd",
+	[MEDIA_DATA_DVD] = "data-dvd",
+};
+
+const char *media_kind_name(enum media_kind m)
+{
+	return (unsigned)m < MEDIA_KIND_COUNT ? media_names[m] : "?";
+}
+
+int media_kind_parse(const char *name)
+{
+	for (int i = 0; i < MEDIA_KIND_COUNT; i++)
+		if (!strcmp(media_names[i], name))
+			return i;
+	return -1;
+}
+
+uint64_t media_capacity_bytes(enum media_kind m)
+{
+	switch (m) {
+	case MEDIA_AUDIO_CD:
+		return 360000ULL * 2352;
+	case MEDIA_DATA_CD:
+		return 360000ULL * 2048;
+	case MEDIA_DATA_DVD:
+		return 2298496ULL * 2048;
+	default:
+		return 0;
+	}
+}

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * order: the order lifecycle, as one explicit state machine, and the media an
+ * order can be written to.  This module only knows the rules; store.c is the
+ * one that applies a transition (one SQLite transaction each), and it asks
+ * order_can_move() first.
+ *
+ *                    (list)         (manifest ok)      (all files hashed)
+ *   [new] ──────▶ ANNOUNCED ──────▶ DOWNLOADING ──────────▶ READY
+ *                                                             │ pickup code
+ *                                                             ▼
+ *   REPORTED ◀── ERASED ◀── WRITTEN ◀── VERIFYING ◀── WRITING ◀── CLAIMED
+ *   (report acked) (spool    (read-back   (write        (burn        │
+ *                  wiped)     matched)     done)         started)    │ customer
+ *                                                                    ▼ walks away
+ *                                                                  READY
+ *
+ *   FAILED:    from any working state, with a reason and the state it failed
+ *              in (failed_from).  order_retry_target() says where a retry goes:
+ *              a failed download retries from ANNOUNCED (manifest fetched and
+ *              checked again), a failed write from CLAIMED.
+ *   EXPIRED:   the manifest's expiry passed before the disc was written.
+ *   CANCELLED: staff or the delivery server cancelled it.
+ *
+ * WRITING/VERIFYING may also go back to CLAIMED: a write that failed on a bad
+ * blank leaves the order claimed and retryable (the blank is counted as ruined).
+ * REPORTED, EXPIRED and CANCELLED are final; their spool is erased.
+ *
+ * Function for each transition:
+ *   ANNOUNCED   store_order_announce()          (sync: order seen in the list)
+ *   DOWNLOADING store_order_accept_manifest()   (manifest verified and stored)
+ *   READY       store_file_done() for the last file (and a "received" report queued)
+ *   CLAIMED     store_order_claim()             (pickup: right code)
+ *   others      store_order_move()
+ */
+#ifndef TENPO_ORDER_H
+#define TENPO_ORDER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum order_state {
+	ORDER_ANNOUNCED,
+	ORDER_DOWNLOADING,
+	ORDER_READY,
+	ORDER_CLAIMED,
+	ORDER_WRITING,
+	ORDER_VERIFYING,
+	ORDER_WRITTEN,
+	ORDER_ERASED,
+	ORDER_REPORTED,
+	ORDER_FAILED,
+	ORDER_EXPIRED,
+	ORDER_CANCELLED,
+	ORDER_STATE_COUNT
+};
+
+/* "announced", "downloading", ... ; "?" for an out-of-range value. */
+const char *order_state_name(enum order_state s);
+
+/* Inverse of order_state_name(); -1 when the name is unknown. */
+int order_state_parse(const char *name);
+
+/* The transition table. */
+bool order_can_move(enum order_state from, enum order_state to);
+
+/* Where a FAILED order goes when staff or the sync loop retries it. */
+enum order_state order_retry_target(enum order_state failed_from);
+
+/* REPORTED, EXPIRED, CANCELLED. */
+bool order_is_final(enum order_state s);
+
+enum media_kind {
+	MEDIA_AUDIO_CD,
+	MEDIA_DATA_CD,
+	MEDIA_DATA_DVD,
+	MEDIA_KIND_COUNT
+};
+
+/* "audio-cd", "data-cd", "data-dvd". */
+const char *media_kind_name(enum media_kind m);
+int media_kind_parse(const char *name);
+
+/* Bytes of user data the media holds: 360000 × 2048 for a 80-minute CD-R,
+ * 2298496 × 2048 for a DVD-R, and for an audio CD 360000 × 2352 bytes of
+ * 44.1 kHz 16-bit stereo PCM less the 2-second pregap of every track. */
+uint64_t media_capacity_bytes(enum media_kind m);
+
+#endif

@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * store: the appliance's one SQLite database — orders, their files, the
+ * transition log, the report outbox and the pickup guard.
+ *
+ * Invariants
+ *   - Every state change is one transaction that also appends a row to the
+ *     transition log, and it is committed before the side effect it
+ *     announces is started (WRITING is committed before the laser turns on,
+ *     ERASED after the spool is gone, a report is in the outbox in the same
+ *     transaction as the state it reports).
+ *   - A transition names the state it expects to leave; if the order is no
+ *     longer in that state (another thread moved it), nothing changes and
+ *     the call fails: "order X is ready, not claimed".
+ *   - order_can_move() is asked before any UPDATE: illegal transitions are
+ *     refused.
+ *   - The database runs in WAL mode with synchronous=FULL, so a committed
+ *     transaction survives a power cut; foreign keys are on.
+ *   - The schema is versioned (PRAGMA user_version); store_open() migrates
+ *     older files forward in one transaction and refuses newer ones.
+ *
+ * Threads: a struct store is one SQLite connection, used by one thread at a
+ * time.  Each worker thread opens its own (WAL lets them read while one
+ * writes; busy_timeout makes writers wait instead of failing).
+ *
+ * Out-structs are snapshots copied out of the database; arrays returned
+ * through `**out` are malloc'ed and freed with free() (store_reports_free()
+ * for reports, whose bodies are allocated too).
+ */
+#ifndef TENPO_STORE_H
+#define TENPO_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "manifest.h"
+#include "order.h"
+
+#define STORE_SCHEMA_VERSION 1
+#define STORE_REASON_MAX 256
+#define STORE_REPORT_ID_LEN 36 /* UUID text */
+
+struct store;
+
+struct store_order {
+	char id[ORDER_ID_MAX + 1];
+	enum order_state state;
+	enum order_state failed_from; /* meaningful when state == ORDER_FAILED */
+	char reason[STORE_REASON_MAX];  /* why it failed / last error; "" if none */
+	bool has_manifest;            /* false while ANNOUNCED */
+	struct manifest_ids ids;
+	char title[MANIFEST_TEXT_MAX];
+	char artist[MANIFEST_TEXT_MAX];
+	enum media_kind media;
+	uint64_t price;
+	char currency[4];
+	bool prepaid;
+	int64_t expires_at;
+	uint64_t total_bytes;
+	unsigned file_count;
+	unsigned files_done;
+	unsigned attempts;            /* retries so far */
+	int64_t created_at, updated_at; /* Unix seconds */
+};
+
+struct store_file {
+	unsigned idx;                 /* position in the manifest, from 0 */
+	struct manifest_file m;
+	bool done;                    /* hashed and committed in the spool */
+	unsigned failures;            /* hash mismatches so far */
+};
+
+/* A report about to be queued with a transition. */
+struct store_report_new {
+	const char *kind; /* "received", "delivered", "failed", "expired", "cancelled" */
+	const char *body; /* JSON object text, without report_id */
+};
+
+struct store_report {
+	char id[STORE_REPORT_ID_LEN + 1];
+	char order_id[ORDER_ID_MAX + 1];
+	char kind[16];
+	char *body;                 /* owned */
+	unsigned attempts;
+	int64_t next_attempt_at;
+	int64_t created_at;
+	char last_error[STORE_REASON_MAX];
+};
+
+int store_open(struct store **out, const char *path, struct err *e);
+void store_close(struct store *s);
+
+/* Records an order seen in the server's list.  Returns 1 if it was new,
+ * 0 if the store already knew it (any state), -1 on error. */
+int store_order_announce(struct store *s, const char *id, struct err *e);
+
+/* ANNOUNCED → DOWNLOADING: stores the verified manifest bytes, its signature
+ * and the parsed fields, and one row per file, in one transaction.  m->order_id
+ * must equal id. */
+int store_order_accept_manifest(struct store *s, const char *id, const char *json,
+				size_t json_len, const uint8_t *sig, size_t sig_len,
+				const struct manifest *m, struct err *e);
+
+/* One transaction: checks order_can_move(from, to) and that the order is in
+ * `from`, sets `to`, the reason ("" clears it; FAILED needs one), records
+ * failed_from when `to` is FAILED, appends to the transition log, and queues
+ * `report` in the outbox when it is non-NULL. */
+int store_order_move(struct store *s, const char *id, enum order_state from,
+		     enum order_state to, const char *reason,
+		     const struct store_report_new *report, struct err *e);
+
+/* FAILED → order_retry_target(failed_from), attempts + 1.  For a download
+ * retry the files' done flags are kept (the spool still has them). */
+int store_order_retry(struct store *s, const char *id, struct err *e);
+
+/* Records a reason without changing state (e.g. "server unreachable, will
+ * retry"); shown to staff. */
+int store_order_note(struct store *s, const char *id, const char *reason, struct err *e);
+
+/* 1 found (out filled), 0 not found, -1 error. */
+int store_order_get(struct store *s, const char *id, struct store_order *out,
+		    struct err *e);
+
+/* All orders, oldest first; or only those in `state` (pass -1 for all). */
+int store_orders_list(struct store *s, int state, struct store_order **out, size_t *n,
+		      struct err *e);
+
+/* The manifest bytes and signature exactly as received (caller frees both). */
+int store_order_manifest(struct store *s, const char *id, char **json, size_t *json_len,
+			 uint8_t **sig, size_t *sig_len, struct err *e);
+
+/* The order's files in manifest order. */
+int store_files(struct store *s, const char *id, struct store_file **out, size_t *n,
+		struct err *e);
+
+/* Marks a file hashed-and-committed.  Returns the number of files of the
+ * order still not done (0: the caller may move the order to READY). */
+int store_file_done(struct store *s, const char *id, unsigned idx, struct err *e);
+
+/* Counts a hash mismatch; *failures gets the new count. */
+int store_file_failed(struct store *s, const char *id, unsigned idx, unsigned *failures,
+		      struct err *e);
+
+/* Bytes the spool must keep for orders not yet erased or final (every order
+ * from DOWNLOADING to WRITTEN, and FAILED ones whose spool is kept),
+ * excluding `except_id` (may be NULL). */
+int store_spool_reserved(struct store *s, const char *except_id, uint64_t *bytes,
+			 struct err *e);
+
+/* Outbox: reports not yet acknowledged whose next_attempt_at <= now. */
+int store_reports_due(struct store *s, int64_t now, struct store_report **out, size_t *n,
+		      struct err *e);
+/* Every report not yet acknowledged (for staff screens). */
+int store_reports_pending(struct store *s, struct store_report **out, size_t *n,
+			  struct err *e);
+void store_reports_free(struct store_report *r, size_t n);
+int store_report_acked(struct store *s, const char *report_id, struct err *e);
+/* Counts a failed attempt and sets when to try again. */
+int store_report_deferred(struct store *s, const char *report_id, int64_t next_attempt_at,
+			  const char *last_error, struct err *e);
+
+/* Pickup guard against guessing codes: persistent across restarts.
+ * store_pickup_wait() says how many seconds to wait before the next attempt
+ * is allowed (0: now).  The wait grows with consecutive failures: none for
+ * the first 3, then 2^(n-3) s, capped at 300 s. */
+int store_pickup_wait(struct store *s, int64_t now, int64_t *wait_s, unsigned *failures,
+		      struct err *e);
+int store_pickup_failed(struct store *s, int64_t now, struct err *e);
+
+/* READY → CLAIMED and resets the pickup guard, one transaction. */
+int store_order_claim(struct store *s, const char *id, struct err *e);
+
+/* Transition log of one order, oldest first, as "time from→to reason" lines
+ * (caller frees the array and each string). */
+int store_order_history(struct store *s, const char *id, char ***lines, size_t *n,
+			struct err *e);
+
+#endif

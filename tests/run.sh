@@ -1,0 +1,73 @@
+#!/bin/sh
+# Runs every test and ends with one line: "N passed, N failed".
+#
+#   tests/run.sh BUILD_DIR [FILTER]
+#
+# Each test program speaks TAP ("ok ..." / "not ok ..." lines): the cmocka
+# unit tests (CMOCKA_MESSAGE_OUTPUT=tap), the shell integration tests in
+# tests/integration/ (through tests/lib.sh) and the fuzzers, each run for a
+# bounded number of inputs.  A program that dies without saying "not ok"
+# still counts as one failure.  Full output goes to BUILD_DIR/test-logs/.
+BUILD=${1:-build/san}
+FILTER=${2:-}
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=$(cd "$BUILD" && pwd)
+LOGS="$BUILD/test-logs"
+rm -rf "$LOGS"
+mkdir -p "$LOGS"
+export TENPO_BUILD="$BUILD" TENPO_TOP="$TOP"
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:${ASAN_OPTIONS:-}"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+passed=0
+failed=0
+
+run_one() { # name, command...
+	name=$1
+	shift
+	case "$name" in *"$FILTER"*) ;; *) return ;; esac
+	log="$LOGS/$name.log"
+	"$@" >"$log" 2>&1
+	rc=$?
+	ok=$(grep -c '^ok ' "$log")
+	bad=$(grep -c '^not ok ' "$log")
+	if [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ]; then
+		bad=1
+		echo "not ok - $name exited with status $rc" >>"$log"
+	fi
+	if [ "$ok" -eq 0 ] && [ "$bad" -eq 0 ]; then
+		bad=1
+		echo "not ok - $name ran no test" >>"$log"
+	fi
+	passed=$((passed + ok))
+	failed=$((failed + bad))
+	if [ "$bad" -eq 0 ]; then
+		printf '%-34s %3d passed\n' "$name" "$ok"
+	else
+		printf '%-34s %3d passed, %d FAILED (see %s)\n' "$name" "$ok" "$bad" "$log"
+		grep '^not ok ' "$log" | sed 's/^/    /' | head -20
+	fi
+}
+
+for t in "$BUILD"/tests/test_*; do
+	[ -x "$t" ] || continue
+	CMOCKA_MESSAGE_OUTPUT=tap run_one "unit/$(basename "$t")" "$t"
+done
+
+for f in "$TOP"/build/fuzz/fuzz_*; do
+	[ -x "$f" ] || continue
+	n=$(basename "$f")
+	corpus="$TOP/tests/fuzz/corpus/${n#fuzz_}"
+	work="$BUILD/fuzz-work/$n"
+	rm -rf "$work" && mkdir -p "$work"
+	[ -d "$corpus" ] && cp "$corpus"/* "$work"/ 2>/dev/null
+	run_one "fuzz/$n" sh -c "'$f' -runs=${FUZZ_RUNS:-20000} -max_len=65536 \
+		-artifact_prefix='$work/' '$work' && echo 'ok - $n: ${FUZZ_RUNS:-20000} inputs, no crash'"
+done
+
+for t in "$TOP"/tests/integration/*.sh; do
+	[ -f "$t" ] || continue
+	run_one "integration/$(basename "$t" .sh)" sh "$t"
+done
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

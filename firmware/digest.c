@@ -7,19 +7,35 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <mbedtls/sha256.h>
-
 #define FILE_BLOCK (1 << 20)
+
+void digest_init(struct digest_ctx *d)
+{
+	sha256_init(&d->sha);
+}
+
+void digest_update(struct digest_ctx *d, const void *data, size_t len)
+{
+	sha256_update(&d->sha, len, data);
+}
+
+void digest_final(struct digest_ctx *d, uint8_t out[DIGEST_LEN])
+{
+	sha256_digest(&d->sha, DIGEST_LEN, out);
+}
 
 void digest_sha256(const void *data, size_t len, uint8_t out[DIGEST_LEN])
 {
-	mbedtls_sha256_ret(data, len, out, 0);
+	struct digest_ctx d;
+
+	digest_init(&d);
+	digest_update(&d, data, len);
+	digest_final(&d, out);
 }
 
-int digest_sha256_file(const char *path, uint64_t limit, uint8_t out[DIGEST_LEN],
+int digest_update_file(struct digest_ctx *d, const char *path, uint64_t limit,
 		       uint64_t *hashed, struct err *e)
 {
-	mbedtls_sha256_context ctx;
 	uint64_t done = 0;
 	uint8_t *buf;
 	int fd, rc = -1;
@@ -29,12 +45,10 @@ int digest_sha256_file(const char *path, uint64_t limit, uint8_t out[DIGEST_LEN]
 		return err_fail(e, "%s: %s", path, strerror(errno));
 	buf = malloc(FILE_BLOCK);
 	if (!buf) {
-		close(fd);
-		return err_fail(e, "out of memory");
+		err_fail(e, "out of memory");
+		goto out_close;
 	}
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-	mbedtls_sha256_init(&ctx);
-	mbedtls_sha256_starts_ret(&ctx, 0);
 	while (done < limit) {
 		size_t want = FILE_BLOCK;
 		ssize_t n;
@@ -46,22 +60,33 @@ int digest_sha256_file(const char *path, uint64_t limit, uint8_t out[DIGEST_LEN]
 			continue;
 		if (n < 0) {
 			err_fail(e, "%s: read: %s", path, strerror(errno));
-			goto out;
+			goto out_free;
 		}
 		if (n == 0)
 			break;
-		mbedtls_sha256_update_ret(&ctx, buf, (size_t)n);
+		digest_update(d, buf, (size_t)n);
 		done += (uint64_t)n;
 	}
-	mbedtls_sha256_finish_ret(&ctx, out);
 	if (hashed)
 		*hashed = done;
 	rc = 0;
-out:
-	mbedtls_sha256_free(&ctx);
+out_free:
 	free(buf);
+out_close:
 	close(fd);
 	return rc;
+}
+
+int digest_sha256_file(const char *path, uint64_t limit, uint8_t out[DIGEST_LEN],
+		       uint64_t *hashed, struct err *e)
+{
+	struct digest_ctx d;
+
+	digest_init(&d);
+	if (digest_update_file(&d, path, limit, hashed, e))
+		return -1;
+	digest_final(&d, out);
+	return 0;
 }
 
 void digest_to_hex(const uint8_t *bytes, size_t len, char *out)

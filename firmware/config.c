@@ -101,7 +101,8 @@ static int set_string(char *field, size_t size, const char *v, const char *base_
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			return -1;
 	if (is_path && v[0] != '/' && base_dir && base_dir[0])
-		n = snprintf(field, size, "%s/%s", base_dir, v);
+		n = snprintf(field, size, "%s%s%s", base_dir,
+			     base_dir[strlen(base_dir) - 1] == '/' ? "" : "/", v);
 	else
 		n = snprintf(field, size, "%s", v);
 	return (n < 0 || (size_t)n >= size) ? -1 : 0;
@@ -115,7 +116,7 @@ static int set_value(struct config *c, const struct key *k, const char *v,
 
 	switch (k->kind) {
 	case K_STR:
-		return set_string(base, k->size, v, NULL, 0);
+		return *v ? set_string(base, k->size, v, NULL, 0) : -1;
 	case K_PATH:
 		return *v ? set_string(base, k->size, v, base_dir, 1) : -1;
 	case K_UINT:
@@ -163,7 +164,7 @@ int config_parse(struct config *c, const char *text, size_t len, const char *bas
 		 const char *name, struct err *e)
 {
 	unsigned char seen[sizeof(keys) / sizeof(keys[0])] = { 0 };
-	char line[CONFIG_LINE_MAX + 2];
+	char line[CONFIG_LINE_MAX + 1];
 	size_t pos = 0;
 	int lineno = 0;
 
@@ -177,7 +178,7 @@ int config_parse(struct config *c, const char *text, size_t len, const char *bas
 
 		lineno++;
 		while (pos < len && text[pos] != '\n') {
-			if (n > CONFIG_LINE_MAX)
+			if (n == CONFIG_LINE_MAX)
 				return err_fail(e, "%s:%d: line longer than %d bytes", name, lineno,
 						CONFIG_LINE_MAX);
 			if (text[pos] == '\0')
@@ -226,7 +227,9 @@ int config_load(struct config *c, const char *path, struct err *e)
 	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir))
 		return err_fail(e, "config path too long");
 	slash = strrchr(dir, '/');
-	if (slash)
+	if (slash == dir)
+		strcpy(dir, "/");
+	else if (slash)
 		*slash = '\0';
 	else
 		strcpy(dir, ".");
@@ -239,8 +242,12 @@ int config_load(struct config *c, const char *path, struct err *e)
 		return err_fail(e, "out of memory");
 	}
 	n = fread(text, 1, CONFIG_FILE_MAX + 1, f);
+	/* A read error (EISDIR, EIO) is not an empty file missing its keys. */
+	if (ferror(f))
+		rc = err_fail(e, "%s: read: %s", path, strerror(errno));
+	else
+		rc = config_parse(c, text, n, dir, path, e);
 	fclose(f);
-	rc = config_parse(c, text, n, dir, path, e);
 	free(text);
 	return rc;
 }

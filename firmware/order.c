@@ -72,6 +72,20 @@ bool order_is_final(enum order_state s)
 	return s == ORDER_REPORTED || s == ORDER_EXPIRED || s == ORDER_CANCELLED;
 }
 
+bool order_id_ok(const char *id)
+{
+	size_t n = 0;
+
+	for (; id[n]; n++) {
+		char c = id[n];
+
+		if (n >= 64 || !((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+				 (c >= '0' && c <= '9') || c == '_' || c == '-'))
+			return false;
+	}
+	return n > 0;
+}
+
 static const char *const media_names[MEDIA_KIND_COUNT] = {
 	[MEDIA_AUDIO_CD] = "audio-cd",
 	[MEDIA_DATA_CD] = "data-cd",

@@ -77,6 +77,10 @@ enum media_kind {
 	MEDIA_KIND_COUNT
 };
 
+/* An order ID as the protocol allows it: 1..64 of [A-Za-z0-9_-].  Checked
+ * before an ID from the network becomes part of a path or a URL. */
+bool order_id_ok(const char *id);
+
 /* "audio-cd", "data-cd", "data-dvd". */
 const char *media_kind_name(enum media_kind m);
 int media_kind_parse(const char *name);

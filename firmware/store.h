@@ -41,6 +41,7 @@
 #define STORE_SCHEMA_VERSION 1
 #define STORE_REASON_MAX 256
 #define STORE_REPORT_ID_LEN 36 /* UUID text */
+#define STORE_REPORT_BODY_MAX 65536 /* bytes of a report's JSON body */
 
 struct store;
 
@@ -176,5 +177,15 @@ int store_order_claim(struct store *s, const char *id, struct err *e);
  * (caller frees the array and each string). */
 int store_order_history(struct store *s, const char *id, char ***lines, size_t *n,
 			struct err *e);
+
+/* The pickup verifier from the order's manifest, for checking a code offline.
+ * -1 when the order is unknown or has no manifest yet. */
+int store_order_pickup(struct store *s, const char *id, struct pickup_verifier *v,
+		       struct err *e);
+
+/* Runs SQLite's integrity_check and foreign_key_check, and checks that every
+ * order's state is the to-state of the last row of its transition log.
+ * 0 when all pass; otherwise -1 and e names the first problem. */
+int store_integrity_check(struct store *s, struct err *e);
 
 #endif

@@ -42,6 +42,7 @@ struct http_conn {
 	struct http_stream s;
 	size_t pos, len;        /* unread bytes are buf[pos..len) */
 	uint64_t body_left;     /* bytes of the current body not yet read */
+	uint64_t body_len;      /* the current body's whole length (for errors) */
 	uint8_t buf[HTTP_BUF_SIZE];
 };
 

@@ -3,7 +3,7 @@
 # nothing when every one of them is already there.
 set -e
 PKGS="build-essential clang pkg-config libmbedtls-dev libsqlite3-dev sqlite3 libcjson-dev
-libcmocka-dev nettle-dev libburn-dev libisofs-dev xorriso libcdio-utils libsdl2-dev libsdl2-ttf-dev
+libcmocka-dev nettle-dev libburn-dev libisofs-dev xorriso libcdio-utils time libsdl2-dev libsdl2-ttf-dev
 fonts-noto-cjk python3 libusb-1.0-0-dev libsndfile1-dev curl openssl ca-certificates util-linux"
 missing=""
 for p in $PKGS; do

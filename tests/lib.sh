@@ -62,3 +62,59 @@ finish() {
 	[ "$T_FAILED" -eq 0 ]
 }
 trap stop_server EXIT
+
+# setup_world [init options]: a fresh delivery server folder with its sample
+# shops; sets DIR, PORT, CONF (shop 1001) and CONF2 (shop 1002).
+setup_world() {
+	DIR="$WORK/world"
+	PORT=$(free_port)
+	"$BIN/tenpo-delivery" init "$DIR" --listen "127.0.0.1:$PORT" "$@" >"$WORK/init.log" 2>&1 ||
+		{ cat "$WORK/init.log"; return 1; }
+	CONF="$DIR/shops/1001/tenpo.conf"
+	CONF2="$DIR/shops/1002/tenpo.conf"
+}
+
+# place ARGS...: tenpo-delivery order; sets ORDER and CODE.
+place() {
+	line=$("$BIN/tenpo-delivery" order "$DIR" "$@") || return 1
+	set -- $line
+	[ "$1" = ORDER ] && [ "$3" = CODE ] || return 1
+	ORDER=$2
+	CODE=$4
+}
+
+tenpo() { "$BIN/tenpo" "$@"; }
+
+# state CONF ORDER: the order's state as `tenpo orders` says it
+state() { "$BIN/tenpo" orders --config "$1" | awk -v id="$2" '$1 == id { print $2 }'; }
+
+# spool_matches ORDER [CONF]: every spooled file equals the server's prepared copy
+spool_matches() {
+	sd="$(dirname "${2:-$CONF}")/spool/$1"
+	[ -d "$sd" ] || return 1
+	for f in "$DIR/prepared/$1"/*.data; do
+		cmp -s "$f" "$sd/$(basename "$f")" || return 1
+	done
+}
+
+# conf_get CONF KEY: a key's value, a relative path made absolute
+conf_get() {
+	v=$(awk -F' *= *' -v k="$2" '$1 == k { print $2 }' "$1")
+	case "$v" in /*|"") echo "$v" ;; *) echo "$(dirname "$1")/$v" ;; esac
+}
+
+db_consistent() { # CONF
+	[ "$(sqlite3 "$(conf_get "$1" database)" 'PRAGMA integrity_check; PRAGMA foreign_key_check;')" = ok ]
+}
+
+# reports_of ORDER KIND: how many distinct reports the server recorded
+reports_of() {
+	"$BIN/tenpo-delivery" reports "$DIR" | awk -v id="$1" -v k="$2" '$2 == id && $3 == k' | wc -l
+}
+
+# conf_set CONF KEY VALUE: replaces or appends a key
+conf_set() {
+	grep -v "^$2 *=" "$1" >"$1.new"
+	echo "$2 = $3" >>"$1.new"
+	mv "$1.new" "$1"
+}

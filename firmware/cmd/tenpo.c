@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * tenpo: the appliance's command line — a thin layer over the firmware
+ * library.  Each command loads the config, opens what it needs, does one
+ * thing, and exits 0, or 1 with one line on stderr saying why (2 for a usage
+ * error).  The log goes to the config's log_file; -v copies it to stderr.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+#include "delivery.h"
+#include "log.h"
+#include "order.h"
+#include "pickup.h"
+#include "spool.h"
+#include "store.h"
+#include "sync.h"
+
+/* The one piece of file-scope state: set by SIGINT/SIGTERM. */
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+struct app {
+	struct config cfg;
+	struct store *store;
+	struct spool *spool;
+	struct delivery *delivery;
+};
+
+static void usage(FILE *f)
+{
+	fputs("usage: tenpo [-v] COMMAND --config FILE [ARGS]\n"
+	      "\n"
+	      "  sync              one pass: fetch new orders and their content, send reports\n"
+	      "  orders            one line per order: id, state, title\n"
+	      "  show ORDER        an order's details and its history\n"
+	      "  pickup CODE       claim the ready order this pickup code belongs to\n"
+	      "  retry ORDER       send a failed order back to where it failed (staff)\n",
+	      f);
+}
+
+static int app_open(struct app *a, const char *config_path, bool need_spool,
+		    bool need_network, struct err *e)
+{
+	if (config_load(&a->cfg, config_path, e))
+		return -1;
+	if (a->cfg.log_file[0] && log_open(a->cfg.log_file, (enum log_level)a->cfg.log_level))
+		return err_fail(e, "cannot open log file %s", a->cfg.log_file);
+	if (store_open(&a->store, a->cfg.database, e))
+		return -1;
+	if (need_spool && spool_open(&a->spool, a->cfg.spool, a->cfg.spool_quota_bytes, e))
+		return -1;
+	if (need_network && delivery_open(&a->delivery, &a->cfg, e))
+		return -1;
+	return 0;
+}
+
+static void app_close(struct app *a)
+{
+	delivery_close(a->delivery);
+	spool_close(a->spool);
+	store_close(a->store);
+	log_close();
+}
+
+static int cmd_sync(struct app *a, struct err *e)
+{
+	struct sync_ctx c = {
+		.cfg = &a->cfg,
+		.store = a->store,
+		.spool = a->spool,
+		.delivery = a->delivery,
+		.stop = &stop_requested,
+		.flush_all_reports = true,
+	};
+	struct sync_stats st;
+	int rc = sync_pass(&c, &st, e);
+
+	printf("listed %u, new %u, manifests %u, files %u (%" PRIu64 " bytes), ready %u, "
+	       "failed %u, cancelled %u, expired %u, reports sent %u\n",
+	       st.listed, st.announced, st.manifests, st.files, st.bytes, st.ready, st.failed,
+	       st.cancelled, st.expired, st.reports_sent);
+	return rc;
+}
+
+static int cmd_orders(struct app *a, struct err *e)
+{
+	struct store_order *o = NULL;
+	size_t n;
+
+	if (store_orders_list(a->store, -1, &o, &n, e))
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		printf("%s %s %s\n", o[i].id, order_state_name(o[i].state),
+		       o[i].has_manifest ? o[i].title : "-");
+	free(o);
+	return 0;
+}
+
+static int cmd_show(struct app *a, const char *id, struct err *e)
+{
+	struct store_order o;
+	struct store_file *f = NULL;
+	char **lines = NULL;
+	size_t nf = 0, nl = 0;
+	int found = store_order_get(a->store, id, &o, e);
+
+	if (found <= 0)
+		return found < 0 ? -1 : err_fail(e, "no order %s", id);
+	printf("order     %s\nstate     %s%s%s\n", o.id, order_state_name(o.state),
+	       o.reason[0] ? "  reason: " : "", o.reason);
+	if (o.has_manifest) {
+		printf("title     %s\nartist    %s\nmedia     %s\nprice     %" PRIu64 " %s (%s)\n"
+		       "ids       user %" PRIu32 " shop %" PRIu32 " delivery server %u content server %u\n"
+		       "files     %u of %u, %" PRIu64 " bytes\n",
+		       o.title, o.artist, media_kind_name(o.media), o.price, o.currency,
+		       o.prepaid ? "prepaid" : "pay at the register", o.ids.user, o.ids.shop,
+		       o.ids.delivery_server, o.ids.content_server, o.files_done, o.file_count,
+		       o.total_bytes);
+		if (store_files(a->store, id, &f, &nf, e))
+			return -1;
+		for (size_t i = 0; i < nf; i++)
+			printf("  %2u %s %12" PRIu64 "  %s\n", f[i].idx, f[i].done ? "done" : "    ",
+			       f[i].m.size, f[i].m.name);
+		free(f);
+	}
+	if (store_order_history(a->store, id, &lines, &nl, e))
+		return -1;
+	for (size_t i = 0; i < nl; i++) {
+		printf("history   %s\n", lines[i]);
+		free(lines[i]);
+	}
+	free(lines);
+	return 0;
+}
+
+static int cmd_pickup(struct app *a, const char *code_in, struct err *e)
+{
+	char code[PICKUP_CODE_DIGITS + 1];
+	struct store_order *o = NULL;
+	int64_t wait_s;
+	unsigned failures;
+	size_t n;
+	int rc = -1;
+
+	if (pickup_normalize(code_in, code))
+		return err_fail(e, "a pickup code is %d digits", PICKUP_CODE_DIGITS);
+	if (store_pickup_wait(a->store, time(NULL), &wait_s, &failures, e))
+		return -1;
+	if (wait_s > 0)
+		return err_fail(e, "too many wrong codes (%u); try again in %" PRId64 " s", failures,
+				wait_s);
+	if (store_orders_list(a->store, -1, &o, &n, e))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		struct pickup_verifier v;
+
+		if (!o[i].has_manifest || store_order_pickup(a->store, o[i].id, &v, e))
+			continue;
+		if (!pickup_verifier_matches(&v, code))
+			continue;
+		if (o[i].state == ORDER_READY && o[i].expires_at <= time(NULL)) {
+			err_fail(e, "order %s has expired", o[i].id);
+		} else if (o[i].state == ORDER_READY) {
+			if (!store_order_claim(a->store, o[i].id, e)) {
+				printf("CLAIMED %s %s\n", o[i].id, o[i].title);
+				rc = 0;
+			}
+		} else if (o[i].state == ORDER_ANNOUNCED || o[i].state == ORDER_DOWNLOADING) {
+			err_fail(e, "order %s is not ready yet (%s)", o[i].id,
+				 order_state_name(o[i].state));
+		} else {
+			err_fail(e, "order %s cannot be picked up: it is %s", o[i].id,
+				 order_state_name(o[i].state));
+		}
+		goto out;
+	}
+	store_pickup_failed(a->store, time(NULL), NULL);
+	err_fail(e, "wrong pickup code");
+out:
+	free(o);
+	return rc;
+}
+
+static int cmd_retry(struct app *a, const char *id, struct err *e)
+{
+	struct store_order o;
+
+	if (store_order_retry(a->store, id, e))
+		return -1;
+	if (store_order_get(a->store, id, &o, e) == 1)
+		printf("RETRY %s %s\n", id, order_state_name(o.state));
+	return 0;
+}
+
+/* One row per command: what it needs opened, and whether it takes an argument. */
+struct command {
+	const char *name;
+	bool takes_arg, spool, network;
+	int (*run)(struct app *a, const char *arg, struct err *e);
+};
+
+static int run_sync(struct app *a, const char *arg, struct err *e)
+{
+	(void)arg;
+	return cmd_sync(a, e);
+}
+
+static int run_orders(struct app *a, const char *arg, struct err *e)
+{
+	(void)arg;
+	return cmd_orders(a, e);
+}
+
+static const struct command commands[] = {
+	{ "sync", false, true, true, run_sync },
+	{ "orders", false, false, false, run_orders },
+	{ "show", true, false, false, cmd_show },
+	{ "pickup", true, false, false, cmd_pickup },
+	{ "retry", true, false, false, cmd_retry },
+};
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct command *cmd = NULL;
+	const char *config = NULL, *arg;
+	struct app a = { 0 };
+	struct err e = { "" };
+	bool verbose = false;
+	int c, rc;
+
+	/* GNU getopt permutes: options may stand before or after the command */
+	while ((c = getopt_long(argc, argv, "c:vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			config = optarg;
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	for (size_t i = 0; optind < argc && i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[optind], commands[i].name))
+			cmd = &commands[i];
+	if (!cmd || !config || argc - optind != 1 + cmd->takes_arg) {
+		usage(stderr);
+		return 2;
+	}
+	arg = cmd->takes_arg ? argv[optind + 1] : NULL;
+
+	log_quiet_stderr(!verbose);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+
+	rc = app_open(&a, config, cmd->spool, cmd->network, &e);
+	if (!rc)
+		rc = cmd->run(&a, arg, &e);
+	if (rc) {
+		log_error("tenpo", "%s: %s", cmd->name, e.msg);
+		fprintf(stderr, "tenpo: %s\n", e.msg);
+	}
+	app_close(&a);
+	return rc ? 1 : 0;
+}

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * delivery: the kiosk's client of the delivery protocol (firmware/PROTOCOL.md).
+ *
+ * One struct delivery holds the TLS client (keys loaded once) and at most one
+ * kept-alive connection.  Every call connects when there is no connection,
+ * and retries what may succeed a second time — a refused or dropped
+ * connection, a timeout, a truncated body, a 5xx — up to config.retries
+ * attempts, sleeping retry_base_ms × 2^attempt with ±50 % jitter between them
+ * (a 503's Retry-After is honoured, bounded).  A 4xx is final at once.
+ * Caps: order list and manifest bodies at 1 MiB, report answers at 64 KiB.
+ *
+ * Downloads stream: delivery_fetch_file() hands each run of bytes to a sink
+ * in order, from `offset`, and when a transfer breaks it resumes with
+ * `Range: bytes=N-` from where the sink got to, so the sink never sees a
+ * byte twice.  A server that answers 200 (no range support) to a ranged
+ * request is an error, not a silent restart.
+ *
+ * Threads: a struct delivery is used by one thread at a time.
+ */
+#ifndef TENPO_DELIVERY_H
+#define TENPO_DELIVERY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "err.h"
+#include "manifest.h"
+
+#define DELIVERY_LIST_MAX_BYTES (1024 * 1024)
+#define DELIVERY_LIST_MAX_ORDERS 10000
+
+/* Returned instead of -1 when the failure is definite (see each call). */
+#define DELIVERY_REJECTED (-2)
+
+struct delivery;
+
+struct delivery_listing {
+	char id[ORDER_ID_MAX + 1];
+	bool cancelled;
+};
+
+/* Loads the keys named in c; does not connect yet. */
+int delivery_open(struct delivery **out, const struct config *c, struct err *e);
+void delivery_close(struct delivery *d);
+
+/* GET /v1/health: the server's ID and clock, and how long the server
+ * certificate stays valid (Unix time).  Used by the staff network screen. */
+int delivery_health(struct delivery *d, uint16_t *server_id, int64_t *server_time,
+		    int64_t *cert_not_after, struct err *e);
+
+/* GET /v1/orders.  *out is malloc'ed (free()). */
+int delivery_list_orders(struct delivery *d, struct delivery_listing **out, size_t *n,
+			 struct err *e);
+
+/* GET /v1/orders/{id}/manifest: the exact body (malloc'ed, NUL-terminated,
+ * caller frees) and the decoded signature (sig holds MANIFEST_SIG_MAX).
+ * DELIVERY_REJECTED when the answer is definite and wrong (4xx, larger than
+ * MANIFEST_MAX_BYTES, no signature): fetching again would not help. */
+int delivery_fetch_manifest(struct delivery *d, const char *id, char **json,
+			    size_t *len, uint8_t *sig, size_t *sig_len, struct err *e);
+
+/* Receives downloaded bytes in order.  Return 0 to go on, -1 to stop the
+ * download (the sink's message is passed up unchanged, and not retried). */
+typedef int (*delivery_sink)(void *arg, const void *buf, size_t len, struct err *e);
+
+/* GET /v1/orders/{id}/files/{idx} from offset up to size (the manifest's).
+ * A body longer than announced, or a total that disagrees with size, is an
+ * error. */
+int delivery_fetch_file(struct delivery *d, const char *id, unsigned idx,
+			uint64_t offset, uint64_t size, delivery_sink sink, void *arg,
+			struct err *e);
+
+/* POST /v1/orders/{id}/reports.  0: acknowledged (also as a duplicate);
+ * DELIVERY_REJECTED: the server refused it for good (4xx, message in e);
+ * -1: not delivered this time. */
+int delivery_post_report(struct delivery *d, const char *order_id, const char *body,
+			 size_t len, struct err *e);
+
+#endif

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "report.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "log.h"
+
+#define REJECTED_RETRY_S 3600
+#define DEFER_BASE_S 30
+#define DEFER_MAX_S 3600
+
+static char *print_and_free(cJSON *j)
+{
+	char *s = j ? cJSON_PrintUnformatted(j) : NULL;
+
+	cJSON_Delete(j);
+	return s;
+}
+
+static cJSON *body_with_time(int64_t at)
+{
+	cJSON *j = cJSON_CreateObject();
+
+	if (j && !cJSON_AddNumberToObject(j, "at", (double)at)) {
+		cJSON_Delete(j);
+		return NULL;
+	}
+	return j;
+}
+
+char *report_body_received(int64_t at, uint64_t bytes)
+{
+	cJSON *j = body_with_time(at);
+
+	if (j && !cJSON_AddNumberToObject(j, "bytes", (double)bytes)) {
+		cJSON_Delete(j);
+		return NULL;
+	}
+	return print_and_free(j);
+}
+
+char *report_body_failed(int64_t at, const char *reason)
+{
+	cJSON *j = body_with_time(at);
+
+	if (j && !cJSON_AddStringToObject(j, "reason", reason)) {
+		cJSON_Delete(j);
+		return NULL;
+	}
+	return print_and_free(j);
+}
+
+char *report_body_plain(int64_t at)
+{
+	return print_and_free(body_with_time(at));
+}
+
+char *report_body_delivered(int64_t at, const struct report_delivered *r)
+{
+	cJSON *j = body_with_time(at), *fee;
+
+	if (!j)
+		return NULL;
+	fee = cJSON_AddObjectToObject(j, "fee");
+	if (!cJSON_AddStringToObject(j, "media", media_kind_name(r->media)) ||
+	    !cJSON_AddNumberToObject(j, "started_at", (double)r->started_at) ||
+	    !cJSON_AddNumberToObject(j, "finished_at", (double)r->finished_at) ||
+	    !cJSON_AddBoolToObject(j, "verified", r->verified) ||
+	    !cJSON_AddBoolToObject(j, "erased", r->erased) || !fee ||
+	    !cJSON_AddNumberToObject(fee, "amount", (double)r->fee) ||
+	    !cJSON_AddStringToObject(fee, "currency", r->currency)) {
+		cJSON_Delete(j);
+		return NULL;
+	}
+	return print_and_free(j);
+}
+
+/* The stored body plus what identifies the report on the wire. */
+static char *wire_body(const struct store_report *r)
+{
+	cJSON *j = cJSON_Parse(r->body);
+
+	if (!cJSON_IsObject(j) || !cJSON_AddStringToObject(j, "report_id", r->id) ||
+	    !cJSON_AddStringToObject(j, "kind", r->kind)) {
+		cJSON_Delete(j);
+		return NULL;
+	}
+	return print_and_free(j);
+}
+
+int report_flush(struct store *s, struct delivery *d, int64_t now, bool all,
+		 unsigned *sent, struct err *e)
+{
+	struct store_report *due = NULL;
+	size_t n = 0;
+	int rc = 0;
+
+	*sent = 0;
+	if (all ? store_reports_pending(s, &due, &n, e) : store_reports_due(s, now, &due, &n, e))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		struct store_report *r = &due[i];
+		struct err why = { "" };
+		char *body = wire_body(r);
+		int sent_rc;
+
+		if (!body) {
+			/* our own bytes; a bug, not the server's fault: keep it for staff */
+			store_report_deferred(s, r->id, now + REJECTED_RETRY_S,
+					      "report body is not a JSON object", NULL);
+			rc = err_fail(e, "report %s: body is not a JSON object", r->id);
+			continue;
+		}
+		sent_rc = delivery_post_report(d, r->order_id, body, strlen(body), &why);
+		free(body);
+		if (sent_rc == 0) {
+			if (store_report_acked(s, r->id, e)) {
+				rc = -1;
+				break;
+			}
+			(*sent)++;
+			log_info("report", "order %s: %s report %s acknowledged", r->order_id,
+				 r->kind, r->id);
+			continue;
+		}
+		if (sent_rc == DELIVERY_REJECTED) {
+			log_error("report", "order %s: %s report rejected: %s", r->order_id,
+				  r->kind, why.msg);
+			store_report_deferred(s, r->id, now + REJECTED_RETRY_S, why.msg, NULL);
+			if (!rc)
+				rc = err_fail(e, "report for order %s rejected: %s", r->order_id,
+					      why.msg);
+			continue;
+		}
+		/* unreachable: wait longer each time, and leave the rest for later */
+		{
+			unsigned shift = r->attempts < 7 ? r->attempts : 7;
+			int64_t delay = (int64_t)DEFER_BASE_S << shift;
+
+			if (delay > DEFER_MAX_S)
+				delay = DEFER_MAX_S;
+			store_report_deferred(s, r->id, now + delay, why.msg, NULL);
+		}
+		rc = err_fail(e, "report for order %s not sent: %s", r->order_id, why.msg);
+		break;
+	}
+	store_reports_free(due, n);
+	return rc;
+}

@@ -24,7 +24,7 @@ SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 endif
 CFLAGS  += $(CSTD) $(WARN) $(OPT) $(SANFLAGS) -MMD -MP -Ifirmware -pthread
 LDFLAGS += $(SANFLAGS) -pthread
-LIBS    := -lmbedtls -lmbedx509 -lmbedcrypto -lnettle -lsqlite3 -lcjson -lm
+LIBS    := -lburn -lisofs -lsndfile -lmbedtls -lmbedx509 -lmbedcrypto -lnettle -lsqlite3 -lcjson -lm
 
 FW_SRC  := $(wildcard firmware/*.c)
 FW_OBJ  := $(FW_SRC:%.c=$(BUILD)/obj/%.o)

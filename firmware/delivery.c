@@ -286,18 +286,17 @@ out:
 	return rc;
 }
 
-int delivery_list_orders(struct delivery *d, struct delivery_listing **out, size_t *n,
-			 struct err *e)
+int delivery_parse_order_list(const char *body, size_t len, struct delivery_listing **out,
+			       size_t *n, struct err *e)
 {
 	struct delivery_listing *list = NULL;
 	const cJSON *orders, *o;
-	char *body = NULL;
-	size_t len, count = 0;
-	cJSON *j = NULL;
+	size_t count = 0;
+	cJSON *j;
 	int rc = -1;
 
-	if (call(d, "GET", "/v1/orders", NULL, 0, DELIVERY_LIST_MAX_BYTES, &body, &len, e))
-		return err_wrap(e, "order list");
+	if (len > DELIVERY_LIST_MAX_BYTES)
+		return err_fail(e, "order list: larger than %d bytes", DELIVERY_LIST_MAX_BYTES);
 	j = cJSON_ParseWithLength(body, len);
 	orders = cJSON_GetObjectItemCaseSensitive(j, "orders");
 	if (!cJSON_IsArray(orders)) {
@@ -334,6 +333,19 @@ int delivery_list_orders(struct delivery *d, struct delivery_listing **out, size
 out:
 	free(list);
 	cJSON_Delete(j);
+	return rc;
+}
+
+int delivery_list_orders(struct delivery *d, struct delivery_listing **out, size_t *n,
+			 struct err *e)
+{
+	char *body = NULL;
+	size_t len;
+	int rc;
+
+	if (call(d, "GET", "/v1/orders", NULL, 0, DELIVERY_LIST_MAX_BYTES, &body, &len, e))
+		return err_wrap(e, "order list");
+	rc = delivery_parse_order_list(body, len, out, n, e);
 	free(body);
 	return rc;
 }

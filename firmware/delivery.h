@@ -55,6 +55,10 @@ int delivery_health(struct delivery *d, uint16_t *server_id, int64_t *server_tim
 int delivery_list_orders(struct delivery *d, struct delivery_listing **out, size_t *n,
 			 struct err *e);
 
+/* The body of GET /v1/orders, parsed and checked (exposed for fuzzing). */
+int delivery_parse_order_list(const char *body, size_t len, struct delivery_listing **out,
+			      size_t *n, struct err *e);
+
 /* GET /v1/orders/{id}/manifest: the exact body (malloc'ed, NUL-terminated,
  * caller frees) and the decoded signature (sig holds MANIFEST_SIG_MAX).
  * DELIVERY_REJECTED when the answer is definite and wrong (4xx, larger than

@@ -8,6 +8,10 @@ BIN=${TENPO_BUILD:?run through tests/run.sh}
 TOP=${TENPO_TOP:?}
 T_NAME=$(basename "$0" .sh)
 WORK="$BIN/it/$T_NAME"
+# a tmpfs left mounted by an interrupted run would survive rm -rf
+for m in $(awk -v w="$WORK/" 'index($2, w) == 1 { print $2 }' /proc/mounts 2>/dev/null); do
+	umount "$m" 2>/dev/null
+done
 rm -rf "$WORK"
 mkdir -p "$WORK"
 T_NUM=0
@@ -39,10 +43,11 @@ free_port() {
 
 start_server() { # DIR [serve options]
 	dir=$1; shift
+	before=$(grep -c "listening" "$WORK/server.log" 2>/dev/null)
 	"$BIN/tenpo-delivery" serve "$dir" "$@" >>"$WORK/server.log" 2>&1 &
 	SERVER_PID=$!
 	for _ in $(seq 1 200); do
-		grep -q "listening" "$WORK/server.log" 2>/dev/null && return 0
+		[ "$(grep -c "listening" "$WORK/server.log")" -gt "${before:-0}" ] && return 0
 		kill -0 "$SERVER_PID" 2>/dev/null || return 1
 		sleep 0.05
 	done

@@ -72,15 +72,6 @@ expect_failed oversize data-cd "capacity"
 expect_failed bad-json data-cd "manifest"
 expect_failed huge-json data-cd "1048576\|1 MiB"
 
-# a manifest larger than the spool quota
-cp "$CONF" "$SHOP/small.conf"
-conf_set "$SHOP/small.conf" spool_quota_mb 1
-conf_set "$SHOP/small.conf" database small.db
-place --shop 1001 --user 2 --title yoake --media data-cd
-check_fails "quota: an order larger than the spool quota is refused" "quota" \
-	tenpo sync --config "$SHOP/small.conf"
-rm -f "$SHOP"/small.db*
-
 # --- transfers that go wrong but end well --------------------------------
 # expect_ready FAULT: the transfer recovers within the pass
 expect_ready() {
@@ -97,9 +88,21 @@ expect_ready stall
 # --- a list too large to be honest ----------------------------------------
 place --shop 1002 --user 4 --title yoake --media data-cd --fault huge-list
 check_fails "an oversized order list is refused" "limit" tenpo sync --config "$CONF2"
+"$BIN/tenpo-delivery" cancel "$DIR" "$ORDER" >/dev/null
+
+# a manifest larger than the spool quota (shop 1002 has no other open order)
+cp "$CONF2" "$DIR/shops/1002/small.conf"
+conf_set "$DIR/shops/1002/small.conf" spool_quota_mb 1
+conf_set "$DIR/shops/1002/small.conf" database small.db
+place --shop 1002 --user 2 --title yoake --media data-cd
+check_fails "quota: an order larger than the spool quota is refused" "quota" \
+	tenpo sync --config "$DIR/shops/1002/small.conf"
+check "quota: the order is failed" [ "$(state "$DIR/shops/1002/small.conf" "$ORDER")" = failed ]
+"$BIN/tenpo-delivery" cancel "$DIR" "$ORDER" >/dev/null
 
 # --- a full disk during download --------------------------------------------
 if [ "$(id -u)" = 0 ] && mkdir -p "$WORK/tmpfs" && mount -t tmpfs -o size=40m tmpfs "$WORK/tmpfs" 2>/dev/null; then
+	trap 'stop_server; umount "$WORK/tmpfs" 2>/dev/null' EXIT
 	cp "$CONF2" "$WORK/full.conf"
 	conf_set "$WORK/full.conf" spool "$WORK/tmpfs/spool"
 	for k in ca cert key manifest_key; do
@@ -110,7 +113,10 @@ if [ "$(id -u)" = 0 ] && mkdir -p "$WORK/tmpfs" && mount -t tmpfs -o size=40m tm
 	start_server "$DIR" --throttle 4000000 || not_ok "throttled server starts"
 	place --shop 1002 --user 5 --title yoake --media data-cd && F=$ORDER
 	# fill the disk once the download has begun
-	( while [ -z "$(find "$WORK/tmpfs/spool" -name '*.part' -size +1k 2>/dev/null)" ]; do sleep 0.05; done
+	( for _ in $(seq 1 600); do
+		[ -n "$(find "$WORK/tmpfs/spool" -name '*.part' -size +1k 2>/dev/null)" ] && break
+		sleep 0.05
+	  done
 	  dd if=/dev/zero of="$WORK/tmpfs/filler" bs=1M 2>/dev/null ) &
 	FILLER=$!
 	check_fails "full disk: sync says so" "spool disk full" tenpo sync --config "$WORK/full.conf"

@@ -6,7 +6,7 @@ setup_world || { not_ok "init"; exit 1; }
 place --shop 1001 --user 12345678 --title yoake --media audio-cd && A=$ORDER A_CODE=$CODE
 place --shop 1001 --user 22222222 --title film --media data-dvd && B=$ORDER
 place --shop 1002 --user 33333333 --title yoake --media data-cd && C=$ORDER
-check "orders placed" [ -n "$A" ] [ -n "$B" ] [ -n "$C" ]
+check "orders placed" test -n "$A" -a -n "$B" -a -n "$C"
 start_server "$DIR" || { not_ok "server starts"; exit 1; }
 
 check "sync succeeds" tenpo sync --config "$CONF"
@@ -16,7 +16,7 @@ check "another shop's order is not fetched" [ -z "$(state "$CONF" "$C")" ]
 check "audio spool equals the prepared copy" spool_matches "$A"
 check "video spool equals the prepared copy" spool_matches "$B"
 check "no .part file is left" [ -z "$(find "$DIR/shops/1001/spool" -name '*.part')" ]
-check "one received report each" [ "$(reports_of "$A" received)" = 1 ] [ "$(reports_of "$B" received)" = 1 ]
+check "one received report each" test "$(reports_of "$A" received)" = 1 -a "$(reports_of "$B" received)" = 1
 check "database consistent" db_consistent "$CONF"
 
 tenpo sync --config "$CONF" >"$WORK/second" 2>&1

@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * core: the running appliance — the one owner of all state, and the only
+ * thing the UI talks to.
+ *
+ * The UI thread never blocks and never touches the network, libburn or
+ * SQLite.  It sends intents (core_send: a copy into a bounded queue, never
+ * waits) and reads snapshots (core_snapshot: a copy of the latest fixed-size
+ * struct under a mutex held only for the memcpy).  The core runs an event
+ * thread that owns the customer session and the staff session and applies
+ * intents, plus worker threads: fetch (the sync loop: orders, content,
+ * watermark check, reports) and burn (author, write, verify, erase, report).
+ * Workers report to the event thread by messages; each worker has its own
+ * store connection.  Whenever something a screen shows changes, the core
+ * publishes a new snapshot (seq grows) and calls the wake callback, which
+ * the UI uses to push an SDL user event — so an idle kiosk draws nothing.
+ *
+ * Snapshots hold no pointers: a UI can keep one as long as it likes.
+ * Text in snapshots is UTF-8 from the order's manifest (already validated);
+ * what the UI shows of the core's own words comes as CORE_MSG_* codes, which
+ * the UI translates (Japanese and English), never as English sentences.
+ */
+#ifndef TENPO_CORE_H
+#define TENPO_CORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "err.h"
+#include "manifest.h"
+#include "order.h"
+
+#define CORE_MAX_ITEMS 99      /* tracks or files shown for one order */
+#define CORE_MAX_QUEUE 64      /* orders shown to staff */
+#define CORE_MAX_LOG_LINES 32  /* recent log lines shown to staff */
+#define CORE_TEXT 256
+
+/* Where the customer is in a pickup; the UI picks its screen from this. */
+enum core_session_stage {
+	SESSION_IDLE,          /* attract screen / code entry */
+	SESSION_CHECKING_CODE, /* verifying a code (PBKDF2 takes a moment) */
+	SESSION_CODE_REFUSED,  /* msg says why: wrong, too many tries, expired ... */
+	SESSION_ORDER_SHOWN,   /* order found and claimed: shown for confirmation */
+	SESSION_WAITING_DISC,  /* "insert a blank disc"; drive is polled */
+	SESSION_MEDIA_REFUSED, /* wrong or full disc: msg says which */
+	SESSION_WRITING,       /* progress below */
+	SESSION_VERIFYING,
+	SESSION_DONE,          /* take the disc and the receipt */
+	SESSION_FAILED,        /* msg says what happened; order kept safe */
+	SESSION_STAGE_COUNT
+};
+
+/* The core's words, translated by the UI. */
+enum core_msg {
+	CORE_MSG_NONE,
+	CORE_MSG_CODE_WRONG,
+	CORE_MSG_CODE_MALFORMED,
+	CORE_MSG_CODE_WAIT,        /* too many wrong codes: wait_s seconds */
+	CORE_MSG_ORDER_NOT_READY,  /* still downloading */
+	CORE_MSG_ORDER_EXPIRED,
+	CORE_MSG_ORDER_UNAVAILABLE,/* cancelled, failed, already written */
+	CORE_MSG_PAY_AT_REGISTER,  /* not prepaid: take the slip to the register */
+	CORE_MSG_NO_DISC,
+	CORE_MSG_DISC_NOT_BLANK,
+	CORE_MSG_DISC_WRONG_TYPE,  /* e.g. a CD where a DVD is needed */
+	CORE_MSG_DISC_TOO_SMALL,
+	CORE_MSG_WRITE_FAILED,     /* the blank is ruined; order kept; try another */
+	CORE_MSG_VERIFY_FAILED,
+	CORE_MSG_DRIVE_GONE,
+	CORE_MSG_INTERNAL,         /* call staff */
+	CORE_MSG_COUNT
+};
+
+enum core_intent_kind {
+	/* customer */
+	INTENT_PICKUP_CODE,     /* text: the digits typed or scanned */
+	INTENT_CONFIRM_ORDER,   /* "yes, write it" on the order screen */
+	INTENT_DISC_INSERTED,   /* "I put the disc in" (the drive is also polled) */
+	INTENT_END_SESSION,     /* back / cancel / inactivity: forget the customer */
+	/* staff */
+	INTENT_STAFF_LOGIN,     /* text: the PIN */
+	INTENT_STAFF_LOGOUT,
+	INTENT_STAFF_RETRY,     /* order_id */
+	INTENT_STAFF_CANCEL,    /* order_id */
+	INTENT_STAFF_REFETCH,   /* order_id: download again */
+	INTENT_STAFF_REWRITE,   /* order_id: write again */
+	INTENT_STAFF_TEST_WRITE,/* simulate a write of a test image */
+	INTENT_STAFF_EJECT,
+	INTENT_STAFF_SYNC_NOW,
+	INTENT_STAFF_PRINTER_TEST,
+	INTENT_STAFF_SCANNER_TEST,
+	INTENT_KIND_COUNT
+};
+
+struct core_intent {
+	enum core_intent_kind kind;
+	char order_id[ORDER_ID_MAX + 1];
+	char text[64];
+};
+
+struct core_item {               /* one track or file of the order shown */
+	char name[MANIFEST_NAME_MAX + 1];
+	char title[CORE_TEXT];       /* track title, or "" for data files */
+	char performer[CORE_TEXT];
+	uint64_t size;
+	uint32_t duration_ms;        /* audio tracks; 0 otherwise */
+};
+
+struct core_order_view {
+	char id[ORDER_ID_MAX + 1];
+	char title[CORE_TEXT];
+	char artist[CORE_TEXT];
+	enum media_kind media;
+	uint64_t price;
+	char currency[4];
+	bool prepaid;
+	uint64_t total_bytes;
+	unsigned item_count;
+	struct core_item items[CORE_MAX_ITEMS];
+};
+
+enum core_progress_stage { PROGRESS_PREPARING, PROGRESS_WRITING, PROGRESS_CLOSING,
+			   PROGRESS_VERIFYING, PROGRESS_ERASING, PROGRESS_DONE };
+
+struct core_progress {
+	enum core_progress_stage stage;
+	uint64_t bytes, total;
+	unsigned percent;            /* of the whole job, write and verify */
+	double mb_per_s;
+	int eta_s;                   /* -1: not known yet */
+};
+
+enum core_disc_status { DISC_NONE, DISC_BLANK, DISC_APPENDABLE, DISC_CLOSED, DISC_UNSUITABLE };
+
+struct core_drive_view {
+	bool present;
+	char address[128];
+	char profile[64];            /* "CD-R", "DVD-R", "stdio file (emulating DVD-R)" */
+	enum core_disc_status disc;
+	uint64_t free_bytes;
+	unsigned ruined_blanks;      /* counted for staff */
+};
+
+struct core_queue_row {
+	char id[ORDER_ID_MAX + 1];
+	enum order_state state;
+	char title[CORE_TEXT];
+	char reason[CORE_TEXT];
+	int64_t updated_at;
+};
+
+struct core_net_view {
+	bool reachable;
+	int64_t last_sync_at;        /* 0: never */
+	char last_error[CORE_TEXT];
+	int64_t server_cert_not_after;
+	int64_t client_cert_not_after;
+	unsigned outbox_pending;
+};
+
+struct core_staff_view {
+	bool logged_in;
+	int64_t locked_until;        /* PIN lock-out after repeated failures; 0: none */
+	unsigned queue_count;
+	struct core_queue_row queue[CORE_MAX_QUEUE];
+	uint64_t spool_used, spool_quota, spool_fs_free;
+	unsigned log_count;
+	char log[CORE_MAX_LOG_LINES][160];
+	char last_action[CORE_TEXT]; /* result of the last staff action */
+};
+
+struct core_snapshot {
+	uint64_t seq;                /* grows with every change */
+	int64_t now;
+	enum core_session_stage stage;
+	enum core_msg msg;
+	int64_t wait_s;              /* with CORE_MSG_CODE_WAIT */
+	bool has_order;
+	struct core_order_view order;
+	struct core_progress progress;
+	struct core_drive_view drive;
+	struct core_net_view net;
+	struct core_staff_view staff;
+	uint32_t shop_id;
+	char board[64];
+	char version[32];
+};
+
+struct core;
+
+/* Called from a core thread whenever a new snapshot is published. */
+typedef void (*core_wake_fn)(void *arg);
+
+int core_start(struct core **out, const struct config *cfg, core_wake_fn wake, void *arg,
+	       struct err *e);
+/* Stops the workers (a write in progress is cancelled and its order left
+ * claimed and retryable), joins every thread, frees.  NULL is fine. */
+void core_stop(struct core *c);
+
+/* Queues an intent; never blocks.  false when the queue is full (the UI
+ * may drop a touch then; the queue is large enough that a person cannot
+ * fill it). */
+bool core_send(struct core *c, const struct core_intent *in);
+
+/* Copies the latest snapshot. */
+void core_snapshot(struct core *c, struct core_snapshot *out);
+
+const char *core_session_stage_name(enum core_session_stage s);
+const char *core_msg_name(enum core_msg m);
+
+#endif

@@ -198,6 +198,28 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 
 	"PRAGMA application_id = 1415933552;" /* APPLICATION_ID */
 	"PRAGMA user_version = 1;",
+
+	/* 1 → 2: what the disc writer and the staff menu keep */
+	"CREATE TABLE counters ("
+	" name TEXT PRIMARY KEY NOT NULL CHECK (length(name) BETWEEN 1 AND 32),"
+	" value INTEGER NOT NULL DEFAULT 0"
+	") WITHOUT ROWID;"
+	"CREATE TABLE staff_log ("
+	" id INTEGER PRIMARY KEY,"
+	" at INTEGER NOT NULL,"
+	" action TEXT NOT NULL CHECK (length(CAST(action AS BLOB)) BETWEEN 1 AND 64),"
+	" order_id TEXT NOT NULL DEFAULT '' CHECK (length(order_id) <= 64),"
+	" result TEXT NOT NULL DEFAULT '' CHECK (length(CAST(result AS BLOB)) < 256)"
+	");"
+	"CREATE TRIGGER staff_log_no_update BEFORE UPDATE ON staff_log"
+	" BEGIN SELECT RAISE(ABORT, 'the staff log is append-only'); END;"
+	"CREATE TABLE staff_guard ("
+	" id INTEGER PRIMARY KEY CHECK (id = 1),"
+	" failures INTEGER NOT NULL DEFAULT 0 CHECK (failures BETWEEN 0 AND 1000000),"
+	" last_failure_at INTEGER NOT NULL DEFAULT 0"
+	");"
+	"INSERT INTO staff_guard (id) VALUES (1);"
+	"PRAGMA user_version = 2;",
 };
 
 /* The database's spelling of enum file_kind (manifest.c has the JSON's). */
@@ -1696,19 +1718,116 @@ out:
 	return rc;
 }
 
+/* The order a delivered report is about, when it waits in ERASED for it. */
+static int erased_order_of(struct store *s, const char *report_id, char *id, size_t cap,
+			   struct err *e)
+{
+	static const char sql[] =
+		"SELECT o.id FROM outbox b JOIN orders o ON o.id = b.order_id"
+		" WHERE b.report_id = ?1 AND b.kind = 'delivered' AND o.state = 'erased'";
+	sqlite3_stmt *st;
+	int rc = -1, step;
+
+	id[0] = '\0';
+	if (prepare(s, &st, sql, e))
+		return -1;
+	if (bind_text(st, 1, report_id)) {
+		db_fail(s, e, "report %.40s", report_id);
+		goto out;
+	}
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
+		snprintf(id, cap, "%s", (const char *)sqlite3_column_text(st, 0));
+	else if (step != SQLITE_DONE) {
+		db_fail(s, e, "report %.40s", report_id);
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int store_report_acked(struct store *s, const char *report_id, struct err *e)
 {
 	static const char sql[] =
 		"UPDATE outbox SET acked_at = coalesce(acked_at, ?2) WHERE report_id = ?1";
+	char id[ORDER_ID_MAX + 1];
+	struct head h;
 	int changed;
 
 	if (!report_id)
 		return err_fail(e, "store: no report id");
-	if (report_update(s, sql, report_id, now_s(), NULL, &changed, e))
+	if (tx_begin(s, e))
 		return -1;
-	if (!changed)
-		return err_fail(e, "report %.40s not found", report_id);
-	return 0;
+	if (report_update(s, sql, report_id, now_s(), NULL, &changed, e))
+		goto fail;
+	if (!changed) {
+		err_fail(e, "report %.40s not found", report_id);
+		goto fail;
+	}
+	/* the delivery is acknowledged: the order's story is complete */
+	if (erased_order_of(s, report_id, id, sizeof(id), e))
+		goto fail;
+	if (id[0]) {
+		struct move m = { id, ORDER_ERASED, ORDER_REPORTED, "", "delivery acknowledged",
+				  0, NULL };
+
+		if (expect_state(s, id, ORDER_ERASED, &h, e) || apply_move(s, &m, e))
+			goto fail;
+	}
+	return tx_commit(s, e);
+fail:
+	tx_rollback(s);
+	return -1;
+}
+
+int store_counter_add(struct store *s, const char *name, int64_t delta, int64_t *value,
+		      struct err *e)
+{
+	static const char sql[] =
+		"INSERT INTO counters (name, value) VALUES (?1, ?2)"
+		" ON CONFLICT (name) DO UPDATE SET value = value + ?2 RETURNING value";
+	sqlite3_stmt *st;
+	int rc = -1;
+
+	if (prepare(s, &st, sql, e))
+		return -1;
+	if (bind_text(st, 1, name) || sqlite3_bind_int64(st, 2, delta) ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		db_fail(s, e, "counter %.32s", name);
+		goto out;
+	}
+	if (value)
+		*value = sqlite3_column_int64(st, 0);
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int store_staff_log(struct store *s, const char *action, const char *order_id,
+		    const char *result, struct err *e)
+{
+	static const char sql[] =
+		"INSERT INTO staff_log (at, action, order_id, result) VALUES (?1, ?2, ?3, ?4)";
+	char clipped[STORE_REASON_MAX];
+	sqlite3_stmt *st;
+	int rc = -1;
+
+	clip_text(result ? result : "", clipped, sizeof(clipped));
+	if (prepare(s, &st, sql, e))
+		return -1;
+	if (sqlite3_bind_int64(st, 1, now_s()) || bind_text(st, 2, action) ||
+	    bind_text(st, 3, order_id && id_ok(order_id) ? order_id : "") ||
+	    bind_text(st, 4, clipped) || sqlite3_step(st) != SQLITE_DONE) {
+		db_fail(s, e, "staff log");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
 }
 
 int store_report_deferred(struct store *s, const char *report_id, int64_t next_attempt_at,

@@ -38,7 +38,7 @@
 #include "manifest.h"
 #include "order.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 #define STORE_REASON_MAX 256
 #define STORE_REPORT_ID_LEN 36 /* UUID text */
 #define STORE_REPORT_BODY_MAX 65536 /* bytes of a report's JSON body */
@@ -157,6 +157,8 @@ int store_reports_due(struct store *s, int64_t now, struct store_report **out, s
 int store_reports_pending(struct store *s, struct store_report **out, size_t *n,
 			  struct err *e);
 void store_reports_free(struct store_report *r, size_t n);
+/* Marks a report acknowledged; for a "delivered" report whose order waits
+ * in ERASED, also moves it to REPORTED, in the same transaction. */
 int store_report_acked(struct store *s, const char *report_id, struct err *e);
 /* Counts a failed attempt and sets when to try again. */
 int store_report_deferred(struct store *s, const char *report_id, int64_t next_attempt_at,
@@ -187,5 +189,14 @@ int store_order_pickup(struct store *s, const char *id, struct pickup_verifier *
  * order's state is the to-state of the last row of its transition log.
  * 0 when all pass; otherwise -1 and e names the first problem. */
 int store_integrity_check(struct store *s, struct err *e);
+
+/* Named counters for staff ("ruined_blanks"): adds delta (0 reads), *value
+ * gets the new value (may be NULL). */
+int store_counter_add(struct store *s, const char *name, int64_t delta, int64_t *value,
+		      struct err *e);
+
+/* Appends to the staff action log (time, action, order or "", result). */
+int store_staff_log(struct store *s, const char *action, const char *order_id,
+		    const char *result, struct err *e);
 
 #endif

@@ -326,13 +326,16 @@ static void newer_schema_refused(void **state)
 
 	store_close(f->s);
 	f->s = NULL;
-	raw_exec(f, "PRAGMA user_version = 2");
+	char newer[32];
+
+	raw_exec(f, "PRAGMA user_version = 99");
 	assert_int_equal(store_open(&s2, f->path, &e), -1);
 	assert_null(s2);
 	assert_non_null(strstr(e.msg, "newer"));
-	assert_non_null(strstr(e.msg, "version 2"));
+	snprintf(newer, sizeof(newer), "version %d", 99);
+	assert_non_null(strstr(e.msg, newer));
 	/* refused, not touched */
-	assert_int_equal(raw_int(f, "PRAGMA user_version", NULL), 2);
+	assert_int_equal(raw_int(f, "PRAGMA user_version", NULL), 99);
 }
 
 static void foreign_files_refused(void **state)
@@ -1299,6 +1302,49 @@ static void crash_keeps_log_and_state_together(void **state)
 	assert_true(raw_int(f, "SELECT count(*) FROM transitions", NULL) > CRASH_KILLS);
 }
 
+/* A delivered report's acknowledgement completes the order, in one step. */
+static void delivered_ack_reports_order(void **state)
+{
+	struct fx *f = *state;
+	struct store_report_new rep = { "delivered", "{\"media\":\"data-cd\"}" };
+	struct store_report *r = NULL;
+	struct err e = { "" };
+	char rid[STORE_REPORT_ID_LEN + 1];
+	size_t n;
+
+	drive(f, "D1", ORDER_WRITTEN, 0, 1000);
+	must(store_order_move(f->s, "D1", ORDER_WRITTEN, ORDER_ERASED, "", &rep, &e), &e, "erase");
+	must(store_reports_pending(f->s, &r, &n, &e), &e, "pending");
+	assert_int_equal(n, 1);
+	memcpy(rid, r[0].id, sizeof(rid));
+	store_reports_free(r, n);
+	assert_int_equal(state_of(f, "D1"), ORDER_ERASED);
+	must(store_report_acked(f->s, rid, &e), &e, "ack");
+	assert_int_equal(state_of(f, "D1"), ORDER_REPORTED);
+	/* acknowledged twice (a retry crossed the first ack): still one move */
+	must(store_report_acked(f->s, rid, &e), &e, "ack again");
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM transitions WHERE to_state = 'reported'",
+				 NULL), 1);
+	must(store_integrity_check(f->s, &e), &e, "integrity");
+}
+
+static void counters_and_staff_log(void **state)
+{
+	struct fx *f = *state;
+	struct err e = { "" };
+	int64_t v = -1;
+
+	must(store_counter_add(f->s, "ruined_blanks", 0, &v, &e), &e, "read");
+	assert_int_equal(v, 0);
+	must(store_counter_add(f->s, "ruined_blanks", 1, &v, &e), &e, "add");
+	must(store_counter_add(f->s, "ruined_blanks", 2, &v, &e), &e, "add");
+	assert_int_equal(v, 3);
+	must(store_staff_log(f->s, "retry", "O1", "ok", &e), &e, "log");
+	must(store_staff_log(f->s, "login", "../bad", "refused", &e), &e, "log");
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM staff_log WHERE order_id = ''", NULL), 1);
+	assert_int_equal(store_staff_log(f->s, "", NULL, NULL, &e), -1);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1323,6 +1369,8 @@ int main(void)
 		T(tampered_values_are_errors),
 		T(integrity_check_can_fail),
 		T(crash_keeps_log_and_state_together),
+		T(delivered_ack_reports_order),
+		T(counters_and_staff_log),
 	};
 #undef T
 

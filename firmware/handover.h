@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * handover: a claimed order becomes a disc in the customer's hand.
+ *
+ *   CLAIMED ──check──▶ (refused: stays CLAIMED, the customer is told why)
+ *      │ spool re-hashed, image authored, size checked against the blank
+ *      ▼
+ *   WRITING  (committed before the laser turns on)
+ *      │ libburn write with progress; failure: back to CLAIMED, blank counted ruined
+ *      ▼
+ *   VERIFYING (read back, compared with what was written)
+ *      │ failure: back to CLAIMED, blank counted ruined
+ *      ▼
+ *   WRITTEN ── disc ejected ──▶ spool erased ──▶ ERASED + "delivered" report queued
+ *                                                  (one transaction)
+ *   ERASED ── report acknowledged ──▶ REPORTED   (report_flush)
+ *
+ * A data order is written as ISO 9660 + Rock Ridge + Joliet with the signed
+ * stamp; an audio-cd order as CD-DA with CD-TEXT on a real CD writer, or on
+ * a pseudo-drive (stdio:PATH) as PATH.cue/.bin/.cdt beside PATH.
+ *
+ * handover_recover() finishes what a crash interrupted: an order left in
+ * WRITING or VERIFYING goes back to CLAIMED (the blank is counted ruined),
+ * one left WRITTEN has its spool erased and becomes ERASED.
+ */
+#ifndef TENPO_HANDOVER_H
+#define TENPO_HANDOVER_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "err.h"
+#include "spool.h"
+#include "store.h"
+
+/* Why a disc was not written, in the words the kiosk shows a customer. */
+enum handover_refusal {
+	REFUSE_NONE,
+	REFUSE_NO_DISC,
+	REFUSE_NOT_BLANK,
+	REFUSE_WRONG_TYPE,
+	REFUSE_TOO_SMALL,
+	REFUSE_DRIVE_GONE,
+	REFUSE_WRITE_FAILED,
+	REFUSE_VERIFY_FAILED,
+	REFUSE_CONTENT,     /* spool damaged, watermark mismatch: staff */
+	REFUSE_INTERNAL
+};
+
+enum handover_stage { HANDOVER_PREPARING, HANDOVER_WRITING, HANDOVER_CLOSING,
+		      HANDOVER_VERIFYING, HANDOVER_ERASING, HANDOVER_DONE };
+
+struct handover_progress {
+	enum handover_stage stage;
+	uint64_t bytes, total;  /* of the current stage */
+	double mb_per_s;
+	int eta_s;              /* of the whole job; -1 unknown */
+};
+
+/* Return non-zero to cancel (the order stays claimed, the blank is ruined). */
+typedef int (*handover_progress_fn)(void *arg, const struct handover_progress *p);
+
+struct handover_opts {
+	const char *drive;        /* libburn address; NULL: the config's */
+	const char *pseudo_media; /* the blank a stdio: drive stands for: "cd-r", "dvd-r"...;
+				     NULL: the one the order needs */
+	bool simulate;            /* laser off: nothing is recorded, the order stays claimed */
+	bool eject;
+	handover_progress_fn progress;
+	void *arg;
+	const volatile sig_atomic_t *stop;
+};
+
+struct handover_result {
+	enum handover_refusal refusal;
+	char output[1024];        /* where the image or CUE sheet went (pseudo-drives) */
+	uint64_t bytes;
+	double write_mb_per_s, verify_mb_per_s;
+	int64_t started_at, finished_at;
+};
+
+/* Library-wide setup of libburn and libisofs; once per process. */
+int handover_init(struct err *e);
+void handover_finish(void);
+
+/* Checks the disc in the drive against the order without writing. */
+int handover_check(const struct config *cfg, struct store *s, const char *order_id,
+		   const struct handover_opts *o, struct handover_result *r, struct err *e);
+
+/* The whole path above.  0: written, verified, erased, report queued. */
+int handover_run(const struct config *cfg, struct store *s, struct spool *sp,
+		 const char *order_id, const struct handover_opts *o,
+		 struct handover_result *r, struct err *e);
+
+int handover_recover(const struct config *cfg, struct store *s, struct spool *sp,
+		     struct err *e);
+
+#endif

@@ -213,12 +213,7 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	");"
 	"CREATE TRIGGER staff_log_no_update BEFORE UPDATE ON staff_log"
 	" BEGIN SELECT RAISE(ABORT, 'the staff log is append-only'); END;"
-	"CREATE TABLE staff_guard ("
-	" id INTEGER PRIMARY KEY CHECK (id = 1),"
-	" failures INTEGER NOT NULL DEFAULT 0 CHECK (failures BETWEEN 0 AND 1000000),"
-	" last_failure_at INTEGER NOT NULL DEFAULT 0"
-	");"
-	"INSERT INTO staff_guard (id) VALUES (1);"
+	"CREATE INDEX staff_log_by_action ON staff_log (action, id);"
 	"PRAGMA user_version = 2;",
 };
 
@@ -2047,4 +2042,29 @@ int store_integrity_check(struct store *s, struct err *e)
 			NULL, "state and log disagree", e))
 		return -1;
 	return 0;
+}
+
+int store_staff_login_failures(struct store *s, unsigned *failures, int64_t *last_at,
+			       struct err *e)
+{
+	/* the refusals since the last accepted PIN: the log is the guard */
+	static const char sql[] =
+		"SELECT count(*), coalesce(max(at), 0) FROM staff_log"
+		" WHERE action = 'login' AND result <> 'ok' AND id > coalesce("
+		"  (SELECT max(id) FROM staff_log WHERE action = 'login' AND result = 'ok'), 0)";
+	sqlite3_stmt *st;
+	int rc = -1;
+
+	if (prepare(s, &st, sql, e))
+		return -1;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		db_fail(s, e, "staff log");
+		goto out;
+	}
+	*failures = (unsigned)sqlite3_column_int64(st, 0);
+	*last_at = sqlite3_column_int64(st, 1);
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
 }

@@ -199,4 +199,10 @@ int store_counter_add(struct store *s, const char *name, int64_t delta, int64_t 
 int store_staff_log(struct store *s, const char *action, const char *order_id,
 		    const char *result, struct err *e);
 
+/* PIN refusals logged since the last accepted one (action "login", result
+ * other than "ok"), and when the last came: the staff lock-out is derived
+ * from the log, so it survives restarts and cannot disagree with it. */
+int store_staff_login_failures(struct store *s, unsigned *failures, int64_t *last_at,
+			       struct err *e);
+
 #endif

@@ -13,11 +13,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "claim.h"
 #include "config.h"
 #include "delivery.h"
 #include "log.h"
 #include "order.h"
-#include "pickup.h"
 #include "spool.h"
 #include "store.h"
 #include "sync.h"
@@ -145,52 +145,15 @@ static int cmd_show(struct app *a, const char *id, struct err *e)
 	return 0;
 }
 
-static int cmd_pickup(struct app *a, const char *code_in, struct err *e)
+static int cmd_pickup(struct app *a, const char *code, struct err *e)
 {
-	char code[PICKUP_CODE_DIGITS + 1];
-	struct store_order *o = NULL;
+	struct store_order o;
 	int64_t wait_s;
-	unsigned failures;
-	size_t n;
-	int rc = -1;
 
-	if (pickup_normalize(code_in, code))
-		return err_fail(e, "a pickup code is %d digits", PICKUP_CODE_DIGITS);
-	if (store_pickup_wait(a->store, time(NULL), &wait_s, &failures, e))
+	if (claim_by_code(a->store, code, time(NULL), &o, &wait_s, e) != CLAIM_OK)
 		return -1;
-	if (wait_s > 0)
-		return err_fail(e, "too many wrong codes (%u); try again in %" PRId64 " s", failures,
-				wait_s);
-	if (store_orders_list(a->store, -1, &o, &n, e))
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		struct pickup_verifier v;
-
-		if (!o[i].has_manifest || store_order_pickup(a->store, o[i].id, &v, e))
-			continue;
-		if (!pickup_verifier_matches(&v, code))
-			continue;
-		if (o[i].state == ORDER_READY && o[i].expires_at <= time(NULL)) {
-			err_fail(e, "order %s has expired", o[i].id);
-		} else if (o[i].state == ORDER_READY) {
-			if (!store_order_claim(a->store, o[i].id, e)) {
-				printf("CLAIMED %s %s\n", o[i].id, o[i].title);
-				rc = 0;
-			}
-		} else if (o[i].state == ORDER_ANNOUNCED || o[i].state == ORDER_DOWNLOADING) {
-			err_fail(e, "order %s is not ready yet (%s)", o[i].id,
-				 order_state_name(o[i].state));
-		} else {
-			err_fail(e, "order %s cannot be picked up: it is %s", o[i].id,
-				 order_state_name(o[i].state));
-		}
-		goto out;
-	}
-	store_pickup_failed(a->store, time(NULL), NULL);
-	err_fail(e, "wrong pickup code");
-out:
-	free(o);
-	return rc;
+	printf("CLAIMED %s %s\n", o.id, o.title);
+	return 0;
 }
 
 static int cmd_retry(struct app *a, const char *id, struct err *e)

@@ -1343,6 +1343,19 @@ static void counters_and_staff_log(void **state)
 	must(store_staff_log(f->s, "login", "../bad", "refused", &e), &e, "log");
 	assert_int_equal(raw_int(f, "SELECT count(*) FROM staff_log WHERE order_id = ''", NULL), 1);
 	assert_int_equal(store_staff_log(f->s, "", NULL, NULL, &e), -1);
+
+	unsigned fails = 99;
+	int64_t at = -1;
+
+	must(store_staff_login_failures(f->s, &fails, &at, &e), &e, "failures");
+	assert_int_equal(fails, 1); /* the "refused" login above */
+	must(store_staff_log(f->s, "login", "", "refused", &e), &e, "log");
+	must(store_staff_login_failures(f->s, &fails, &at, &e), &e, "failures");
+	assert_int_equal(fails, 2);
+	assert_true(at > 0);
+	must(store_staff_log(f->s, "login", "", "ok", &e), &e, "log");
+	must(store_staff_login_failures(f->s, &fails, &at, &e), &e, "failures");
+	assert_int_equal(fails, 0);
 }
 
 int main(void)

@@ -45,6 +45,10 @@ static const struct key keys[] = {
 	{ "log_level", K_LEVEL, NUM(log_level), 0, 0, 0 },
 	{ "board", K_STR, STR(board), 0, 0, 0 },
 	{ "drive", K_STR, STR(drive), 0, 0, 0 },
+	{ "pseudo_media", K_STR, STR(pseudo_media), 0, 0, 0 },
+	{ "staff_pin", K_STR, STR(staff_pin), 0, 0, 0 },
+	{ "sync_interval_s", K_UINT, NUM(sync_interval_s), 1, 86400, 0 },
+	{ "inactivity_s", K_UINT, NUM(inactivity_s), 5, 3600, 0 },
 	{ "connect_timeout_s", K_UINT, NUM(connect_timeout_s), 1, 600, 0 },
 	{ "io_timeout_s", K_UINT, NUM(io_timeout_s), 1, 3600, 0 },
 	{ "retries", K_UINT, NUM(retries), 1, 100, 0 },
@@ -62,6 +66,8 @@ void config_defaults(struct config *c)
 	c->retries = 4;
 	c->retry_base_ms = 500;
 	c->max_file_failures = 3;
+	c->sync_interval_s = 30;
+	c->inactivity_s = 60;
 	c->log_level = LOG_INFO;
 }
 
@@ -214,6 +220,16 @@ int config_parse(struct config *c, const char *text, size_t len, const char *bas
 			return err_fail(e, "%s: missing required key '%s'", name, keys[i].name);
 	if (!c->output[0] && set_string(c->output, sizeof(c->output), "out", base_dir, 1))
 		return err_fail(e, "%s: output path too long", name);
+	/* a pseudo-drive's file, like every other path, is relative to the config */
+	if (!strncmp(c->drive, "stdio:", 6) && c->drive[6] && c->drive[6] != '/' &&
+	    base_dir && base_dir[0]) {
+		char rel[CONFIG_PATH_MAX];
+
+		snprintf(rel, sizeof(rel), "%s", c->drive + 6);
+		if (snprintf(c->drive, sizeof(c->drive), "stdio:%s/%s", base_dir, rel) >=
+		    (int)sizeof(c->drive))
+			return err_fail(e, "%s: drive path too long", name);
+	}
 	return 0;
 }
 

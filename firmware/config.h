@@ -52,6 +52,11 @@ struct config {
 	char log_file[CONFIG_PATH_MAX];     /* empty: stderr only */
 	char board[64];                     /* board profile name: kiosk, qemu, desktop */
 	char drive[CONFIG_PATH_MAX];        /* libburn drive address, e.g. stdio:out/disc.iso */
+	char pseudo_media[16];              /* the blank a stdio: drive stands for: cd-r, dvd-r;
+					       empty: the one each order needs */
+	char staff_pin[160];                /* pbkdf2-sha256$ITER$SALTHEX$HASHHEX (tenpo staff-pin) */
+	unsigned sync_interval_s;           /* the appliance's fetch loop period */
+	unsigned inactivity_s;              /* customer screens return to attract */
 	unsigned connect_timeout_s;         /* TCP connect + TLS handshake */
 	unsigned io_timeout_s;              /* no byte for this long: the server stalled */
 	unsigned retries;                   /* attempts per request within one sync pass */

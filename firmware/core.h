@@ -206,6 +206,11 @@ bool core_send(struct core *c, const struct core_intent *in);
 /* Copies the latest snapshot. */
 void core_snapshot(struct core *c, struct core_snapshot *out);
 
+/* The staff PIN as the config keeps it: "pbkdf2-sha256$ITER$SALTHEX$HASHHEX"
+ * (PBKDF2-HMAC-SHA256, 100 000 iterations, random 16-byte salt). */
+bool core_pin_matches(const char *stored, const char *pin);
+int core_pin_make(const char *pin, char *out, size_t cap, struct err *e);
+
 const char *core_session_stage_name(enum core_session_stage s);
 const char *core_msg_name(enum core_msg m);
 

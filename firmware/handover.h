@@ -75,7 +75,7 @@ struct handover_opts {
 
 struct handover_result {
 	enum handover_refusal refusal;
-	char output[1024];        /* where the image or CUE sheet went (pseudo-drives) */
+	char output[4096];        /* where the image or CUE sheet went (pseudo-drives) */
 	uint64_t bytes;
 	double write_mb_per_s, verify_mb_per_s;
 	int64_t started_at, finished_at;
@@ -86,13 +86,29 @@ int handover_init(struct err *e);
 void handover_finish(void);
 
 /* Checks the disc in the drive against the order without writing. */
-int handover_check(const struct config *cfg, struct store *s, const char *order_id,
-		   const struct handover_opts *o, struct handover_result *r, struct err *e);
+int handover_check(const struct config *cfg, struct store *s, struct spool *sp,
+		   const char *order_id, const struct handover_opts *o,
+		   struct handover_result *r, struct err *e);
 
 /* The whole path above.  0: written, verified, erased, report queued. */
 int handover_run(const struct config *cfg, struct store *s, struct spool *sp,
 		 const char *order_id, const struct handover_opts *o,
 		 struct handover_result *r, struct err *e);
+
+/* Staff: a simulated write (laser off) of a small test image, and eject. */
+int handover_test_write(const struct config *cfg, const struct handover_opts *o,
+			struct handover_result *r, struct err *e);
+int handover_eject(const struct config *cfg, const char *drive, struct err *e);
+
+/* What is in the drive, for the staff screen. */
+struct handover_drive {
+	bool present;
+	char profile[64];
+	int status;              /* enum core_disc_status's values */
+	uint64_t free_bytes;
+};
+int handover_drive_status(const struct config *cfg, const struct handover_opts *o,
+			  struct handover_drive *d, struct err *e);
 
 int handover_recover(const struct config *cfg, struct store *s, struct spool *sp,
 		     struct err *e);

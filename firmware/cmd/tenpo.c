@@ -12,13 +12,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "burner.h"
 #include "claim.h"
 #include "config.h"
+#include "core.h"
 #include "delivery.h"
+#include "disc.h"
+#include "handover.h"
 #include "log.h"
 #include "order.h"
+#include "report.h"
 #include "spool.h"
+#include "stamp.h"
 #include "store.h"
 #include "sync.h"
 
@@ -36,6 +43,8 @@ struct app {
 	struct store *store;
 	struct spool *spool;
 	struct delivery *delivery;
+	struct handover_opts disc; /* --drive, --media, --simulate */
+	bool disc_ready;           /* handover_init() done */
 };
 
 static void usage(FILE *f)
@@ -45,8 +54,16 @@ static void usage(FILE *f)
 	      "  sync              one pass: fetch new orders and their content, send reports\n"
 	      "  orders            one line per order: id, state, title\n"
 	      "  show ORDER        an order's details and its history\n"
-	      "  pickup CODE       claim the ready order this pickup code belongs to\n"
-	      "  retry ORDER       send a failed order back to where it failed (staff)\n",
+	      "  pickup CODE       claim the order this code belongs to, write its disc,\n"
+	      "                    verify it, erase the spool and report the delivery\n"
+	      "  write ORDER       write a claimed order's disc again (staff)\n"
+	      "  retry ORDER       send a failed order back to where it failed (staff)\n"
+	      "  drives            list optical drives and their media\n"
+	      "  check-disc        read a data disc's stamp, check its signature, print the IDs\n"
+	      "  staff-pin PIN     print the staff_pin line for tenpo.conf\n"
+	      "\n"
+	      "disc options: --drive ADDRESS (e.g. /dev/sr0, stdio:FILE)  --media BLANK\n"
+	      "              (the blank a stdio: drive stands for: cd-r, dvd-r, ...)  --simulate\n",
 	      f);
 }
 
@@ -66,8 +83,23 @@ static int app_open(struct app *a, const char *config_path, bool need_spool,
 	return 0;
 }
 
+static int app_disc(struct app *a, struct err *e)
+{
+	if (handover_init(e))
+		return -1;
+	a->disc_ready = true;
+	if (!a->disc.drive)
+		a->disc.drive = a->cfg.drive;
+	if (!a->disc.pseudo_media && a->cfg.pseudo_media[0])
+		a->disc.pseudo_media = a->cfg.pseudo_media;
+	a->disc.stop = &stop_requested;
+	return 0;
+}
+
 static void app_close(struct app *a)
 {
+	if (a->disc_ready)
+		handover_finish();
 	delivery_close(a->delivery);
 	spool_close(a->spool);
 	store_close(a->store);
@@ -145,6 +177,48 @@ static int cmd_show(struct app *a, const char *id, struct err *e)
 	return 0;
 }
 
+static int print_progress(void *arg, const struct handover_progress *p)
+{
+	static const char *const names[] = { "preparing", "writing", "closing", "verifying",
+					     "erasing", "done" };
+
+	(void)arg;
+	if (p->total)
+		fprintf(stdout, "\r%-10s %5.1f %%  %6.1f MB/s  ", names[p->stage],
+			p->bytes * 100.0 / (double)p->total, p->mb_per_s);
+	if (p->stage == HANDOVER_DONE)
+		fputc('\n', stdout);
+	fflush(stdout);
+	return 0;
+}
+
+/* Writes a claimed order's disc; then tries to send the delivery report. */
+static int write_order(struct app *a, const char *id, struct err *e)
+{
+	struct handover_result r;
+	unsigned sent = 0;
+	struct err why = { "" };
+
+	if (app_disc(a, e) || handover_recover(&a->cfg, a->store, a->spool, e))
+		return -1;
+	a->disc.eject = true;
+	if (isatty(STDOUT_FILENO))
+		a->disc.progress = print_progress;
+	if (handover_run(&a->cfg, a->store, a->spool, id, &a->disc, &r, e))
+		return -1;
+	if (a->disc.simulate) {
+		printf("SIMULATED %s %" PRIu64 " bytes; the order stays claimed\n", id, r.bytes);
+		return 0;
+	}
+	printf("WRITTEN %s %s %" PRIu64 " bytes, verified, spool erased\n", id, r.output, r.bytes);
+	if (delivery_open(&a->delivery, &a->cfg, &why) ||
+	    report_flush(a->store, a->delivery, time(NULL), true, &sent, &why))
+		printf("REPORT queued (%s); the next sync sends it\n", why.msg);
+	else
+		printf("REPORTED %s\n", id);
+	return 0;
+}
+
 static int cmd_pickup(struct app *a, const char *code, struct err *e)
 {
 	struct store_order o;
@@ -153,6 +227,71 @@ static int cmd_pickup(struct app *a, const char *code, struct err *e)
 	if (claim_by_code(a->store, code, time(NULL), &o, &wait_s, e) != CLAIM_OK)
 		return -1;
 	printf("CLAIMED %s %s\n", o.id, o.title);
+	return write_order(a, o.id, e);
+}
+
+static int cmd_write(struct app *a, const char *id, struct err *e)
+{
+	return write_order(a, id, e);
+}
+
+static int cmd_drives(struct app *a, const char *arg, struct err *e)
+{
+	struct burner_drive d[16];
+	size_t found;
+
+	(void)arg;
+	if (app_disc(a, e))
+		return -1;
+	if (burner_list(d, 16, &found, e))
+		return -1;
+	for (size_t i = 0; i < found && i < 16; i++)
+		printf("%s %s %s %s %s %" PRIu64 "\n", d[i].address, d[i].vendor, d[i].product,
+		       d[i].media_known ? d[i].media.profile_name : "?",
+		       d[i].media_known ? burner_status_name(d[i].media.status) : "?",
+		       d[i].media_known ? d[i].media.free_bytes : 0);
+	if (!found)
+		printf("no optical drive found (pseudo-drives are given as stdio:FILE)\n");
+	return 0;
+}
+
+static int cmd_check_disc(struct app *a, const char *arg, struct err *e)
+{
+	struct manifest m;
+	char *text = NULL;
+	size_t len;
+	int64_t at;
+	uint32_t shop;
+	int rc;
+
+	(void)arg;
+	if (app_disc(a, e))
+		return -1;
+	if (!a->disc.drive || !a->disc.drive[0])
+		return err_fail(e, "no drive: give --drive");
+	if (disc_read_file(a->disc.drive, STAMP_FILE_NAME, STAMP_MAX_BYTES, &text, &len, e))
+		return -1;
+	rc = stamp_check(text, len, a->cfg.manifest_key, &m, &at, &shop, e);
+	free(text);
+	if (rc)
+		return -1;
+	printf("STAMP valid: signed by delivery server %u\n"
+	       "order %s\nuser %" PRIu32 "\nshop %" PRIu32 "\ndelivery_server %u\n"
+	       "content_server %u\ntitle %s\nwritten_at %" PRId64 " by shop %" PRIu32 "\n",
+	       m.ids.delivery_server, m.order_id, m.ids.user, m.ids.shop, m.ids.delivery_server,
+	       m.ids.content_server, m.title, at, shop);
+	manifest_free(&m);
+	return 0;
+}
+
+static int cmd_staff_pin(struct app *a, const char *pin, struct err *e)
+{
+	char line[160];
+
+	(void)a;
+	if (core_pin_make(pin, line, sizeof(line), e))
+		return -1;
+	printf("staff_pin = %s\n", line);
 	return 0;
 }
 
@@ -190,8 +329,12 @@ static const struct command commands[] = {
 	{ "sync", false, true, true, run_sync },
 	{ "orders", false, false, false, run_orders },
 	{ "show", true, false, false, cmd_show },
-	{ "pickup", true, false, false, cmd_pickup },
+	{ "pickup", true, true, false, cmd_pickup },
+	{ "write", true, true, false, cmd_write },
 	{ "retry", true, false, false, cmd_retry },
+	{ "drives", false, false, false, cmd_drives },
+	{ "check-disc", false, false, false, cmd_check_disc },
+	{ "staff-pin", true, false, false, cmd_staff_pin },
 };
 
 int main(int argc, char **argv)
@@ -199,6 +342,9 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "drive", required_argument, NULL, 'd' },
+		{ "media", required_argument, NULL, 'm' },
+		{ "simulate", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -214,6 +360,19 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'c':
 			config = optarg;
+			break;
+		case 'd':
+			a.disc.drive = optarg;
+			break;
+		case 'm':
+			if (burner_blank_parse(optarg) <= 0) {
+				fprintf(stderr, "tenpo: unknown blank '%s'\n", optarg);
+				return 2;
+			}
+			a.disc.pseudo_media = optarg;
+			break;
+		case 's':
+			a.disc.simulate = true;
 			break;
 		case 'v':
 			verbose = true;

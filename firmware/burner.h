@@ -1,0 +1,313 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * burner: one optical drive through libburn — list drives, grab one, read
+ * its media, refuse media that does not fit the order, write one data track
+ * (or an audio session), read it back and verify it, release or eject.
+ *
+ * Drives.  A real drive is addressed as libburn names it ("/dev/sr0"; a
+ * link such as /dev/cdrom is resolved).  A pseudo-drive is "stdio:PATH", a
+ * regular file or a block device that libburn reads and writes like a disc;
+ * tests and the demo use them.  libburn reports every pseudo-drive as
+ * profile 0xffff, BLANK, whatever the file holds, so burner gives each one an
+ * EMULATED blank, named at burner_open() (BURNER_BLANK_CD_R, ...): the
+ * profile, the capacity (min of the blank's and what the filesystem can
+ * take: its free space plus the file's present size) and a status that
+ * becomes CLOSED once this handle has written it.  Writing a pseudo-drive
+ * first truncates its file to 0 (libburn does not, and an old tail would
+ * follow the new image).  Audio needs a real CD writer: libburn refuses
+ * audio tracks on pseudo-drives, and the caller exports a CUE/BIN instead.
+ *
+ * Lifecycle of a handle (every call from one thread at a time):
+ *
+ *   burner_open() ──▶ [grabbed, idle] ──▶ burner_close(b, eject)
+ *                        │      ▲
+ *     burner_write_data()│      │ returns: done, failed or cancelled,
+ *     burner_write_audio()      │ always with libburn idle again
+ *     burner_verify_data()──────┘
+ *
+ * Invariants:
+ *   - a handle holds exactly one grabbed drive from open to close, and no
+ *     call returns while libburn is still busy on it: after an error or a
+ *     cancel the drive is idle and may be used again or closed;
+ *   - while grabbed, a real drive's tray is locked (libburn's grab sends
+ *     PREVENT MEDIUM REMOVAL); burner_close() unlocks it and, if asked,
+ *     ejects.  So hold a handle for one order only, not while the kiosk
+ *     waits for a customer;
+ *   - libburn never checks that an image fits before writing (it fails
+ *     mid-way with ENOSPC): burner_write_*() check the free space first,
+ *     and the caller checks the media against the order with
+ *     burner_check_fit() before that;
+ *   - a pseudo-drive always has an emulated blank; a real drive never has.
+ *
+ * Ownership and lifetimes:
+ *   - burner_open() gives the caller a handle; burner_close() frees it
+ *     (NULL is fine).  The handle copies the address.
+ *   - burner_write_data() borrows `src`: it takes its own reference for the
+ *     duration of the call and drops it before returning, with every libburn
+ *     thread that read from it finished.  The caller still owns its
+ *     reference and frees it (burn_source_free()).  The same for the audio
+ *     `disc`.
+ *   - burner_list() fills the caller's array; nothing to free.
+ *
+ * Threads: libburn runs each write in its own writer thread and the FIFO in
+ * another; the FIFO thread calls the caller's source's read function, so
+ * that source must be readable from another thread (libisofs' is).  The
+ * progress callback runs in the calling thread, between polls of libburn's
+ * status, and must not call burner on the same handle.  Handles on
+ * different drives may be used from different threads, with one caveat:
+ * libburn's message queue is process-wide, so a failure reason may be
+ * attributed to the other drive's operation.
+ *
+ * Process-wide state (libburn forces it): burner_init()/burner_finish()
+ * wrap burn_initialize()/burn_finish(), counted, so nested pairs are fine.
+ * burner.c keeps, under a mutex, the count and the list of open handles:
+ * burner_finish() releases any drive still grabbed before burn_finish()
+ * (libburn's rule), and burner_list() refuses while a handle is open
+ * (burn_drive_scan() would invalidate its drive).
+ *
+ * Messages: libburn prints nothing to stderr; its messages are queued and
+ * copied into our log (module "libburn"), and the most recent one of
+ * severity SORRY or worse becomes the reason in our error messages.
+ *
+ * Signals: burner installs no signal handler and does not call
+ * burn_set_signal_handling().  libburn's built-in handler would take over
+ * 22 signals from the appliance's main (which owns SIGTERM and friends),
+ * and its actions 0-2 end in exit(1), which library code must not do.
+ * Instead main's handler sets its flag, and the progress callback returns
+ * non-zero when it sees it: burner cancels the write (burn_drive_cancel),
+ * waits for libburn to become idle, and returns BURNER_CANCELLED; main then
+ * closes the handle and calls burner_finish().  A process killed outright
+ * leaves the drive to the kernel, which closes it; the blank is lost, as it
+ * would be on a power cut.
+ *
+ * Verification: burner_write_data() computes, on the bytes it hands to
+ * libburn (in the FIFO's thread, so beside the writer), their MD5 and a
+ * cheap Fletcher-style sum per 2 KiB block (per 2^k blocks on media so big
+ * that the table would exceed 16 MiB: 4 bytes per 2 KiB, 9 MiB for a DVD).
+ * burner_verify_data() reads the disc back, compares its MD5 with the one
+ * the caller expects, and with the sums of the last write on this handle
+ * names the first differing block and stops there instead of reading on.
+ */
+#ifndef TENPO_BURNER_H
+#define TENPO_BURNER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+#include "order.h"
+
+struct burn_source;	/* libburn's */
+struct burn_disc;
+
+/* Returned by the write and verify calls when the progress callback asked
+ * to stop.  Every other failure is -1. */
+#define BURNER_CANCELLED (-2)
+
+/* ---- process-wide ------------------------------------------------------ */
+
+/* burn_initialize() and message routing on the first call; counted.
+ * Returns 0 or -1. */
+int burner_init(struct err *e);
+
+/* The matching call: the last one releases every handle still open
+ * (without eject; the handles stay valid for burner_close(), which then
+ * only frees them) and calls burn_finish().  Must not run while another
+ * thread is inside a burner call. */
+void burner_finish(void);
+
+/* ---- media ---------------------------------------------------------- */
+
+/* The blank a pseudo-drive stands for.  Capacities in 2 KiB blocks: CD-R and
+ * CD-RW 360000 (80 min), DVD-R/-RW 2298496, DVD+R/+RW 2295104, BD-R/BD-RE
+ * 12219392 (25 GB). */
+enum burner_blank {
+	BURNER_BLANK_NONE,	/* a real drive */
+	BURNER_BLANK_CD_R,
+	BURNER_BLANK_CD_RW,
+	BURNER_BLANK_DVD_R,
+	BURNER_BLANK_DVD_RW,
+	BURNER_BLANK_DVD_PLUS_R,
+	BURNER_BLANK_DVD_PLUS_RW,
+	BURNER_BLANK_BD_R,
+	BURNER_BLANK_BD_RE,
+	BURNER_BLANK_COUNT
+};
+
+/* "none", "cd-r", "cd-rw", "dvd-r", "dvd-rw", "dvd+r", "dvd+rw", "bd-r",
+ * "bd-re"; "?" out of range.  _parse() returns the enum or -1. */
+const char *burner_blank_name(enum burner_blank k);
+int burner_blank_parse(const char *name);
+
+enum burner_family {
+	BURNER_FAMILY_NONE,	/* no disc */
+	BURNER_FAMILY_CD,
+	BURNER_FAMILY_DVD,
+	BURNER_FAMILY_BD,
+	BURNER_FAMILY_OTHER	/* a profile we do not know */
+};
+
+enum burner_status {
+	BURNER_MEDIA_NONE,	/* no disc (or not yet readable) */
+	BURNER_MEDIA_BLANK,
+	BURNER_MEDIA_APPENDABLE,
+	BURNER_MEDIA_CLOSED,
+	BURNER_MEDIA_UNSUITABLE
+};
+
+/* "none", "blank", ... ; "cd", "dvd", ... */
+const char *burner_status_name(enum burner_status s);
+const char *burner_family_name(enum burner_family f);
+
+struct burner_media {
+	int profile;		/* MMC profile: 0x09 CD-R, 0x11 DVD-R, ...; 0 none */
+	char profile_name[80];	/* libburn's name: "CD-R", "DVD+RW", ... */
+	enum burner_family family;
+	bool writable;		/* a profile libburn can write */
+	bool rewritable;	/* CD-RW, DVD-RW, DVD+RW, DVD-RAM, BD-RE */
+	enum burner_status status;
+	uint64_t free_bytes;	/* writable now, in 2 KiB blocks × 2048; 0 unless
+				 * blank or appendable */
+	bool is_pseudo;		/* a stdio: pseudo-drive with an emulated blank */
+};
+
+/* What the drive holds now.  A pseudo-drive whose file and folder have
+ * gone fails with "drive not found: ADDRESS".  0 or -1. */
+struct burner;
+int burner_media(struct burner *b, struct burner_media *m, struct err *e);
+
+/* ---- fit: the media against the order -------------------------------- */
+
+enum burner_fit {
+	BURNER_FIT_OK,
+	BURNER_FIT_NO_DISC,	/* "No disc in the drive." */
+	BURNER_FIT_UNSUITABLE,	/* unreadable, or a read-only disc */
+	BURNER_FIT_WRITTEN,	/* appendable or closed */
+	BURNER_FIT_WRONG_KIND,	/* a DVD for a CD order, ... */
+	BURNER_FIT_TOO_SMALL
+};
+
+/* The reason with its figures, for the UI to say it in any language. */
+struct burner_fit_info {
+	enum burner_fit fit;
+	enum burner_family have, need;	/* WRONG_KIND */
+	uint64_t need_units, have_units; /* TOO_SMALL, rounded (need up,
+					  * have down) in `unit` */
+	const char *unit;		/* "MB" (MiB), "GB" (10^9 B) or "minutes" */
+};
+
+/* Pure: whether media m takes an order of kind `kind` whose image is
+ * `image_bytes` long.  For MEDIA_AUDIO_CD, image_bytes counts CD-DA bytes
+ * (2352 per sector, pregaps included) against free sectors × 2352.  An
+ * audio CD needs a CD; a data CD needs a CD (a DVD is refused: the customer
+ * paid for a CD); a data DVD needs a DVD (not a BD).  Only a blank is
+ * accepted: each order is one closed session. */
+enum burner_fit burner_media_fit(const struct burner_media *m, enum media_kind kind,
+				 uint64_t image_bytes, struct burner_fit_info *why);
+
+/* The English sentence for a customer: "This is a CD. Your order needs a
+ * DVD.", "Your order needs 812 MB; this disc holds 703 MB.", ...
+ * Empty string for BURNER_FIT_OK. */
+void burner_fit_text(const struct burner_fit_info *why, char *buf, size_t len);
+
+/* burner_media() then burner_media_fit(): 0 when it fits, else -1 with the
+ * customer's sentence in e (and the code in *why, which may be NULL). */
+int burner_check_fit(struct burner *b, enum media_kind kind, uint64_t image_bytes,
+		     struct burner_fit_info *why, struct err *e);
+
+/* ---- drives ---------------------------------------------------------- */
+
+#define BURNER_ADDR_MAX 256
+
+struct burner_drive {
+	char address[BURNER_ADDR_MAX];	/* "/dev/sr0" */
+	char vendor[9], product[17], revision[5];
+	bool media_known;		/* false: could not grab it (busy?) */
+	struct burner_media media;
+};
+
+/* Scans for real drives (pseudo-drives are not listed).  Fills up to max
+ * entries; *found says how many exist.  Each drive is grabbed for a moment
+ * to read its media, without loading or ejecting.  Refused while any
+ * handle is open (a scan invalidates libburn's drive objects).  0 or -1. */
+int burner_list(struct burner_drive *out, size_t max, size_t *found, struct err *e);
+
+/* ---- one drive ------------------------------------------------------- */
+
+/* Grabs the drive at `address` (closing its tray).  For "stdio:PATH" blank
+ * names the emulated blank and must not be BURNER_BLANK_NONE; for a real
+ * drive it must be.  A pseudo-drive's PATH must be a regular file, a block
+ * device, or not exist yet in an existing folder.  Fails with
+ * "drive not found: ADDRESS" when there is no such drive or folder. */
+int burner_open(struct burner **out, const char *address, enum burner_blank blank,
+		struct err *e);
+
+/* Releases the drive (unlocking the tray; ejecting if asked; a no-op on a
+ * pseudo-drive) and frees the handle.  NULL is fine.  Never fails: a drive
+ * that cannot be released is logged. */
+void burner_close(struct burner *b, bool eject);
+
+/* The address as given to burner_open(). */
+const char *burner_address(const struct burner *b);
+
+/* ---- writing and verifying ------------------------------------------- */
+
+enum burner_stage {
+	BURNER_STAGE_PREPARING,	/* starting, lead-in, pregap */
+	BURNER_STAGE_WRITING,
+	BURNER_STAGE_CLOSING,	/* lead-out, closing track and session */
+	BURNER_STAGE_VERIFYING
+};
+
+const char *burner_stage_name(enum burner_stage s);
+
+struct burner_progress {
+	enum burner_stage stage;
+	uint64_t done, total;	/* bytes */
+	int percent;		/* 0..100 */
+	double mb_per_s;	/* 10^6 bytes per second, since the stage began */
+	int eta_s;		/* seconds left; -1 unknown */
+	int fifo_percent;	/* FIFO fill while writing; -1 otherwise */
+};
+
+/* Called about 4 times a second (and once at 100 %).  Return non-zero to
+ * cancel: the call then returns BURNER_CANCELLED once libburn is idle. */
+typedef int (*burner_progress_fn)(const struct burner_progress *p, void *arg);
+
+struct burner_result {
+	uint64_t bytes;		/* bytes handed to the drive */
+	double seconds;		/* from burn_disc_write() to idle */
+	uint8_t md5[16];	/* MD5 of those bytes (data writes) */
+	bool media_touched;	/* a blank was (partly) written: on failure it is
+				 * ruined, count it */
+	int fifo_min_percent;	/* lowest FIFO fill once writing (-1: none) */
+};
+
+/* Writes `size` bytes (a positive multiple of 2048, equal to the source's
+ * size) from src as one MODE1 data track in one closed session, through
+ * libburn's FIFO (64 MiB), with underrun protection, the write type libburn
+ * picks for the media (SAO/DAO or TAO), simulated (laser off) if asked.
+ * Needs blank media with room for size bytes.  res may be NULL.
+ * 0, -1 (reason in e: libburn's, e.g. "No space left on device"), or
+ * BURNER_CANCELLED. */
+int burner_write_data(struct burner *b, struct burn_source *src, uint64_t size,
+		      bool simulate, burner_progress_fn cb, void *arg,
+		      struct burner_result *res, struct err *e);
+
+/* Writes an audio session (tracks, pregaps, CD-TEXT as the caller built it)
+ * to a blank CD in a real writer, SAO.  A pseudo-drive refuses: "audio CDs
+ * are written as CUE/BIN on pseudo-drives".  res->md5 stays zero. */
+int burner_write_audio(struct burner *b, struct burn_disc *disc, bool simulate,
+		       burner_progress_fn cb, void *arg, struct burner_result *res,
+		       struct err *e);
+
+/* Reads the first `size` bytes of the disc back (burn_read_data, 4 MiB per
+ * call) and compares their MD5 with expect_md5.  On a mismatch, and when
+ * this handle wrote those bytes, e names the first differing 2 KiB block
+ * ("block 1234 (byte 2527232) differs"); the read stops there.
+ * 0, -1 or BURNER_CANCELLED. */
+int burner_verify_data(struct burner *b, uint64_t size, const uint8_t expect_md5[16],
+		       burner_progress_fn cb, void *arg, struct err *e);
+
+#endif

@@ -1,0 +1,457 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * core: the event thread and the customer session.
+ *
+ * The event thread sleeps on c->event_cond until an intent (from the UI) or
+ * an event (from a worker) arrives, or a second passes (to refresh what the
+ * staff screens show).  It handles one at a time; nothing it does waits for
+ * the network or the drive — those are jobs for the workers.
+ *
+ * The customer session, drawn as the UI sees it:
+ *
+ *   IDLE ─code─▶ CHECKING_CODE ─ok─▶ ORDER_SHOWN ─confirm─▶ WAITING_DISC
+ *                     │ no                                      │ check job
+ *                     ▼                                         ▼
+ *               CODE_REFUSED                    MEDIA_REFUSED ◀─┴─▶ WRITING
+ *                                                 (new disc: check again) │
+ *                                                                         ▼
+ *                                    FAILED ◀── write/verify fails ── VERIFYING
+ *                                                                         │
+ *                                                                        DONE
+ *   END_SESSION from any stage but WRITING/VERIFYING goes back to IDLE; an
+ *   order claimed but not written goes back to READY for another visit.
+ */
+#include "core_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "claim.h"
+#include "log.h"
+
+#define TENPO_VERSION "0.3.0"
+#define REFRESH_S 2
+
+static const char *const stage_names[SESSION_STAGE_COUNT] = {
+	"idle",          "checking-code", "code-refused", "order-shown", "waiting-disc",
+	"media-refused", "writing",       "verifying",    "done",        "failed",
+};
+
+static const char *const msg_names[CORE_MSG_COUNT] = {
+	"none",         "code-wrong",      "code-malformed",   "code-wait",
+	"not-ready",    "expired",         "unavailable",      "pay-at-register",
+	"no-disc",      "disc-not-blank",  "disc-wrong-type",  "disc-too-small",
+	"write-failed", "verify-failed",   "drive-gone",       "internal",
+};
+
+const char *core_session_stage_name(enum core_session_stage s)
+{
+	return (unsigned)s < SESSION_STAGE_COUNT ? stage_names[s] : "?";
+}
+
+const char *core_msg_name(enum core_msg m)
+{
+	return (unsigned)m < CORE_MSG_COUNT ? msg_names[m] : "?";
+}
+
+void core_changed(struct core *c)
+{
+	c->snap.seq++;
+	c->snap.now = time(NULL);
+}
+
+void core_notify(struct core *c)
+{
+	if (c->wake)
+		c->wake(c->wake_arg);
+}
+
+bool core_send(struct core *c, const struct core_intent *in)
+{
+	bool queued = false;
+
+	if ((unsigned)in->kind >= INTENT_KIND_COUNT)
+		return false;
+	pthread_mutex_lock(&c->lock);
+	if (c->intent_len < CORE_INTENT_QUEUE) {
+		struct core_intent *slot =
+			&c->intents[(c->intent_head + c->intent_len++) % CORE_INTENT_QUEUE];
+
+		*slot = *in;
+		slot->order_id[sizeof(slot->order_id) - 1] = '\0';
+		slot->text[sizeof(slot->text) - 1] = '\0';
+		queued = true;
+		pthread_cond_signal(&c->event_cond);
+	}
+	pthread_mutex_unlock(&c->lock);
+	return queued;
+}
+
+void core_snapshot(struct core *c, struct core_snapshot *out)
+{
+	pthread_mutex_lock(&c->lock);
+	memcpy(out, &c->snap, sizeof(*out));
+	pthread_mutex_unlock(&c->lock);
+}
+
+void core_post_event(struct core *c, const struct core_event *ev)
+{
+	pthread_mutex_lock(&c->lock);
+	if (c->event_len < CORE_EVENT_QUEUE) {
+		c->events[(c->event_head + c->event_len++) % CORE_EVENT_QUEUE] = *ev;
+		pthread_cond_signal(&c->event_cond);
+	} else {
+		log_error("core", "event queue full; %s event lost", ev->order_id);
+	}
+	pthread_mutex_unlock(&c->lock);
+}
+
+bool core_start_job(struct core *c, enum core_job_kind kind, const char *order_id)
+{
+	bool started = false;
+
+	pthread_mutex_lock(&c->lock);
+	if (c->job.kind == JOB_NONE) {
+		c->job.kind = kind;
+		snprintf(c->job.order_id, sizeof(c->job.order_id), "%s", order_id ? order_id : "");
+		pthread_cond_signal(&c->burn_cond);
+		started = true;
+	}
+	pthread_mutex_unlock(&c->lock);
+	return started;
+}
+
+/* ---- the customer session (event thread) -------------------------------- */
+
+/* Sets the session's stage and message and publishes. */
+static void set_stage(struct core *c, enum core_session_stage stage, enum core_msg msg)
+{
+	pthread_mutex_lock(&c->lock);
+	c->snap.stage = stage;
+	c->snap.msg = msg;
+	core_changed(c);
+	pthread_mutex_unlock(&c->lock);
+	core_notify(c);
+	log_info("core", "session: %s%s%s", stage_names[stage], msg ? " " : "",
+		 msg ? msg_names[msg] : "");
+}
+
+static void load_order_view(struct core *c, const struct store_order *o,
+			    struct core_order_view *v)
+{
+	struct store_file *f = NULL;
+	struct err e;
+	size_t n = 0;
+
+	memset(v, 0, sizeof(*v));
+	snprintf(v->id, sizeof(v->id), "%s", o->id);
+	snprintf(v->title, sizeof(v->title), "%s", o->title);
+	snprintf(v->artist, sizeof(v->artist), "%s", o->artist);
+	v->media = o->media;
+	v->price = o->price;
+	memcpy(v->currency, o->currency, sizeof(v->currency));
+	v->prepaid = o->prepaid;
+	v->total_bytes = o->total_bytes;
+	if (store_files(c->store, o->id, &f, &n, &e)) {
+		log_error("core", "%s", e.msg);
+		return;
+	}
+	for (size_t i = 0; i < n && i < CORE_MAX_ITEMS; i++) {
+		struct core_item *it = &v->items[i];
+
+		snprintf(it->name, sizeof(it->name), "%s", f[i].m.name);
+		snprintf(it->title, sizeof(it->title), "%s", f[i].m.track.title);
+		snprintf(it->performer, sizeof(it->performer), "%s", f[i].m.track.performer);
+		it->size = f[i].m.size;
+		/* 44.1 kHz, 16-bit stereo: 176 400 bytes a second (header ignored) */
+		if (f[i].m.kind == FILE_AUDIO)
+			it->duration_ms = (uint32_t)(f[i].m.size * 1000 / 176400);
+		v->item_count++;
+	}
+	free(f);
+}
+
+static enum core_msg claim_msg(enum claim_refusal r)
+{
+	switch (r) {
+	case CLAIM_MALFORMED:
+		return CORE_MSG_CODE_MALFORMED;
+	case CLAIM_WAIT:
+		return CORE_MSG_CODE_WAIT;
+	case CLAIM_WRONG:
+		return CORE_MSG_CODE_WRONG;
+	case CLAIM_NOT_READY:
+		return CORE_MSG_ORDER_NOT_READY;
+	case CLAIM_EXPIRED:
+		return CORE_MSG_ORDER_EXPIRED;
+	case CLAIM_UNAVAILABLE:
+		return CORE_MSG_ORDER_UNAVAILABLE;
+	default:
+		return CORE_MSG_INTERNAL;
+	}
+}
+
+static enum core_msg refusal_msg(enum handover_refusal r)
+{
+	switch (r) {
+	case REFUSE_NO_DISC:
+		return CORE_MSG_NO_DISC;
+	case REFUSE_NOT_BLANK:
+		return CORE_MSG_DISC_NOT_BLANK;
+	case REFUSE_WRONG_TYPE:
+		return CORE_MSG_DISC_WRONG_TYPE;
+	case REFUSE_TOO_SMALL:
+		return CORE_MSG_DISC_TOO_SMALL;
+	case REFUSE_DRIVE_GONE:
+		return CORE_MSG_DRIVE_GONE;
+	case REFUSE_WRITE_FAILED:
+		return CORE_MSG_WRITE_FAILED;
+	case REFUSE_VERIFY_FAILED:
+		return CORE_MSG_VERIFY_FAILED;
+	default:
+		return CORE_MSG_INTERNAL;
+	}
+}
+
+static void on_code(struct core *c, const char *code)
+{
+	struct store_order o;
+	int64_t wait_s = 0;
+	enum claim_refusal r;
+	struct err e = { "" };
+
+	if (c->snap.stage != SESSION_IDLE && c->snap.stage != SESSION_CODE_REFUSED)
+		return;
+	set_stage(c, SESSION_CHECKING_CODE, CORE_MSG_NONE);
+	r = claim_by_code(c->store, code, time(NULL), &o, &wait_s, &e);
+	if (r != CLAIM_OK) {
+		log_info("core", "pickup refused: %s", e.msg);
+		pthread_mutex_lock(&c->lock);
+		c->snap.wait_s = wait_s;
+		pthread_mutex_unlock(&c->lock);
+		set_stage(c, SESSION_CODE_REFUSED, claim_msg(r));
+		return;
+	}
+	log_info("core", "order %s claimed at the kiosk", o.id);
+	{
+		struct core_order_view *v = malloc(sizeof(*v));
+
+		if (!v) {
+			set_stage(c, SESSION_FAILED, CORE_MSG_INTERNAL);
+			return;
+		}
+		load_order_view(c, &o, v);
+		pthread_mutex_lock(&c->lock);
+		c->snap.order = *v;
+		c->snap.has_order = true;
+		pthread_mutex_unlock(&c->lock);
+		free(v);
+	}
+	set_stage(c, SESSION_ORDER_SHOWN, o.prepaid ? CORE_MSG_NONE : CORE_MSG_PAY_AT_REGISTER);
+}
+
+static void check_disc(struct core *c)
+{
+	if (!core_start_job(c, JOB_CHECK, c->snap.order.id)) {
+		log_warn("core", "drive busy; disc check postponed");
+		return;
+	}
+	set_stage(c, SESSION_WAITING_DISC, CORE_MSG_NONE);
+}
+
+/* The customer leaves: a claimed order goes back on the shelf. */
+static void end_session(struct core *c)
+{
+	struct store_order o;
+	struct err e = { "" };
+
+	if (c->snap.stage == SESSION_WRITING || c->snap.stage == SESSION_VERIFYING)
+		return; /* the disc is being made; the session ends when it is done */
+	if (c->snap.has_order && store_order_get(c->store, c->snap.order.id, &o, &e) == 1 &&
+	    o.state == ORDER_CLAIMED &&
+	    store_order_move(c->store, o.id, ORDER_CLAIMED, ORDER_READY, "customer left", NULL,
+			     &e))
+		log_error("core", "%s", e.msg);
+	pthread_mutex_lock(&c->lock);
+	c->snap.has_order = false;
+	memset(&c->snap.order, 0, sizeof(c->snap.order));
+	memset(&c->snap.progress, 0, sizeof(c->snap.progress));
+	c->snap.wait_s = 0;
+	pthread_mutex_unlock(&c->lock);
+	set_stage(c, SESSION_IDLE, CORE_MSG_NONE);
+}
+
+static void on_intent(struct core *c, const struct core_intent *in)
+{
+	c->last_touch = time(NULL);
+	switch (in->kind) {
+	case INTENT_PICKUP_CODE:
+		on_code(c, in->text);
+		break;
+	case INTENT_CONFIRM_ORDER:
+		if (c->snap.stage == SESSION_ORDER_SHOWN && c->snap.order.prepaid)
+			check_disc(c);
+		break;
+	case INTENT_DISC_INSERTED:
+		if (c->snap.stage == SESSION_WAITING_DISC || c->snap.stage == SESSION_MEDIA_REFUSED ||
+		    c->snap.stage == SESSION_FAILED)
+			check_disc(c);
+		break;
+	case INTENT_END_SESSION:
+		end_session(c);
+		break;
+	default:
+		core_staff_intent(c, in);
+	}
+}
+
+static void on_event(struct core *c, const struct core_event *ev)
+{
+	bool ours = c->snap.has_order && !strcmp(ev->order_id, c->snap.order.id);
+
+	switch (ev->job) {
+	case JOB_CHECK:
+		if (!ours)
+			break;
+		if (ev->rc || ev->refusal != REFUSE_NONE) {
+			set_stage(c, SESSION_MEDIA_REFUSED, refusal_msg(ev->refusal));
+		} else if (core_start_job(c, JOB_WRITE, ev->order_id)) {
+			set_stage(c, SESSION_WRITING, CORE_MSG_NONE);
+		}
+		break;
+	case JOB_WRITE:
+		if (!ours)
+			break;
+		if (ev->rc)
+			set_stage(c, SESSION_FAILED, refusal_msg(ev->refusal));
+		else
+			set_stage(c, SESSION_DONE, CORE_MSG_NONE);
+		break;
+	default:
+		pthread_mutex_lock(&c->lock);
+		snprintf(c->snap.staff.last_action, sizeof(c->snap.staff.last_action), "%s",
+			 ev->text);
+		core_changed(c);
+		pthread_mutex_unlock(&c->lock);
+		core_notify(c);
+	}
+	core_staff_refresh(c);
+}
+
+static void *event_main(void *arg)
+{
+	struct core *c = arg;
+
+	for (;;) {
+		struct core_intent in;
+		struct core_event ev;
+		enum { NOTHING, INTENT, EVENT } got = NOTHING;
+		struct timespec until;
+
+		pthread_mutex_lock(&c->lock);
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 1;
+		while (!c->stop && !c->intent_len && !c->event_len &&
+		       pthread_cond_timedwait(&c->event_cond, &c->lock, &until) == 0)
+			;
+		if (c->event_len) {
+			ev = c->events[c->event_head];
+			c->event_head = (c->event_head + 1) % CORE_EVENT_QUEUE;
+			c->event_len--;
+			got = EVENT;
+		} else if (c->intent_len) {
+			in = c->intents[c->intent_head];
+			c->intent_head = (c->intent_head + 1) % CORE_INTENT_QUEUE;
+			c->intent_len--;
+			got = INTENT;
+		}
+		pthread_mutex_unlock(&c->lock);
+		if (c->stop)
+			break;
+		if (got == EVENT)
+			on_event(c, &ev);
+		else if (got == INTENT)
+			on_intent(c, &in);
+		if (time(NULL) - c->last_refresh >= REFRESH_S)
+			core_staff_refresh(c);
+	}
+	return NULL;
+}
+
+static int open_stores(struct core *c, struct err *e)
+{
+	if (store_open(&c->store, c->cfg.database, e) ||
+	    spool_open(&c->spool, c->cfg.spool, c->cfg.spool_quota_bytes, e))
+		return -1;
+	return 0;
+}
+
+int core_start(struct core **out, const struct config *cfg, core_wake_fn wake, void *arg,
+	       struct err *e)
+{
+	struct core *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return err_fail(e, "out of memory");
+	c->cfg = *cfg;
+	c->wake = wake;
+	c->wake_arg = arg;
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_cond_init(&c->event_cond, NULL);
+	pthread_cond_init(&c->fetch_cond, NULL);
+	pthread_cond_init(&c->burn_cond, NULL);
+	c->snap.shop_id = cfg->shop_id;
+	snprintf(c->snap.board, sizeof(c->snap.board), "%s", cfg->board);
+	snprintf(c->snap.version, sizeof(c->snap.version), "%s", TENPO_VERSION);
+	c->snap.progress.eta_s = -1;
+	if (open_stores(c, e))
+		goto fail;
+	core_staff_refresh(c);
+	if (pthread_create(&c->burn_thread, NULL, core_burn_main, c)) {
+		err_fail(e, "cannot start the burn worker");
+		goto fail;
+	}
+	c->burn_started = true;
+	if (pthread_create(&c->fetch_thread, NULL, core_fetch_main, c)) {
+		err_fail(e, "cannot start the fetch worker");
+		goto fail;
+	}
+	c->fetch_started = true;
+	if (pthread_create(&c->event_thread, NULL, event_main, c)) {
+		err_fail(e, "cannot start the event thread");
+		goto fail;
+	}
+	c->event_started = true;
+	*out = c;
+	return 0;
+fail:
+	core_stop(c);
+	return -1;
+}
+
+void core_stop(struct core *c)
+{
+	if (!c)
+		return;
+	pthread_mutex_lock(&c->lock);
+	c->stop = 1;
+	pthread_cond_broadcast(&c->event_cond);
+	pthread_cond_broadcast(&c->fetch_cond);
+	pthread_cond_broadcast(&c->burn_cond);
+	pthread_mutex_unlock(&c->lock);
+	if (c->event_started)
+		pthread_join(c->event_thread, NULL);
+	if (c->fetch_started)
+		pthread_join(c->fetch_thread, NULL);
+	if (c->burn_started)
+		pthread_join(c->burn_thread, NULL);
+	spool_close(c->spool);
+	store_close(c->store);
+	pthread_cond_destroy(&c->burn_cond);
+	pthread_cond_destroy(&c->fetch_cond);
+	pthread_cond_destroy(&c->event_cond);
+	pthread_mutex_destroy(&c->lock);
+	free(c);
+}

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * core_internal: what core.c (the event thread), core_staff.c (the staff
+ * session) and core_work.c (the fetch and burn workers) share.  Not a
+ * public header: the UI sees core.h only.
+ *
+ * Locking: one mutex, c->lock, guards the published snapshot, the intent and
+ * event queues and the job slot; it is held only to copy or change those,
+ * never across I/O.  The event thread alone changes the session (stage,
+ * order view, messages) and the staff session; workers change only
+ * progress, drive and network views, and post events for the rest.
+ */
+#ifndef TENPO_CORE_INTERNAL_H
+#define TENPO_CORE_INTERNAL_H
+
+#include <pthread.h>
+#include <signal.h>
+
+#include "core.h"
+#include "handover.h"
+#include "spool.h"
+#include "store.h"
+
+#define CORE_INTENT_QUEUE 64
+#define CORE_EVENT_QUEUE 16
+
+enum core_job_kind { JOB_NONE, JOB_CHECK, JOB_WRITE, JOB_TEST_WRITE, JOB_EJECT };
+
+struct core_job {
+	enum core_job_kind kind;
+	char order_id[ORDER_ID_MAX + 1];
+};
+
+/* A worker's news for the event thread. */
+struct core_event {
+	enum core_job_kind job;     /* what finished */
+	int rc;
+	enum handover_refusal refusal;
+	char order_id[ORDER_ID_MAX + 1];
+	char text[CORE_TEXT];
+};
+
+struct core {
+	struct config cfg;
+	core_wake_fn wake;
+	void *wake_arg;
+
+	pthread_mutex_t lock;
+	pthread_cond_t event_cond, fetch_cond, burn_cond;
+	struct core_snapshot snap;          /* the published one */
+	struct core_intent intents[CORE_INTENT_QUEUE];
+	unsigned intent_head, intent_len;
+	struct core_event events[CORE_EVENT_QUEUE];
+	unsigned event_head, event_len;
+	struct core_job job;                /* the burn worker's next job */
+	bool sync_now;
+	volatile sig_atomic_t stop;
+
+	pthread_t event_thread, fetch_thread, burn_thread;
+	bool fetch_started, burn_started, event_started;
+
+	/* event thread only */
+	struct store *store;
+	struct spool *spool;
+	int64_t last_refresh;
+	int64_t last_touch;
+};
+
+/* Bumps seq; call with c->lock held, then core_notify() after unlocking. */
+void core_changed(struct core *c);
+void core_notify(struct core *c);
+
+/* Workers → event thread. */
+void core_post_event(struct core *c, const struct core_event *ev);
+
+/* Hands the burn worker a job; false when it is busy. */
+bool core_start_job(struct core *c, enum core_job_kind kind, const char *order_id);
+
+void *core_fetch_main(void *arg);
+void *core_burn_main(void *arg);
+
+/* core_staff.c, on the event thread */
+void core_staff_intent(struct core *c, const struct core_intent *in);
+void core_staff_refresh(struct core *c);
+
+#endif

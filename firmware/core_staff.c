@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * core_staff: the maintenance engineer's side of the core, on the event
+ * thread — the PIN, the actions on orders, and the views the staff screens
+ * draw.
+ *
+ * The PIN is never stored: the config holds PBKDF2-HMAC-SHA256(PIN, salt,
+ * iterations) as "pbkdf2-sha256$ITER$SALTHEX$HASHHEX" (`tenpo staff-pin`
+ * makes one).  After STAFF_FREE_TRIES refusals the menu locks for 30 s,
+ * doubling with each further refusal up to an hour; the refusals are counted
+ * from the staff log, so a restart does not reset them.  Every staff action
+ * is logged with its time and result, refused ones included.
+ */
+#include "core_internal.h"
+
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <mbedtls/md.h>
+#include <mbedtls/pkcs5.h>
+
+#include "digest.h"
+#include "log.h"
+#include "report.h"
+
+#define STAFF_FREE_TRIES 5
+#define STAFF_LOCK_BASE_S 30
+#define STAFF_LOCK_MAX_S 3600
+#define PIN_ITERATIONS 100000
+#define PIN_SALT 16
+
+static int pbkdf2(const char *pin, const uint8_t *salt, size_t salt_len, unsigned iter,
+		  uint8_t out[DIGEST_LEN])
+{
+	mbedtls_md_context_t md;
+	int rc;
+
+	mbedtls_md_init(&md);
+	rc = mbedtls_md_setup(&md, mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), 1);
+	if (!rc)
+		rc = mbedtls_pkcs5_pbkdf2_hmac(&md, (const unsigned char *)pin, strlen(pin), salt,
+					       salt_len, iter, DIGEST_LEN, out);
+	mbedtls_md_free(&md);
+	return rc ? -1 : 0;
+}
+
+bool core_pin_matches(const char *stored, const char *pin)
+{
+	char salt_hex[2 * PIN_SALT + 1], hash_hex[DIGEST_HEX_LEN + 1];
+	uint8_t salt[PIN_SALT], want[DIGEST_LEN], got[DIGEST_LEN];
+	unsigned iter;
+
+	if (!stored || !pin || !pin[0] || strlen(pin) > 32 ||
+	    sscanf(stored, "pbkdf2-sha256$%u$%32[0-9a-f]$%64[0-9a-f]", &iter, salt_hex,
+		   hash_hex) != 3 ||
+	    iter < 1000 || iter > 10000000 || !digest_from_hex(salt_hex, salt, PIN_SALT) ||
+	    !digest_from_hex(hash_hex, want, DIGEST_LEN))
+		return false;
+	if (pbkdf2(pin, salt, PIN_SALT, iter, got))
+		return false;
+	return digest_equal(got, want, DIGEST_LEN);
+}
+
+int core_pin_make(const char *pin, char *out, size_t cap, struct err *e)
+{
+	char salt_hex[2 * PIN_SALT + 1], hash_hex[DIGEST_HEX_LEN + 1];
+	uint8_t salt[PIN_SALT], hash[DIGEST_LEN];
+	size_t n = strlen(pin);
+
+	if (n < 4 || n > 32 || strspn(pin, "0123456789") != n)
+		return err_fail(e, "a staff PIN is 4 to 32 digits");
+	if (getrandom(salt, sizeof(salt), 0) != (ssize_t)sizeof(salt))
+		return err_fail(e, "no randomness for the salt");
+	if (pbkdf2(pin, salt, sizeof(salt), PIN_ITERATIONS, hash))
+		return err_fail(e, "PBKDF2 failed");
+	digest_to_hex(salt, sizeof(salt), salt_hex);
+	digest_to_hex(hash, sizeof(hash), hash_hex);
+	if (snprintf(out, cap, "pbkdf2-sha256$%u$%s$%s", PIN_ITERATIONS, salt_hex, hash_hex) >=
+	    (int)cap)
+		return err_fail(e, "PIN hash does not fit");
+	return 0;
+}
+
+/* When the menu unlocks again (0: it is not locked). */
+static int64_t locked_until(struct core *c)
+{
+	unsigned failures;
+	int64_t last, lock;
+	struct err e;
+
+	if (store_staff_login_failures(c->store, &failures, &last, &e)) {
+		log_error("core", "%s", e.msg);
+		return 0;
+	}
+	if (failures < STAFF_FREE_TRIES)
+		return 0;
+	lock = (int64_t)STAFF_LOCK_BASE_S << (failures - STAFF_FREE_TRIES < 7
+						       ? failures - STAFF_FREE_TRIES : 7);
+	if (lock > STAFF_LOCK_MAX_S)
+		lock = STAFF_LOCK_MAX_S;
+	return last + lock > time(NULL) ? last + lock : 0;
+}
+
+static void result(struct core *c, const char *action, const char *order_id, int rc,
+		   const struct err *e)
+{
+	const char *text = rc ? e->msg : "ok";
+
+	store_staff_log(c->store, action, order_id, text, NULL);
+	log_info("staff", "%.40s %.64s: %.140s", action, order_id ? order_id : "", text);
+	pthread_mutex_lock(&c->lock);
+	snprintf(c->snap.staff.last_action, sizeof(c->snap.staff.last_action), "%.40s %.64s: %.140s",
+		 action, order_id ? order_id : "", text);
+	core_changed(c);
+	pthread_mutex_unlock(&c->lock);
+	core_notify(c);
+}
+
+static void login(struct core *c, const char *pin)
+{
+	int64_t until = locked_until(c);
+	struct err e = { "" };
+	bool ok;
+
+	if (until) {
+		err_fail(&e, "locked until %" PRId64, until);
+		result(c, "login", NULL, -1, &e);
+		return;
+	}
+	ok = c->cfg.staff_pin[0] && core_pin_matches(c->cfg.staff_pin, pin);
+	if (!ok)
+		err_fail(&e, c->cfg.staff_pin[0] ? "wrong PIN" : "no staff PIN configured");
+	pthread_mutex_lock(&c->lock);
+	c->snap.staff.logged_in = ok;
+	pthread_mutex_unlock(&c->lock);
+	result(c, "login", NULL, ok ? 0 : -1, &e);
+}
+
+/* A cancelled order's report and its erased spool, as sync does upstream. */
+static int cancel(struct core *c, const char *id, struct err *e)
+{
+	struct store_order o;
+	char *body;
+	int rc;
+
+	if (store_order_get(c->store, id, &o, e) != 1)
+		return err_fail(e, "no order %s", id);
+	if (!order_can_move(o.state, ORDER_CANCELLED))
+		return err_fail(e, "a %s order cannot be cancelled", order_state_name(o.state));
+	body = report_body_plain(time(NULL));
+	if (!body)
+		return err_fail(e, "out of memory");
+	rc = store_order_move(c->store, id, o.state, ORDER_CANCELLED, "cancelled by staff",
+			      &(struct store_report_new){ "cancelled", body }, e);
+	free(body);
+	return rc ? -1 : spool_erase_order(c->spool, id, e);
+}
+
+void core_staff_intent(struct core *c, const struct core_intent *in)
+{
+	const char *id = in->order_id[0] ? in->order_id : NULL;
+	struct err e = { "" };
+	int rc = 0;
+
+	if (in->kind == INTENT_STAFF_LOGIN) {
+		login(c, in->text);
+		return;
+	}
+	if (!c->snap.staff.logged_in) {
+		err_fail(&e, "not logged in");
+		result(c, "refused", id, -1, &e);
+		return;
+	}
+	switch (in->kind) {
+	case INTENT_STAFF_LOGOUT:
+		pthread_mutex_lock(&c->lock);
+		c->snap.staff.logged_in = false;
+		pthread_mutex_unlock(&c->lock);
+		result(c, "logout", NULL, 0, &e);
+		return;
+	case INTENT_STAFF_RETRY:
+	case INTENT_STAFF_REFETCH:
+		rc = id ? store_order_retry(c->store, id, &e) : err_fail(&e, "no order");
+		if (!rc) {
+			pthread_mutex_lock(&c->lock);
+			c->sync_now = true;
+			pthread_cond_signal(&c->fetch_cond);
+			pthread_mutex_unlock(&c->lock);
+		}
+		result(c, in->kind == INTENT_STAFF_RETRY ? "retry" : "download-again", id, rc, &e);
+		break;
+	case INTENT_STAFF_CANCEL:
+		rc = id ? cancel(c, id, &e) : err_fail(&e, "no order");
+		result(c, "cancel", id, rc, &e);
+		break;
+	case INTENT_STAFF_REWRITE:
+		rc = id && core_start_job(c, JOB_WRITE, id) ? 0 : err_fail(&e, "drive busy");
+		result(c, "write-again", id, rc, &e);
+		break;
+	case INTENT_STAFF_TEST_WRITE:
+		rc = core_start_job(c, JOB_TEST_WRITE, NULL) ? 0 : err_fail(&e, "drive busy");
+		result(c, "test-write", NULL, rc, &e);
+		break;
+	case INTENT_STAFF_EJECT:
+		rc = core_start_job(c, JOB_EJECT, NULL) ? 0 : err_fail(&e, "drive busy");
+		result(c, "eject", NULL, rc, &e);
+		break;
+	case INTENT_STAFF_SYNC_NOW:
+		pthread_mutex_lock(&c->lock);
+		c->sync_now = true;
+		pthread_cond_signal(&c->fetch_cond);
+		pthread_mutex_unlock(&c->lock);
+		result(c, "sync-now", NULL, 0, &e);
+		break;
+	case INTENT_STAFF_PRINTER_TEST:
+	case INTENT_STAFF_SCANNER_TEST:
+		err_fail(&e, "no such peripheral on this board");
+		result(c, in->kind == INTENT_STAFF_PRINTER_TEST ? "printer-test" : "scanner-test",
+		       NULL, -1, &e);
+		break;
+	default:
+		break;
+	}
+	core_staff_refresh(c);
+}
+
+/* The last lines of the log file, newest last. */
+static void log_tail(const char *path, struct core_staff_view *v)
+{
+	char buf[16384];
+	ssize_t n;
+	off_t size;
+	int fd;
+
+	v->log_count = 0;
+	if (!path[0] || (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return;
+	size = lseek(fd, 0, SEEK_END);
+	if (size > (off_t)sizeof(buf) - 1)
+		lseek(fd, size - (off_t)sizeof(buf) + 1, SEEK_SET);
+	else
+		lseek(fd, 0, SEEK_SET);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	/* walk back over the last CORE_MAX_LOG_LINES complete lines */
+	{
+		char *lines[CORE_MAX_LOG_LINES];
+		unsigned count = 0;
+		char *save = NULL;
+
+		for (char *l = strtok_r(buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+			if (count == CORE_MAX_LOG_LINES) {
+				memmove(lines, lines + 1, sizeof(lines) - sizeof(lines[0]));
+				count--;
+			}
+			lines[count++] = l;
+		}
+		for (unsigned i = 0; i < count; i++)
+			snprintf(v->log[i], sizeof(v->log[i]), "%s", lines[i]);
+		v->log_count = count;
+	}
+}
+
+void core_staff_refresh(struct core *c)
+{
+	struct core_staff_view *v = calloc(1, sizeof(*v));
+	struct store_report *r = NULL;
+	struct store_order *o = NULL;
+	size_t n = 0, nr = 0;
+	int64_t ruined = 0;
+	struct err e;
+
+	if (!v)
+		return;
+	c->last_refresh = time(NULL);
+	if (!store_orders_list(c->store, -1, &o, &n, &e)) {
+		/* newest first: what staff look for is what just happened */
+		for (size_t i = n; i-- > 0 && v->queue_count < CORE_MAX_QUEUE;) {
+			struct core_queue_row *q = &v->queue[v->queue_count++];
+
+			snprintf(q->id, sizeof(q->id), "%s", o[i].id);
+			q->state = o[i].state;
+			snprintf(q->title, sizeof(q->title), "%s", o[i].has_manifest ? o[i].title : "");
+			snprintf(q->reason, sizeof(q->reason), "%s", o[i].reason);
+			q->updated_at = o[i].updated_at;
+		}
+		free(o);
+	}
+	if (!store_reports_pending(c->store, &r, &nr, &e))
+		store_reports_free(r, nr);
+	spool_usage(c->spool, &v->spool_used, &v->spool_fs_free, NULL);
+	v->spool_quota = c->cfg.spool_quota_bytes;
+	store_counter_add(c->store, "ruined_blanks", 0, &ruined, NULL);
+	log_tail(c->cfg.log_file, v);
+	v->locked_until = locked_until(c);
+
+	pthread_mutex_lock(&c->lock);
+	v->logged_in = c->snap.staff.logged_in;
+	memcpy(v->last_action, c->snap.staff.last_action, sizeof(v->last_action));
+	c->snap.staff = *v;
+	c->snap.net.outbox_pending = (unsigned)nr;
+	c->snap.drive.ruined_blanks = (unsigned)ruined;
+	core_changed(c);
+	pthread_mutex_unlock(&c->lock);
+	core_notify(c);
+	free(v);
+}

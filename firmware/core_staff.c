@@ -186,7 +186,13 @@ void core_staff_intent(struct core *c, const struct core_intent *in)
 		return;
 	case INTENT_STAFF_RETRY:
 	case INTENT_STAFF_REFETCH:
-		rc = id ? store_order_retry(c->store, id, &e) : err_fail(&e, "no order");
+		if (!id)
+			rc = err_fail(&e, "no order");
+		else if (in->kind == INTENT_STAFF_RETRY)
+			rc = store_order_retry(c->store, id, &e);
+		else
+			rc = spool_erase_order(c->spool, id, &e) ? -1
+								 : store_order_refetch(c->store, id, &e);
 		if (!rc) {
 			pthread_mutex_lock(&c->lock);
 			c->sync_now = true;

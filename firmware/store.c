@@ -899,6 +899,33 @@ fail:
 	return -1;
 }
 
+int store_order_refetch(struct store *s, const char *id, struct err *e)
+{
+	static const char sql[] =
+		"UPDATE files SET done = 0, failures = 0 WHERE order_id = ?1";
+	struct move m = { id, ORDER_FAILED, ORDER_ANNOUNCED, "", "download again", 1, NULL };
+	sqlite3_stmt *st = NULL;
+	struct head h;
+
+	if (!id_ok(id))
+		return bad_id(e);
+	if (tx_begin(s, e))
+		return -1;
+	if (expect_state(s, id, ORDER_FAILED, &h, e) || apply_move(s, &m, e) ||
+	    prepare(s, &st, sql, e))
+		goto fail;
+	if (bind_text(st, 1, id) || sqlite3_step(st) != SQLITE_DONE) {
+		db_fail(s, e, "order %s: reset files", id);
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	return tx_commit(s, e);
+fail:
+	sqlite3_finalize(st);
+	tx_rollback(s);
+	return -1;
+}
+
 int store_order_claim(struct store *s, const char *id, struct err *e)
 {
 	static const char sql[] =

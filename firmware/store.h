@@ -116,6 +116,11 @@ int store_order_move(struct store *s, const char *id, enum order_state from,
  * retry the files' done flags are kept (the spool still has them). */
 int store_order_retry(struct store *s, const char *id, struct err *e);
 
+/* FAILED → ANNOUNCED whatever it failed in, every file marked not done:
+ * "download again" (the caller erases the spool first).  The manifest is
+ * fetched and checked again by the next sync. */
+int store_order_refetch(struct store *s, const char *id, struct err *e);
+
 /* Records a reason without changing state (e.g. "server unreachable, will
  * retry"); shown to staff. */
 int store_order_note(struct store *s, const char *id, const char *reason, struct err *e);

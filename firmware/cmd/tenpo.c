@@ -58,6 +58,7 @@ static void usage(FILE *f)
 	      "                    verify it, erase the spool and report the delivery\n"
 	      "  write ORDER       write a claimed order's disc again (staff)\n"
 	      "  retry ORDER       send a failed order back to where it failed (staff)\n"
+	      "  refetch ORDER     erase a failed order's spool and download it again (staff)\n"
 	      "  drives            list optical drives and their media\n"
 	      "  check-disc        read a data disc's stamp, check its signature, print the IDs\n"
 	      "  staff-pin PIN     print the staff_pin line for tenpo.conf\n"
@@ -235,6 +236,14 @@ static int cmd_write(struct app *a, const char *id, struct err *e)
 	return write_order(a, id, e);
 }
 
+static int cmd_refetch(struct app *a, const char *id, struct err *e)
+{
+	if (spool_erase_order(a->spool, id, e) || store_order_refetch(a->store, id, e))
+		return -1;
+	printf("REFETCH %s announced; the next sync downloads it again\n", id);
+	return 0;
+}
+
 static int cmd_drives(struct app *a, const char *arg, struct err *e)
 {
 	struct burner_drive d[16];
@@ -332,6 +341,7 @@ static const struct command commands[] = {
 	{ "pickup", true, true, false, cmd_pickup },
 	{ "write", true, true, false, cmd_write },
 	{ "retry", true, false, false, cmd_retry },
+	{ "refetch", true, true, false, cmd_refetch },
 	{ "drives", false, false, false, cmd_drives },
 	{ "check-disc", false, false, false, cmd_check_disc },
 	{ "staff-pin", true, false, false, cmd_staff_pin },

@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "author.h"
 #include "digest.h"
 #include "log.h"
 #include "manifest.h"
@@ -189,6 +190,15 @@ static void take_manifest(struct sync_ctx *c, const char *id, struct sync_stats 
 		err_fail(&e, "manifest is for shop %" PRIu32 ", this is shop %" PRIu32, m.ids.shop,
 			 c->cfg->shop_id);
 		goto out_fail;
+	}
+	/* a name the disc's file systems cannot hold fails now, not at the kiosk */
+	for (size_t i = 0; m.media != MEDIA_AUDIO_CD && i < m.file_count; i++) {
+		struct err bad;
+
+		if (!author_name_ok(m.files[i].name, &bad)) {
+			err_fail(&e, "file %zu (%.100s): %.200s", i, m.files[i].name, bad.msg);
+			goto out_fail;
+		}
 	}
 	if (store_spool_reserved(c->store, id, &reserved, &e)) {
 		remember(first, rc, &e);

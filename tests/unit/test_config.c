@@ -214,7 +214,8 @@ static void every_key(void **state)
 	assert_string_equal(c.log_file, "/srv/shop/tenpo.log");
 	assert_int_equal(c.log_level, LOG_DEBUG);
 	assert_string_equal(c.board, "kiosk");
-	assert_string_equal(c.drive, "stdio:out/disc.iso"); /* not a path key */
+	/* a pseudo-drive's file is a path like the others */
+	assert_string_equal(c.drive, "stdio:/srv/shop/out/disc.iso");
 	assert_int_equal(c.connect_timeout_s, 600);
 	assert_int_equal(c.io_timeout_s, 3600);
 	assert_int_equal(c.retries, 100);
@@ -269,11 +270,16 @@ static void relative_paths(void **state)
 	assert_string_equal(c.database, "tenpo.db");
 	free(t);
 
-	/* Absolute paths are kept; drive and server_name are not paths. */
+	/* Absolute paths are kept; a stdio: drive's file is resolved, a real
+	 * drive's device name is not. */
 	good_line("output = /abs/out\nlog_file = logs/t.log\ndrive = stdio:out/d.iso", &c);
 	assert_string_equal(c.output, "/abs/out");
 	assert_string_equal(c.log_file, "/srv/shop/logs/t.log");
-	assert_string_equal(c.drive, "stdio:out/d.iso");
+	assert_string_equal(c.drive, "stdio:/srv/shop/out/d.iso");
+	good_line("drive = /dev/sr0", &c);
+	assert_string_equal(c.drive, "/dev/sr0");
+	good_line("drive = stdio:/abs/d.iso", &c);
+	assert_string_equal(c.drive, "stdio:/abs/d.iso");
 }
 
 static void unknown_key(void **state)

@@ -41,8 +41,10 @@
 #include "log.h"
 
 #define MOD "author"
-#define EXPORT_CHUNK_SECTORS 32
-#define CHUNK_FRAMES 4096
+#define CHUNK_FRAMES 4096         /* decoder reads */
+#define EXPORT_CHUNK_SECTORS 32   /* export writes */
+
+/* ── the decoder (audio.h) ──────────────────────────────────────────────── */
 
 struct audio_reader {
 	int fd;
@@ -281,7 +283,7 @@ static int write_all(int fd, const void *buf, size_t len, const char *what, stru
 			continue;
 		if (n < 0)
 			return err_fail(e, "%s: %s", what,
-					errno == ENOSPC || errno == EDQUOT ? "work disk full"
+					errno == ENOSPC || errno == EDQUOT ? "disk full"
 									   : strerror(errno));
 		p += n;
 		len -= (size_t)n;
@@ -308,12 +310,14 @@ static int read_full(int fd, void *buf, size_t len, const char *what, struct err
 	return 0;
 }
 
-/* ── audio ──────────────────────────────────────────────────────────────── */
+struct track_text {
+	char *path, *title, *performer; /* copies of the spec's */
+};
 
 struct author_audio {
 	size_t count;
 	struct author_track_layout *tracks;
-	char **paths, **titles, **performers;
+	struct track_text *in;
 	char *album_title, *album_performer;
 	bool gapless;
 	uint64_t sectors;       /* LBA 0 to the lead-out */
@@ -347,8 +351,8 @@ static void fill_cdtext_spec(const struct author_audio *a, struct cdtext_track *
 			     struct cdtext_spec *cs)
 {
 	for (size_t i = 0; i < a->count; i++) {
-		tt[i].title = a->titles[i];
-		tt[i].performer = a->performers[i];
+		tt[i].title = a->in[i].title;
+		tt[i].performer = a->in[i].performer;
 	}
 	cs->album_title = a->album_title;
 	cs->album_performer = a->album_performer;
@@ -445,21 +449,18 @@ int author_audio_open(struct author_audio **out, const struct author_audio_spec 
 	a->count = spec->track_count;
 	a->gapless = spec->gapless;
 	a->tracks = calloc(a->count, sizeof(*a->tracks));
-	a->paths = calloc(a->count, sizeof(char *));
-	a->titles = calloc(a->count, sizeof(char *));
-	a->performers = calloc(a->count, sizeof(char *));
+	a->in = calloc(a->count, sizeof(*a->in));
 	a->album_title = dup_text(spec->title);
 	a->album_performer = dup_text(spec->performer);
-	if (!a->tracks || !a->paths || !a->titles || !a->performers || !a->album_title ||
-	    !a->album_performer) {
+	if (!a->tracks || !a->in || !a->album_title || !a->album_performer) {
 		err_fail(e, "out of memory");
 		goto out_free;
 	}
 	for (size_t i = 0; i < a->count; i++) {
-		a->paths[i] = dup_text(spec->tracks[i].path);
-		a->titles[i] = dup_text(spec->tracks[i].title);
-		a->performers[i] = dup_text(spec->tracks[i].performer);
-		if (!a->paths[i] || !a->titles[i] || !a->performers[i]) {
+		a->in[i].path = dup_text(spec->tracks[i].path);
+		a->in[i].title = dup_text(spec->tracks[i].title);
+		a->in[i].performer = dup_text(spec->tracks[i].performer);
+		if (!a->in[i].path || !a->in[i].title || !a->in[i].performer) {
 			err_fail(e, "out of memory");
 			goto out_free;
 		}
@@ -504,17 +505,12 @@ void author_audio_free(struct author_audio *a)
 {
 	if (!a)
 		return;
-	for (size_t i = 0; i < a->count; i++) {
-		if (a->paths)
-			free(a->paths[i]);
-		if (a->titles)
-			free(a->titles[i]);
-		if (a->performers)
-			free(a->performers[i]);
+	for (size_t i = 0; a->in && i < a->count; i++) {
+		free(a->in[i].path);
+		free(a->in[i].title);
+		free(a->in[i].performer);
 	}
-	free(a->paths);
-	free(a->titles);
-	free(a->performers);
+	free(a->in);
 	free(a->album_title);
 	free(a->album_performer);
 	free(a->tracks);
@@ -522,7 +518,7 @@ void author_audio_free(struct author_audio *a)
 	free(a);
 }
 
-/* ── audio: export ──────────────────────────────────────────────────────── */
+/* ── export ─────────────────────────────────────────────────────────────── */
 
 static bool export_name_ok(const char *name)
 {
@@ -552,8 +548,8 @@ static int export_path(char *out, size_t cap, const char *dir, const char *name,
 }
 
 /* Silence then the track's audio, hashing the audio (padding included). */
-static int export_track(struct author_audio *a, size_t i, int fd, uint8_t *buf,
-			struct err *e)
+static int export_track(struct author_audio *a, size_t i, int fd, const char *bin,
+			uint8_t *buf, struct err *e)
 {
 	struct author_track_layout *t = &a->tracks[i];
 	struct audio_reader *r;
@@ -567,12 +563,12 @@ static int export_track(struct author_audio *a, size_t i, int fd, uint8_t *buf,
 		for (uint32_t left = t->pregap; left;) {
 			uint32_t n = left < EXPORT_CHUNK_SECTORS ? left : EXPORT_CHUNK_SECTORS;
 
-			if (write_all(fd, buf, (size_t)n * AUDIO_SECTOR_BYTES, "NAME.bin", e))
+			if (write_all(fd, buf, (size_t)n * AUDIO_SECTOR_BYTES, bin, e))
 				return -1;
 			left -= n;
 		}
 	}
-	if (audio_open(&r, a->paths[i], &info, e))
+	if (audio_open(&r, a->in[i].path, &info, e))
 		return err_wrap(e, "track %u", t->number);
 	if (info.frames != t->frames) {
 		err_fail(e, "track %u: the file changed since the session was laid out",
@@ -599,7 +595,7 @@ static int export_track(struct author_audio *a, size_t i, int fd, uint8_t *buf,
 			bytes += pad;
 		}
 		digest_update(&sha, buf, bytes);
-		if (write_all(fd, buf, bytes, "NAME.bin", e))
+		if (write_all(fd, buf, bytes, bin, e))
 			goto out;
 	}
 	digest_final(&sha, t->sha256);
@@ -644,7 +640,7 @@ static char *make_cue(const struct author_audio *a, const char *name, size_t *le
 	if (!f)
 		return NULL;
 	for (size_t i = 0; i < a->count; i++)
-		performers |= a->performers[i][0] != '\0';
+		performers |= a->in[i].performer[0] != '\0';
 	fprintf(f, "REM Tenpo audio CD: 44100 Hz 16-bit stereo, little-endian, 2352-byte "
 		   "sectors\n");
 	fprintf(f, "REM FILE and CDTEXTFILE are relative: cd into this folder first\n");
@@ -662,10 +658,10 @@ static char *make_cue(const struct author_audio *a, const char *name, size_t *le
 		const struct author_track_layout *t = &a->tracks[i];
 
 		fprintf(f, "  TRACK %02u AUDIO\n", t->number);
-		cue_text(a->titles[i], a->cdt.limit, text, sizeof(text));
+		cue_text(a->in[i].title, a->cdt.limit, text, sizeof(text));
 		fprintf(f, "    TITLE \"%s\"\n", text);
 		if (performers) {
-			cue_text(a->performers[i], a->cdt.limit, text, sizeof(text));
+			cue_text(a->in[i].performer, a->cdt.limit, text, sizeof(text));
 			fprintf(f, "    PERFORMER \"%s\"\n", text);
 		}
 		if (i > 0 && t->pregap) {
@@ -715,7 +711,7 @@ int author_audio_export(struct author_audio *a, const char *dir, const char *nam
 		goto out;
 	}
 	for (size_t i = 0; i < a->count; i++)
-		if (export_track(a, i, fd, buf, e))
+		if (export_track(a, i, fd, tmp[0], buf, e))
 			goto out_unlink;
 	if (fsync(fd)) {
 		err_fail(e, "%s: %s", tmp[0], strerror(errno));
@@ -761,8 +757,8 @@ out:
 	return rc;
 }
 
-static int verify_track(const struct author_track_layout *t, int fd, uint8_t *buf,
-			struct err *e)
+static int verify_track(const struct author_track_layout *t, int fd, const char *bin,
+			uint8_t *buf, struct err *e)
 {
 	size_t chunk = (size_t)EXPORT_CHUNK_SECTORS * AUDIO_SECTOR_BYTES;
 	uint8_t sum[DIGEST_LEN];
@@ -772,11 +768,11 @@ static int verify_track(const struct author_track_layout *t, int fd, uint8_t *bu
 	if (t->number > 1 && t->pregap) {
 		left = (uint64_t)t->pregap * AUDIO_SECTOR_BYTES;
 		if (lseek(fd, (off_t)(t->bin_offset - left), SEEK_SET) < 0)
-			return err_fail(e, "NAME.bin: %s", strerror(errno));
+			return err_fail(e, "%s: %s", bin, strerror(errno));
 		while (left) {
 			size_t n = left < chunk ? (size_t)left : chunk;
 
-			if (read_full(fd, buf, n, "NAME.bin", e))
+			if (read_full(fd, buf, n, bin, e))
 				return -1;
 			for (size_t k = 0; k < n; k++)
 				if (buf[k])
@@ -786,12 +782,12 @@ static int verify_track(const struct author_track_layout *t, int fd, uint8_t *bu
 		}
 	}
 	if (lseek(fd, (off_t)t->bin_offset, SEEK_SET) < 0)
-		return err_fail(e, "NAME.bin: %s", strerror(errno));
+		return err_fail(e, "%s: %s", bin, strerror(errno));
 	digest_init(&sha);
 	for (left = (uint64_t)t->sectors * AUDIO_SECTOR_BYTES; left;) {
 		size_t n = left < chunk ? (size_t)left : chunk;
 
-		if (read_full(fd, buf, n, "NAME.bin", e))
+		if (read_full(fd, buf, n, bin, e))
 			return -1;
 		digest_update(&sha, buf, n);
 		left -= n;
@@ -833,7 +829,7 @@ int author_audio_verify_export(const struct author_audio *a, const char *dir,
 	}
 	posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
 	for (size_t i = 0; i < a->count; i++)
-		if (verify_track(&a->tracks[i], fd, buf, e)) {
+		if (verify_track(&a->tracks[i], fd, bin, buf, e)) {
 			*bad_track = a->tracks[i].number;
 			goto out;
 		}
@@ -851,7 +847,7 @@ out:
 	return rc;
 }
 
-/* ── audio: the disc for a real CD writer ───────────────────────────────── */
+/* ── the disc for a real CD writer ──────────────────────────────────────── */
 
 static int add_disc_track(const struct author_audio *a, size_t i, const char *bin,
 			  struct burn_session *s, struct err *e)

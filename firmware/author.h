@@ -2,7 +2,8 @@
 /*
  * author: turns an order's spool into what a disc will hold, and says how big
  * it is before a single byte is written.  It never touches a drive: `burner`
- * writes what author makes.
+ * writes what author makes.  Implemented in author.c (setup, names, data
+ * images), audio.c (audio CDs, over its WAV/FLAC decoder) and cdtext.c.
  *
  * ── Process-wide setup ────────────────────────────────────────────────────
  * libisofs and libburn keep process-wide state.  main (or the core) calls
@@ -20,7 +21,7 @@
  *                          nothing is read from the files)
  *   author_data_estimate() that size, for the fit check against the blank
  *   author_data_source()   a struct burn_source that produces the image
- *   ...                    libburn (or a test's read() loop) reads it to EOF
+ *   ...                    libburn (or a test's read() loop) reads all of it
  *   author_data_md5()      MD5 and length of exactly the bytes produced
  *   author_data_free()
  *
@@ -30,7 +31,8 @@
  * so `xorriso -md5 on -indev IMG -check_md5 FAILURE --` checks it.  Files
  * sit in the root in the order given; every timestamp on the disc is
  * spec.mtime (UTC); files are r--r--r-- and folders r-xr-xr-x, owned by 0:0.
- * The same spec gives the same bytes (tested).
+ * The same spec gives the same bytes, on every source (tested): a retry on a
+ * new blank writes the image the first attempt would have.
  *
  * Names (author_name_ok(), also usable when a manifest arrives): valid
  * UTF-8, no '/', no control character, not "." or "..", at most 255 bytes
@@ -55,12 +57,17 @@
  * burn_track_set_source() (which takes its own) and burn_source_free() yours,
  * or read it yourself and burn_source_free() it.  Put a libburn FIFO of
  * 32 MB or more in front of it when writing (FACTS: small FIFOs stall).
- * When the consumer has read up to EOF, and only if every byte came
- * (image size reached, no libisofs error such as a file that changed size or
- * could not be read, every source file still of the size and mtime it had
- * at open), author_data_md5() gives the MD5 of the whole image and its length:
- * the burner's verify reads that many bytes back from LBA 0 and compares.
- * Otherwise author_data_md5() fails and author_data_status() says why.
+ * Reads of any multiple of 2048 bytes are fine (libisofs's own source would
+ * drop the image's tail if a read asked for more than was left; ours asks it
+ * for exactly the rest).  Once the consumer has read the announced size
+ * (libburn never reads past it; an EOF read is not needed), and only if
+ * every byte came (no libisofs error such as a file that changed size or
+ * could not be read, every source file still of the device, inode, size and
+ * mtime it had at open), author_data_md5() gives the MD5 of the whole image
+ * and its length: the burner's verify reads that many bytes back from LBA 0
+ * and compares.  Otherwise author_data_md5() fails and author_data_status()
+ * says why.  A file that changed before the source was asked for makes
+ * author_data_source() itself fail, naming it.
  * One source at a time per author_data: a new one may be asked for once the
  * previous one was released (e.g. to retry on a new blank).  The source
  * stays valid after author_data_free() (it holds its own references), and
@@ -229,9 +236,12 @@ int author_audio_verify_export(const struct author_audio *a, const char *dir,
 			       const char *name, unsigned *bad_track, struct err *e);
 
 /* One session of BURN_AUDIO tracks reading DIR/NAME.bin (one descriptor per
- * track), pregaps as laid out, CD-TEXT on the session and tracks.  The
- * caller owns *disc and releases everything (sessions, tracks, sources,
- * descriptors) with burn_disc_free(). */
+ * track, from its INDEX 01 for its `sectors`; no byte swap), pregaps as laid
+ * out, CD-TEXT on the session and tracks.  Write it SAO (BURN_WRITE_SAO):
+ * libburn applies pregaps and CD-TEXT only there.  NAME.bin must be the
+ * export of this author_audio (its size is checked).  The caller owns *disc
+ * and releases everything (sessions, tracks, sources, descriptors) with
+ * burn_disc_free(). */
 int author_audio_disc(const struct author_audio *a, const char *dir, const char *name,
 		      struct burn_disc **disc, struct err *e);
 

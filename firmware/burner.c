@@ -35,25 +35,23 @@
 
 #define BLOCK 2048
 #define AUDIO_SECTOR 2352
-/* FIFO between the source and libburn's writer.  Measured on this kind of
- * machine (libisofs image of a 700 MB tree to a stdio: file): see the
- * figures in tests/bench/bench_burn.sh's notes and the FACTS file: below
- * 32 MiB a libisofs source stalls each time the FIFO runs empty. */
-#ifndef FIFO_BYTES
+/*
+ * libburn's FIFO between the source and the writer.  Its two sides poll
+ * each other with 50 ms sleeps, so a small FIFO starves the writer: a
+ * libisofs image of a 4 GB tree written to a tmpfs pseudo-drive took 59 s
+ * through 4 MiB, 33 s through 8, 20 s through 16, 14 s through 32 and
+ * 12 s through 64 MiB.  FIFO_BIG_READS lets it read 32 KiB per call
+ * instead of one 2 KiB sector; with a libisofs source, MD5 included, that
+ * alone took the source from 237 to 484 MB/s (per-sector reads make
+ * libisofs' ring buffer wake its writer thread for every 2 KiB).
+ */
 #define FIFO_BYTES (64 << 20)
-#endif
-#ifndef FIFO_FLAG
-#define FIFO_FLAG 0
-#endif
-#ifndef FSYNC_RHYTHM
-#define FSYNC_RHYTHM 1
-#endif
-#ifndef READ_CHUNK
+#define FIFO_BIG_READS 1
 #define READ_CHUNK (4 << 20)	/* burn_read_data() per call when verifying */
-#endif
 #define POLL_MS 20
 #define CALLBACK_MS 250
 #define BUSY_RETRIES 250	/* × POLL_MS: 5 s */
+#define SETTLE_S 30		/* fifo_settle()'s patience with a stuck source */
 #define SUMS_MAX_BYTES (16u << 20)	/* cap of the per-block sum table */
 #define MSG_MOD "burner"
 
@@ -87,7 +85,9 @@ struct burner {
 	enum burner_blank blank;	/* pseudo: the emulated blank */
 	enum burner_status emulated;	/* pseudo: BLANK until written */
 	struct block_sums sums;
-	/* the latest libburn message of severity SORRY or worse */
+	bool no_write_md5;		/* burner_set_write_md5(b, false) */
+	/* the first libburn message of severity SORRY or worse since
+	 * clear_reason(): the cause of a failure */
 	char reason[256];
 	int reason_errno;
 };
@@ -284,13 +284,26 @@ out_unlock:
 	return rc;
 }
 
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void sleep_ms(long ms)
+{
+	const struct timespec step = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&step, NULL);
+}
+
 /* Waits until libburn leaves d alone (after a cancel it may take a moment). */
 static void wait_idle(struct burn_drive *d)
 {
-	const struct timespec step = { 0, POLL_MS * 1000000L };
-
 	while (burn_drive_get_status(d, NULL) != BURN_DRIVE_IDLE)
-		nanosleep(&step, NULL);
+		sleep_ms(POLL_MS);
 }
 
 /* Releases the drive of b and forgets libburn's info about it.
@@ -495,6 +508,12 @@ const char *burner_address(const struct burner *b)
 	return b ? b->address : "";
 }
 
+void burner_set_write_md5(struct burner *b, bool on)
+{
+	if (b)
+		b->no_write_md5 = !on;
+}
+
 /* ---- media ----------------------------------------------------------- */
 
 static enum burner_status status_of(enum burn_disc_status s)
@@ -545,7 +564,7 @@ int burner_media(struct burner *b, struct burner_media *m, struct err *e)
 		ds = burn_disc_get_status(b->drive);
 		if (ds != BURN_DISC_UNREADY)
 			break;
-		usleep(100000);
+		sleep_ms(100);
 	}
 	if (burn_disc_get_profile(b->drive, &profile, name) <= 0)
 		profile = 0;
@@ -657,18 +676,18 @@ int burner_check_fit(struct burner *b, enum media_kind kind, uint64_t image_byte
 {
 	struct burner_fit_info local, *w = why ? why : &local;
 	struct burner_media m;
+	char text[160];
 
 	if (burner_media(b, &m, e))
 		return -1;
 	if (burner_media_fit(&m, kind, image_bytes, w) == BURNER_FIT_OK)
 		return 0;
-	if (e)
-		burner_fit_text(w, e->msg, sizeof(e->msg));
+	burner_fit_text(w, text, sizeof(text));
 	log_info(MSG_MOD, "%s: %s order refused: %s (%s, %s, %llu bytes free, %llu needed)",
-		 b->address, media_kind_name(kind), e ? e->msg : "", m.profile_name,
+		 b->address, media_kind_name(kind), text, m.profile_name,
 		 burner_status_name(m.status), (unsigned long long)m.free_bytes,
 		 (unsigned long long)image_bytes);
-	return -1;
+	return err_fail(e, "%s", text);
 }
 
 /* ---- drives ------------------------------------------------------------ */
@@ -690,7 +709,7 @@ int burner_list(struct burner_drive *out, size_t max, size_t *found, struct err 
 		goto out_unlock;
 	}
 	while ((r = burn_drive_scan(&infos, &n)) == 0)
-		usleep(10000);
+		sleep_ms(10);
 	drain_msgs(NULL);
 	if (r < 0) {
 		err_fail(e, "drive scan failed");
@@ -747,8 +766,6 @@ out_unlock:
 struct summer {
 	uint64_t a, s;
 	uint64_t pos;		/* bytes fed */
-	uint8_t stage[BLOCK];	/* a block that arrived in pieces */
-	size_t staged;
 };
 
 static int sums_alloc(struct block_sums *t, uint64_t size, struct err *e)
@@ -810,32 +827,16 @@ static bool summer_block(struct summer *z, struct block_sums *t, const uint8_t *
 	return ok;
 }
 
-/* Feeds len bytes; pieces of blocks are staged.  false on a mismatch. */
+/* Feeds len bytes, whole blocks only: every caller's chunks are multiples
+ * of 2048 (the FIFO reads 32 KiB, verify 4 MiB, sizes are whole blocks)
+ * except a source that ends early, and that write fails anyway.  false on
+ * a mismatch. */
 static bool summer_feed(struct summer *z, struct block_sums *t, const uint8_t *p, size_t len,
 			bool compare, uint64_t *bad_group)
 {
-	while (len > 0) {
-		if (z->staged || len < BLOCK) {
-			size_t take = BLOCK - z->staged;
-
-			if (take > len)
-				take = len;
-			memcpy(z->stage + z->staged, p, take);
-			z->staged += take;
-			p += take;
-			len -= take;
-			if (z->staged == BLOCK) {
-				z->staged = 0;
-				if (!summer_block(z, t, z->stage, compare, bad_group))
-					return false;
-			}
-			continue;
-		}
+	for (; len >= BLOCK; p += BLOCK, len -= BLOCK)
 		if (!summer_block(z, t, p, compare, bad_group))
 			return false;
-		p += BLOCK;
-		len -= BLOCK;
-	}
 	return true;
 }
 
@@ -844,34 +845,72 @@ static bool summer_feed(struct summer *z, struct block_sums *t, const uint8_t *p
 struct tap {
 	struct burn_source *inner;	/* our own reference */
 	uint64_t size, pos;
+	bool hash;			/* compute md5 */
 	struct md5_ctx md5;
 	struct summer sum;
 	struct block_sums *sums;	/* the handle's table, filled as we go */
 	bool failed;
+	/* Shared by the FIFO's thread and the burner's: the fields above are
+	 * updated, and the flags below read and set, under lock.  libburn's
+	 * FIFO hands data over through volatile ints, not locks, so this lock
+	 * is also what orders the FIFO thread's writes before our reads. */
+	pthread_mutex_t lock;
+	bool stop;			/* deliver nothing more */
+	bool ended;			/* returned EOF or an error: never called again */
+	bool in_read;			/* the FIFO's thread is in tap_read() */
+	bool read_once;			/* the FIFO's thread started reading */
 };
 
+/* Runs in the FIFO's thread. */
 static int tap_read(struct burn_source *src, unsigned char *buf, int size)
 {
 	struct tap *t = src->data;
 	struct burn_source *in = t->inner;
 	uint64_t dummy;
-	int n;
+	int got = 0, n;
+	bool stop;
 
-	if (t->pos >= t->size || size <= 0)
-		return 0;
-	if ((uint64_t)size > t->size - t->pos)
-		size = (int)(t->size - t->pos);
-	n = in->read ? in->read(in, buf, size) : in->read_xt(in, buf, size);
-	if (n < 0) {
-		t->failed = true;
-		return -1;
+	pthread_mutex_lock(&t->lock);
+	t->read_once = true;
+	/* stopped: an end rather than an error, which libburn would log */
+	stop = t->stop || t->pos >= t->size || size <= 0;
+	if (!stop) {
+		if ((uint64_t)size > t->size - t->pos)
+			size = (int)(t->size - t->pos);
+		t->in_read = true;
 	}
-	if (n == 0)
-		return 0;
-	md5_update(&t->md5, (size_t)n, buf);
-	summer_feed(&t->sum, t->sums, buf, (size_t)n, false, &dummy);
-	t->pos += (uint64_t)n;
-	return n;
+	pthread_mutex_unlock(&t->lock);
+	if (stop)
+		goto out_end;
+	/* the FIFO asks for 32 KiB at a time; a source that hands out less
+	 * per call (one sector, say) is asked again until the buffer is full */
+	while (got < size) {
+		n = in->read ? in->read(in, buf + got, size - got) :
+			       in->read_xt(in, buf + got, size - got);
+		if (n <= 0) {
+			got = n < 0 ? -1 : got;
+			break;
+		}
+		got += n;
+	}
+	pthread_mutex_lock(&t->lock);
+	t->in_read = false;
+	if (got > 0) {
+		if (t->hash)
+			md5_update(&t->md5, (size_t)got, buf);
+		summer_feed(&t->sum, t->sums, buf, (size_t)got, false, &dummy);
+		t->pos += (uint64_t)got;
+	} else {
+		t->failed = got < 0;
+		t->ended = true;
+	}
+	pthread_mutex_unlock(&t->lock);
+	return got;
+out_end:
+	pthread_mutex_lock(&t->lock);
+	t->ended = true;
+	pthread_mutex_unlock(&t->lock);
+	return 0;
 }
 
 static off_t tap_get_size(struct burn_source *src)
@@ -887,11 +926,18 @@ static int tap_set_size(struct burn_source *src, off_t size)
 	return 1;
 }
 
+/* The consumer gave up (libburn's FIFO calls this too): so do we, and the
+ * caller's source is told (libisofs then stops its producer thread). */
 static int tap_cancel(struct burn_source *src)
 {
-	struct burn_source *in = ((struct tap *)src->data)->inner;
+	struct tap *t = src->data;
+	struct burn_source *in = t->inner;
 
-	if (in->version >= 1 && !in->read && in->cancel)
+	pthread_mutex_lock(&t->lock);
+	t->stop = true;
+	pthread_mutex_unlock(&t->lock);
+	/* only a version 1 source (read == NULL) has .cancel */
+	if (!in->read && in->version >= 1 && in->cancel)
 		return in->cancel(in);
 	return 1;
 }
@@ -901,12 +947,13 @@ static void tap_free(struct burn_source *src)
 	struct tap *t = src->data;
 
 	burn_source_free(t->inner);
+	pthread_mutex_destroy(&t->lock);
 	free(t);
 }
 
 /* A new source over inner with one reference, which the caller drops with
  * burn_source_free(); it takes a reference of its own on inner. */
-static struct burn_source *tap_new(struct burn_source *inner, uint64_t size,
+static struct burn_source *tap_new(struct burn_source *inner, uint64_t size, bool hash,
 				   struct block_sums *sums)
 {
 	struct burn_source *src = calloc(1, sizeof(*src));
@@ -917,10 +964,12 @@ static struct burn_source *tap_new(struct burn_source *inner, uint64_t size,
 		free(t);
 		return NULL;
 	}
+	pthread_mutex_init(&t->lock, NULL);
 	t->inner = inner;
 	inner->refcount++;
 	t->size = size;
 	t->sums = sums;
+	t->hash = hash;
 	md5_init(&t->md5);
 	src->refcount = 1;
 	src->version = 1;
@@ -934,15 +983,57 @@ static struct burn_source *tap_new(struct burn_source *inner, uint64_t size,
 	return src;
 }
 
-/* ---- the write loop ------------------------------------------------------ */
-
-static double now_s(void)
+/*
+ * Makes the FIFO's thread leave the tap (and the caller's source) for good
+ * before the FIFO is freed.  Freeing a FIFO whose thread still runs makes
+ * libburn pthread_cancel() it asynchronously, which could strike inside the
+ * caller's source while it holds a lock (libisofs', author's).  The FIFO's
+ * thread reads until the tap returns EOF or an error, and never after; so
+ * the tap stops delivering, and what the FIFO holds is read and dropped
+ * (only what is there: a read never waits) until the tap has said its
+ * last.  The thread then only sleeps until it exits, and the tap's results
+ * are ours to read.  A source stuck in a read for SETTLE_S makes this give
+ * up: false, and the caller leaks the FIFO rather than cancel its thread
+ * mid-read.
+ */
+static bool fifo_settle(struct burn_source *fifo, struct burn_source *tap_src)
 {
-	struct timespec ts;
+	struct tap *t = tap_src->data;
+	unsigned char sink[32 * 1024];
+	double deadline = now_s() + SETTLE_S;
+	int st, size, avail, fill;
+	bool done, never;
+	char *text;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	pthread_mutex_lock(&t->lock);
+	t->stop = true;
+	pthread_mutex_unlock(&t->lock);
+	for (;;) {
+		pthread_mutex_lock(&t->lock);
+		done = t->ended && !t->in_read;
+		never = !t->read_once;
+		pthread_mutex_unlock(&t->lock);
+		if (done)
+			return true;
+		st = burn_fifo_inquire_status(fifo, &size, &avail, &text);
+		if (st == 0 && never)
+			return true;	/* "standby": its thread never started */
+		fill = size - avail - 1;
+		if (st > 0 && !(st & 4) && fill > 0) {
+			/* room for the thread's next read, so it sees the stop */
+			fifo->read_xt(fifo, sink, fill < (int)sizeof(sink) ? fill
+						       : (int)sizeof(sink));
+			continue;
+		}
+		if (now_s() > deadline) {
+			log_error(MSG_MOD, "the image source did not stop within %d s", SETTLE_S);
+			return false;
+		}
+		sleep_ms(POLL_MS);
+	}
 }
+
+/* ---- the write loop ------------------------------------------------------ */
 
 static enum burner_stage stage_of(enum burn_drive_status s)
 {
@@ -1000,7 +1091,6 @@ static int fifo_fill(struct burn_source *fifo)
  * writer thread has ended. */
 static void run_write(struct burner *b, struct write_job *j)
 {
-	const struct timespec step = { 0, POLL_MS * 1000000L };
 	struct burner_progress p = { .fifo_percent = -1 };
 	double t0 = now_s(), last_cb = 0, writing_since = 0;
 	bool started = false, threaded = false;
@@ -1014,7 +1104,7 @@ static void run_write(struct burner *b, struct write_job *j)
 	 * gone, and refuses a new write until it is: retry for a while */
 	for (tries = 0; tries < BUSY_RETRIES && !started; tries++) {
 		if (tries)
-			nanosleep(&step, NULL);
+			sleep_ms(POLL_MS);
 		burn_disc_write(j->opts, j->disc);
 		started = !(drain_msgs(b) & SEEN_STILL_BUSY);
 	}
@@ -1061,13 +1151,13 @@ static void run_write(struct burner *b, struct write_job *j)
 				}
 			}
 		}
-		nanosleep(&step, NULL);
+		sleep_ms(POLL_MS);
 	}
 	j->wrote_well = burn_drive_wrote_well(b->drive) == 1;
 	/* the writer thread's last word ("Write thread on drive N ended") */
 	for (tries = 0; !(seen & SEEN_WRITER_ENDED) && tries < (threaded ? BUSY_RETRIES : 5);
 	     tries++) {
-		nanosleep(&step, NULL);
+		sleep_ms(POLL_MS);
 		seen |= drain_msgs(b);
 	}
 	j->seconds = now_s() - t0;
@@ -1102,7 +1192,7 @@ static struct burn_write_opts *new_opts(struct burner *b, struct burn_disc *disc
 	burn_write_opts_set_perform_opc(o, 1);
 	burn_write_opts_set_multi(o, 0);	/* close the disc */
 	/* pseudo-drives: one fsync at the end instead of every 16 MiB */
-	burn_write_opts_set_stdio_fsync(o, FSYNC_RHYTHM);
+	burn_write_opts_set_stdio_fsync(o, 1);
 	reasons[0] = '\0';
 	wt = burn_write_opts_auto_write_type(o, disc, reasons, 0);
 	drain_msgs(b);
@@ -1192,6 +1282,7 @@ int burner_write_data(struct burner *b, struct burn_source *src, uint64_t size,
 	struct burn_source *tap = NULL;
 	struct burn_session *session = NULL;
 	struct burn_track *track = NULL;
+	bool started = false, settled;
 	struct tap *t;
 	off_t src_size;
 	int rc = -1;
@@ -1217,12 +1308,12 @@ int burner_write_data(struct burner *b, struct burn_source *src, uint64_t size,
 	if (sums_alloc(&b->sums, size, e))
 		return -1;
 
-	tap = tap_new(src, size, &b->sums);
+	tap = tap_new(src, size, !b->no_write_md5, &b->sums);
 	if (!tap) {
 		err_fail(e, "out of memory");
 		goto out;
 	}
-	j.fifo = burn_fifo_source_new(tap, BLOCK, FIFO_BYTES / BLOCK, FIFO_FLAG);
+	j.fifo = burn_fifo_source_new(tap, BLOCK, FIFO_BYTES / BLOCK, FIFO_BIG_READS);
 	j.disc = burn_disc_create();
 	session = burn_session_create();
 	track = burn_track_create();
@@ -1245,25 +1336,27 @@ int burner_write_data(struct burner *b, struct burn_source *src, uint64_t size,
 
 	log_info(MSG_MOD, "%s: %swriting %llu bytes", b->address, simulate ? "simulated " : "",
 		 (unsigned long long)size);
+	started = true;
 	run_write(b, &j);
 	rc = write_outcome(b, &j, simulate, simulate ? "simulated write" : "write", e);
 out:
-	/* the disc holds the track's reference on the FIFO; freeing the FIFO
-	 * joins its thread, after which the tap is ours alone */
+	settled = !j.fifo || fifo_settle(j.fifo, tap);
 	if (j.opts)
 		burn_write_opts_free(j.opts);
 	if (j.disc)
-		burn_disc_free(j.disc);
+		burn_disc_free(j.disc);	/* holds the track's reference on the FIFO */
 	if (session)
 		burn_session_free(session);
 	if (track)
 		burn_track_free(track);
-	if (j.fifo) {
-		if (rc != 0)
-			tap_cancel(tap);
-		burn_source_free(j.fifo);
-	}
-	if (tap) {
+	if (!settled) {
+		/* the FIFO, the tap and the block sums it writes are leaked:
+		 * see fifo_settle() */
+		memset(&b->sums, 0, sizeof(b->sums));
+		rc = err_fail(e, "%s: the image source does not stop", b->address);
+	} else if (tap) {
+		if (j.fifo)
+			burn_source_free(j.fifo);
 		t = tap->data;
 		if (rc == 0 && (t->failed || t->pos != size)) {
 			rc = err_fail(e, "%s: the image source delivered %llu of %llu bytes",
@@ -1272,11 +1365,13 @@ out:
 		}
 		if (res) {
 			res->bytes = t->pos;
-			md5_digest(&t->md5, sizeof(res->md5), res->md5);
+			if (t->hash)
+				md5_digest(&t->md5, sizeof(res->md5), res->md5);
 		}
-		burn_source_free(tap);
 	}
-	if (j.disc && !simulate) {
+	if (tap)
+		burn_source_free(tap);
+	if (started && !simulate) {
 		/* the blank is spent once libburn started writing it */
 		bool touched = j.done > 0 || j.wrote_well;
 
@@ -1357,18 +1452,150 @@ int burner_write_audio(struct burner *b, struct burn_disc *disc, bool simulate,
 
 /* ---- verify ---------------------------------------------------------------- */
 
+/*
+ * Read-back runs in two threads: a reader calls burn_read_data() into a
+ * ring of READ_BUFS buffers while the calling thread hashes the previous
+ * ones, so the MD5 (the bottleneck on a pseudo-drive) never waits for a
+ * read.  On a real drive reading is the bottleneck and the ring only keeps
+ * it busy.  The reader stops at the first read error, when told to (a
+ * mismatch, a cancel), or at the end.
+ */
+#define READ_BUFS 3
+
+struct reader {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct burn_drive *drive;
+	uint64_t size;
+	char *buf[READ_BUFS];
+	size_t len[READ_BUFS];
+	uint64_t filled, used;	/* buffers filled by the reader, used by the hasher */
+	uint64_t error_at;	/* byte of the first read error */
+	bool failed, stop, done;
+};
+
+static void *reader_main(void *arg)
+{
+	struct reader *r = arg;
+	uint64_t pos = 0;
+
+	while (pos < r->size) {
+		size_t want = r->size - pos < READ_CHUNK ? (size_t)(r->size - pos) : READ_CHUNK;
+		off_t count = 0;
+		unsigned slot;
+		int ok;
+
+		bool stop;
+
+		pthread_mutex_lock(&r->lock);
+		while (!r->stop && r->filled - r->used == READ_BUFS)
+			pthread_cond_wait(&r->cond, &r->lock);
+		slot = (unsigned)(r->filled % READ_BUFS);
+		stop = r->stop;
+		pthread_mutex_unlock(&r->lock);
+		if (stop)
+			break;
+		ok = burn_read_data(r->drive, (off_t)pos, r->buf[slot], (off_t)want, &count, 0) > 0 &&
+		     count == (off_t)want;
+		pthread_mutex_lock(&r->lock);
+		if (!ok) {
+			r->failed = true;
+			r->error_at = pos + (uint64_t)(count > 0 ? count : 0);
+		} else {
+			r->len[slot] = want;
+			r->filled++;
+		}
+		pthread_cond_broadcast(&r->cond);
+		pthread_mutex_unlock(&r->lock);
+		if (!ok)
+			break;
+		pos += want;
+	}
+	pthread_mutex_lock(&r->lock);
+	r->done = true;
+	pthread_cond_broadcast(&r->cond);
+	pthread_mutex_unlock(&r->lock);
+	return NULL;
+}
+
+/* The next filled buffer, or NULL at a read error (or the end). */
+static const uint8_t *reader_next(struct reader *r, size_t *len)
+{
+	const uint8_t *p = NULL;
+
+	pthread_mutex_lock(&r->lock);
+	while (r->filled == r->used && !r->failed && !r->done)
+		pthread_cond_wait(&r->cond, &r->lock);
+	if (r->filled > r->used) {
+		p = (const uint8_t *)r->buf[r->used % READ_BUFS];
+		*len = r->len[r->used % READ_BUFS];
+	}
+	pthread_mutex_unlock(&r->lock);
+	return p;
+}
+
+/* Gives the buffer reader_next() returned back to the reader. */
+static void reader_release(struct reader *r)
+{
+	pthread_mutex_lock(&r->lock);
+	r->used++;
+	pthread_cond_broadcast(&r->cond);
+	pthread_mutex_unlock(&r->lock);
+}
+
+static void reader_stop(struct reader *r)
+{
+	pthread_mutex_lock(&r->lock);
+	r->stop = true;
+	pthread_cond_broadcast(&r->cond);
+	pthread_mutex_unlock(&r->lock);
+}
+
+/* The first block that differs from what this handle wrote, as a message. */
+static int block_differs(const struct burner *b, const struct block_sums *sums,
+			 uint64_t group, struct err *e)
+{
+	uint64_t first = group << sums->shift;
+
+	if (sums->shift == 0)
+		return err_fail(e, "%s: verify failed: block %llu (byte %llu) differs from what "
+				"was written", b->address, (unsigned long long)first,
+				(unsigned long long)(first * BLOCK));
+	return err_fail(e, "%s: verify failed: blocks %llu-%llu (from byte %llu) differ from "
+			"what was written", b->address, (unsigned long long)first,
+			(unsigned long long)(first + (1u << sums->shift) - 1),
+			(unsigned long long)(first * BLOCK));
+}
+
+/* Before reading: a pseudo-drive's file must hold size bytes. */
+static int pseudo_holds(const struct burner *b, uint64_t size, struct err *e)
+{
+	struct stat st;
+
+	if (pseudo_present(b, e))
+		return -1;
+	if (stat(b->path, &st) != 0)
+		return err_fail(e, "%s: nothing written: %s", b->address, strerror(errno));
+	if ((uint64_t)st.st_size < size)
+		return err_fail(e, "%s: the disc holds %llu bytes, not %llu", b->address,
+				(unsigned long long)st.st_size, (unsigned long long)size);
+	return 0;
+}
+
 int burner_verify_data(struct burner *b, uint64_t size, const uint8_t expect_md5[16],
 		       burner_progress_fn cb, void *arg, struct err *e)
 {
 	struct burner_progress p = { .stage = BURNER_STAGE_VERIFYING, .total = size,
 				     .fifo_percent = -1 };
+	struct reader r = { .lock = PTHREAD_MUTEX_INITIALIZER, .size = size };
 	struct block_sums *sums = NULL;
-	struct summer *z = NULL;
+	struct summer z = { 0 };
 	struct md5_ctx md5;
-	uint8_t got[16];
-	char *buf = NULL, why[320];
 	double t0 = now_s(), last_cb = 0;
 	uint64_t bad_group = 0;
+	char why[320];
+	uint8_t got[16];
+	pthread_t thread;
 	int rc = -1;
 
 	if (usable(b, e))
@@ -1377,67 +1604,52 @@ int burner_verify_data(struct burner *b, uint64_t size, const uint8_t expect_md5
 	if (size == 0 || size % BLOCK)
 		return err_fail(e, "%s: verify size %llu is not a positive multiple of 2048",
 				b->address, (unsigned long long)size);
-	if (b->pseudo) {
-		struct stat st;
-
-		if (pseudo_present(b, e))
-			return -1;
-		if (stat(b->path, &st) != 0)
-			return err_fail(e, "%s: nothing written: %s", b->address, strerror(errno));
-		if ((uint64_t)st.st_size < size)
-			return err_fail(e, "%s: the disc holds %llu bytes, not %llu", b->address,
-					(unsigned long long)st.st_size,
-					(unsigned long long)size);
-	}
+	if (b->pseudo && pseudo_holds(b, size, e))
+		return -1;
 	if (b->sums.valid && b->sums.size == size)
 		sums = &b->sums;
-	buf = malloc(READ_CHUNK);
-	z = calloc(1, sizeof(*z));
-	if (!buf || !z) {
-		err_fail(e, "out of memory");
-		goto out;
+	pthread_cond_init(&r.cond, NULL);
+	r.drive = b->drive;
+	for (int i = 0; i < READ_BUFS; i++) {
+		r.buf[i] = malloc(READ_CHUNK);
+		if (!r.buf[i]) {
+			err_fail(e, "out of memory");
+			goto out_free;
+		}
+	}
+	if (pthread_create(&thread, NULL, reader_main, &r) != 0) {
+		err_fail(e, "%s: cannot start the reader thread", b->address);
+		goto out_free;
 	}
 	md5_init(&md5);
 	log_info(MSG_MOD, "%s: verifying %llu bytes", b->address, (unsigned long long)size);
 	while (p.done < size) {
-		off_t want = (off_t)(size - p.done < READ_CHUNK ? size - p.done : READ_CHUNK);
-		off_t count = 0;
+		const uint8_t *buf;
+		size_t len = 0;
 
-		if (burn_read_data(b->drive, (off_t)p.done, buf, want, &count, 0) <= 0 ||
-		    count != want) {
-			drain_msgs(b);
+		buf = reader_next(&r, &len);
+		drain_msgs(b);
+		if (!buf) {
 			err_fail(e, "%s: read error at byte %llu (block %llu): %s", b->address,
-				 (unsigned long long)(p.done + (uint64_t)(count > 0 ? count : 0)),
-				 (unsigned long long)((p.done + (uint64_t)(count > 0 ? count : 0))
-						      / BLOCK),
+				 (unsigned long long)r.error_at,
+				 (unsigned long long)(r.error_at / BLOCK),
 				 reason_of(b, why, sizeof(why)));
-			goto out;
+			goto out_join;
 		}
-		md5_update(&md5, (size_t)want, (const uint8_t *)buf);
-		if (sums && !summer_feed(z, sums, (const uint8_t *)buf, (size_t)want, true,
-					 &bad_group)) {
-			uint64_t first = bad_group << sums->shift;
-
-			if (sums->shift == 0)
-				err_fail(e, "%s: verify failed: block %llu (byte %llu) differs from "
-					 "what was written", b->address, (unsigned long long)first,
-					 (unsigned long long)(first * BLOCK));
-			else
-				err_fail(e, "%s: verify failed: blocks %llu-%llu (from byte %llu) "
-					 "differ from what was written", b->address,
-					 (unsigned long long)first,
-					 (unsigned long long)(first + (1u << sums->shift) - 1),
-					 (unsigned long long)(first * BLOCK));
-			goto out;
+		md5_update(&md5, len, buf);
+		if (sums && !summer_feed(&z, sums, buf, len, true, &bad_group)) {
+			block_differs(b, sums, bad_group, e);
+			goto out_join;
 		}
-		p.done += (uint64_t)want;
+		reader_release(&r);
+		p.done += len;
 		if (cb && (now_s() - last_cb >= CALLBACK_MS / 1000.0 || p.done == size)) {
 			last_cb = now_s();
 			rate_eta(&p, t0);
 			if (cb(&p, arg)) {
-				rc = BURNER_CANCELLED;
 				err_fail(e, "%s: verify cancelled", b->address);
-				goto out;
+				rc = BURNER_CANCELLED;
+				goto out_join;
 			}
 		}
 	}
@@ -1446,14 +1658,19 @@ int burner_verify_data(struct burner *b, uint64_t size, const uint8_t expect_md5
 		err_fail(e, "%s: verify failed: the MD5 of the disc differs from the image's%s",
 			 b->address, sums ? " (yet every block matches what was written: the "
 			 "image source changed)" : "");
-		goto out;
+		goto out_join;
 	}
 	log_info(MSG_MOD, "%s: verified %llu bytes in %.1f s", b->address,
 		 (unsigned long long)size, now_s() - t0);
 	rc = 0;
-out:
+out_join:
+	reader_stop(&r);
+	pthread_join(thread, NULL);
 	drain_msgs(b);
-	free(z);
-	free(buf);
+out_free:
+	for (int i = 0; i < READ_BUFS; i++)
+		free(r.buf[i]);
+	pthread_cond_destroy(&r.cond);
+	pthread_mutex_destroy(&r.lock);
 	return rc;
 }

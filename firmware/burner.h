@@ -51,12 +51,16 @@
  *
  * Threads: libburn runs each write in its own writer thread and the FIFO in
  * another; the FIFO thread calls the caller's source's read function, so
- * that source must be readable from another thread (libisofs' is).  The
- * progress callback runs in the calling thread, between polls of libburn's
- * status, and must not call burner on the same handle.  Handles on
- * different drives may be used from different threads, with one caveat:
- * libburn's message queue is process-wide, so a failure reason may be
- * attributed to the other drive's operation.
+ * that source must be readable from another thread (libisofs' is), and
+ * take requests of up to 32 KiB (it may hand out less per call: it is
+ * asked again).  burner_verify_data() reads in a thread of its own while
+ * the calling thread hashes.  Every such thread has ended when the call
+ * returns.  The progress callback runs in the calling thread, between
+ * polls of libburn's status, and must not call burner on the same handle.
+ * Handles on different drives may be used from different threads, with two
+ * caveats: libburn's message queue is process-wide, so a failure reason may
+ * be attributed to the other drive's operation; and burner_open() holds
+ * the process-wide lock while a real drive loads its disc (seconds).
  *
  * Process-wide state (libburn forces it): burner_init()/burner_finish()
  * wrap burn_initialize()/burn_finish(), counted, so nested pairs are fine.
@@ -66,8 +70,10 @@
  * (burn_drive_scan() would invalidate its drive).
  *
  * Messages: libburn prints nothing to stderr; its messages are queued and
- * copied into our log (module "libburn"), and the most recent one of
- * severity SORRY or worse becomes the reason in our error messages.
+ * copied into our log (module "libburn"), and the first one of severity
+ * SORRY or worse during a call becomes the reason in our error message:
+ * the cause ("Cannot write ... (No space left on device)"), not libburn's
+ * summary that follows ("Burn run failed").
  *
  * Signals: burner installs no signal handler and does not call
  * burn_set_signal_handling().  libburn's built-in handler would take over
@@ -81,12 +87,17 @@
  * would be on a power cut.
  *
  * Verification: burner_write_data() computes, on the bytes it hands to
- * libburn (in the FIFO's thread, so beside the writer), their MD5 and a
- * cheap Fletcher-style sum per 2 KiB block (per 2^k blocks on media so big
- * that the table would exceed 16 MiB: 4 bytes per 2 KiB, 9 MiB for a DVD).
- * burner_verify_data() reads the disc back, compares its MD5 with the one
- * the caller expects, and with the sums of the last write on this handle
- * names the first differing block and stops there instead of reading on.
+ * libburn (in the FIFO's thread, beside the writer), a cheap Fletcher-style
+ * sum per 2 KiB block (per 2^k blocks on media so big that the table would
+ * exceed 16 MiB: 4 bytes per 2 KiB, 9 MiB for a DVD) and, unless told not
+ * to (burner_set_write_md5()), their MD5.  burner_verify_data() reads the
+ * disc back and compares its MD5 with the one the caller expects (the
+ * author's, or the write's); with the sums of the last write on this
+ * handle it names the first differing block and stops reading there.
+ *
+ * Speed: a real drive is the bottleneck (a 16x DVD takes 22 MB/s).  On a
+ * pseudo-drive the CPU is: each MD5 pass over the image costs about 1.7 s
+ * per GB of one core, so hash each stream once.
  */
 #ifndef TENPO_BURNER_H
 #define TENPO_BURNER_H
@@ -251,6 +262,14 @@ void burner_close(struct burner *b, bool eject);
 /* The address as given to burner_open(). */
 const char *burner_address(const struct burner *b);
 
+/* Whether burner_write_data() computes the MD5 of what it writes
+ * (burner_result.md5).  On by default.  Turn it off when the source hashes
+ * its own bytes (author's does) and pass that MD5 to burner_verify_data():
+ * MD5 runs at about 0.6 GB/s on one core here, and on a pseudo-drive each
+ * pass is a large share of the write's time.  The per-block sums that
+ * locate a bad block are kept either way (about 10 GB/s). */
+void burner_set_write_md5(struct burner *b, bool on);
+
 /* ---- writing and verifying ------------------------------------------- */
 
 enum burner_stage {
@@ -278,7 +297,8 @@ typedef int (*burner_progress_fn)(const struct burner_progress *p, void *arg);
 struct burner_result {
 	uint64_t bytes;		/* bytes handed to the drive */
 	double seconds;		/* from burn_disc_write() to idle */
-	uint8_t md5[16];	/* MD5 of those bytes (data writes) */
+	uint8_t md5[16];	/* MD5 of those bytes (data writes; zero when
+				 * burner_set_write_md5(b, false)) */
 	bool media_touched;	/* a blank was (partly) written: on failure it is
 				 * ruined, count it */
 	int fifo_min_percent;	/* lowest FIFO fill once writing (-1: none) */
@@ -290,7 +310,9 @@ struct burner_result {
  * picks for the media (SAO/DAO or TAO), simulated (laser off) if asked.
  * Needs blank media with room for size bytes.  res may be NULL.
  * 0, -1 (reason in e: libburn's, e.g. "No space left on device"), or
- * BURNER_CANCELLED. */
+ * BURNER_CANCELLED.  After a failure or a cancel the source is read no
+ * more; a source stuck inside a read for 30 s is abandoned with libburn's
+ * FIFO (leaked, its thread left alone) rather than cancelled mid-read. */
 int burner_write_data(struct burner *b, struct burn_source *src, uint64_t size,
 		      bool simulate, burner_progress_fn cb, void *arg,
 		      struct burner_result *res, struct err *e);
@@ -303,7 +325,8 @@ int burner_write_audio(struct burner *b, struct burn_disc *disc, bool simulate,
 		       struct err *e);
 
 /* Reads the first `size` bytes of the disc back (burn_read_data, 4 MiB per
- * call) and compares their MD5 with expect_md5.  On a mismatch, and when
+ * call, in a reader thread three buffers ahead of the hashing) and compares
+ * their MD5 with expect_md5.  On a mismatch, and when
  * this handle wrote those bytes, e names the first differing 2 KiB block
  * ("block 1234 (byte 2527232) differs"); the read stops there.
  * 0, -1 or BURNER_CANCELLED. */

@@ -333,16 +333,20 @@ static int write_disc(struct job *j, struct handover_result *r, bool *ruined, ui
 	*ruined = false;
 	if (j->data) {
 		struct burn_source *src = NULL;
+		uint64_t hashed = 0;
 
 		if (author_data_source(j->data, &src, e))
 			return -1;
+		/* author's source hashes every byte it hands over: one MD5 pass
+		 * on the write side, not two */
+		burner_set_write_md5(j->burner, false);
 		rc = burner_write_data(j->burner, src, author_data_size(j->data), j->o->simulate,
 				       relay_progress, &rl, &res, e);
 		burn_source_free(src);
 		*ruined = res.media_touched;
-		if (!rc && !j->o->simulate && author_data_status(j->data, e))
+		if (!rc && !j->o->simulate &&
+		    (author_data_status(j->data, e) || author_data_md5(j->data, md5, &hashed)))
 			rc = -1;
-		memcpy(md5, res.md5, 16);
 		snprintf(r->output, sizeof(r->output), "%s", j->address + (j->pseudo ? 6 : 0));
 	} else if (j->pseudo) {
 		char dir[2048], name[80];

@@ -180,7 +180,9 @@ static void flip_byte(const char *path, uint64_t at)
 struct rnd {
 	uint64_t size, pos;
 	uint32_t seed;
-	unsigned delay_us;	/* per read call (one 2 KiB sector) */
+	unsigned delay_us;	/* per 2 KiB delivered */
+	int most;		/* at most this many bytes per call (0: all asked) */
+	uint64_t fail_at;	/* a read error from this byte on (0: none) */
 	struct md5_ctx md5;	/* of what was delivered */
 };
 
@@ -199,10 +201,14 @@ static int rnd_read(struct burn_source *s, unsigned char *buf, int size)
 	struct rnd *r = s->data;
 	int n = 0;
 
-	if (r->delay_us)
-		usleep(r->delay_us);
+	if (r->fail_at && r->pos >= r->fail_at)
+		return -1;
+	if (r->most && size > r->most)
+		size = r->most;
 	while (n < size && r->pos < r->size)
 		buf[n++] = rnd_byte(r->seed, r->pos++);
+	if (r->delay_us)
+		usleep(r->delay_us * (unsigned)(n / 2048 ? n / 2048 : 1));
 	md5_update(&r->md5, (size_t)n, buf);
 	return n;
 }
@@ -559,6 +565,52 @@ static void verify_finds_a_changed_byte(void **state)
 	burner_close(b, false);
 }
 
+/* The source's own MD5 instead of the burner's. */
+static void write_md5_off(void **state)
+{
+	const uint64_t size = 2 * MB;
+	struct fx *f = *state;
+	struct burner_result res;
+	struct burner *b = NULL;
+	struct burn_source *src = rnd_new(size, 31, 0);
+	struct err e = { "" };
+	uint8_t zero[16] = { 0 }, want[16];
+
+	must(burner_open(&b, f->adr, BURNER_BLANK_CD_R, &e), &e, "open");
+	burner_set_write_md5(b, false);
+	must(burner_write_data(b, src, size, false, NULL, NULL, &res, &e), &e, "write");
+	assert_memory_equal(res.md5, zero, 16);
+	md5_digest(&((struct rnd *)src->data)->md5, 16, want);
+	burn_source_free(src);
+	must(burner_verify_data(b, size, want, NULL, NULL, &e), &e, "verify");
+	/* the block sums are kept all the same */
+	flip_byte(f->path, 5000);
+	assert_int_equal(burner_verify_data(b, size, want, NULL, NULL, &e), -1);
+	has(e.msg, "block 2 (byte 4096) differs");
+	burner_close(b, false);
+}
+
+/* A source that hands out less than asked per call is asked again. */
+static void stingy_source(void **state)
+{
+	const uint64_t size = 3 * MB;
+	struct fx *f = *state;
+	struct burner_result res;
+	struct burner *b = NULL;
+	struct burn_source *src = rnd_new(size, 21, 0);
+	struct err e = { "" };
+	uint8_t want[16];
+
+	((struct rnd *)src->data)->most = 1000;
+	must(burner_open(&b, f->adr, BURNER_BLANK_CD_R, &e), &e, "open");
+	must(burner_write_data(b, src, size, false, NULL, NULL, &res, &e), &e, "write");
+	burn_source_free(src);
+	rnd_md5(size, 21, want);
+	assert_memory_equal(res.md5, want, 16);
+	must(burner_verify_data(b, size, want, NULL, NULL, &e), &e, "verify");
+	burner_close(b, false);
+}
+
 static void longer_file_is_truncated(void **state)
 {
 	struct fx *f = *state;
@@ -630,6 +682,30 @@ static void bad_sizes_refused(void **state)
 	burner_close(b, false);
 }
 
+/* The image source fails half-way: a clean error, the drive still usable. */
+static void source_fails_midway(void **state)
+{
+	struct fx *f = *state;
+	struct burner_result res;
+	struct burner *b = NULL;
+	struct burn_source *src = rnd_new(8 * MB, 41, 100);
+	struct err e = { "" };
+
+	((struct rnd *)src->data)->fail_at = 3 * MB;
+	must(burner_open(&b, f->adr, BURNER_BLANK_DVD_R, &e), &e, "open");
+	assert_int_equal(burner_write_data(b, src, 8 * MB, false, NULL, NULL, &res, &e), -1);
+	burn_source_free(src);
+	has(e.msg, "write failed");
+	assert_true(res.bytes <= 3 * MB);
+	assert_true(res.media_touched);
+	burner_close(b, false);
+	/* a new blank in the same drive */
+	must(burner_open(&b, f->adr, BURNER_BLANK_DVD_R, &e), &e, "reopen");
+	write_rnd(b, MB, 42, &res);
+	must(burner_verify_data(b, MB, res.md5, NULL, NULL, &e), &e, "verify");
+	burner_close(b, false);
+}
+
 static void audio_refused_on_pseudo(void **state)
 {
 	struct fx *f = *state;
@@ -652,8 +728,8 @@ struct watch {
 	uint64_t last_done;
 	bool monotonic, saw_writing, saw_end;
 	enum burner_stage last_stage;
-	const char *rmdir_path;	/* removes the drive's folder on call 2 */
-	const char *fill_path;	/* fills the filesystem on call 2 */
+	const char *rmdir_path;	/* removes the drive's folder once writing */
+	const char *fill_path;	/* fills the filesystem once writing */
 };
 
 static void remove_tree(const char *dir)
@@ -679,9 +755,12 @@ static int watch_cb(const struct burner_progress *p, void *arg)
 	}
 	if (p->done == p->total && p->percent == 100)
 		w->saw_end = true;
-	if (w->calls == 2 && w->rmdir_path)
+	/* the drive goes away, or its disk fills, once writing has begun */
+	if (p->stage == BURNER_STAGE_WRITING && p->done > 0 && w->rmdir_path) {
 		remove_tree(w->rmdir_path);
-	if (w->calls == 2 && w->fill_path) {
+		w->rmdir_path = NULL;
+	}
+	if (p->stage == BURNER_STAGE_WRITING && p->done > 0 && w->fill_path) {
 		FILE *fp = fopen(w->fill_path, "wb");
 		static char junk[64 * 1024];
 
@@ -690,6 +769,7 @@ static int watch_cb(const struct burner_progress *p, void *arg)
 			;
 		if (fp)
 			fclose(fp);
+		w->fill_path = NULL;
 	}
 	if (w->cancel_writing && p->stage == BURNER_STAGE_WRITING && p->done > 0)
 		return 1;
@@ -707,7 +787,7 @@ static void progress_reports_and_cancel(void **state)
 	struct err e = { "" };
 
 	must(burner_open(&b, f->adr, BURNER_BLANK_DVD_R, &e), &e, "open");
-	/* about 1.5 s: 1536 reads of 2 KiB, 1 ms each */
+	/* about 1.5 s: 1 ms per 2 KiB */
 	src = rnd_new(size, 9, 1000);
 	must(burner_write_data(b, src, size, false, watch_cb, &w, &res, &e), &e, "write");
 	burn_source_free(src);
@@ -993,9 +1073,12 @@ int main(void)
 		T(check_fit_on_pseudo),
 		T(write_and_verify),
 		T(verify_finds_a_changed_byte),
+		T(write_md5_off),
+		T(stingy_source),
 		T(longer_file_is_truncated),
 		T(simulate_leaves_file_alone),
 		T(bad_sizes_refused),
+		T(source_fails_midway),
 		T(audio_refused_on_pseudo),
 		T(progress_reports_and_cancel),
 		T(folder_removed_during_write),

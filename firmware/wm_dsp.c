@@ -22,8 +22,8 @@
  *   - flatness is measured over the band and its two neighbours, so that
  *     the narrow low bands (a few bins each) are not called noise-like just
  *     because one bin has nothing to be flat against.
- * There is no absolute threshold of hearing (it would need the playback
- * level); leaving it out can only lower the mask.
+ * The threshold in quiet assumes a full-scale sine plays at 96 dB SPL, as
+ * MPEG's models do; quieter playback only raises the real threshold.
  */
 #include "wm_dsp.h"
 
@@ -257,8 +257,19 @@ int wm_mask_init(struct wm_mask_model *m, unsigned n, unsigned rate)
 	}
 	m->spread = malloc(sizeof(float) * nb * nb);
 	m->renorm = malloc(sizeof(float) * nb);
-	if (!m->spread || !m->renorm)
+	m->quiet = malloc(sizeof(float) * (half + 1));
+	if (!m->spread || !m->renorm || !m->quiet)
 		goto out_fail;
+	for (unsigned k = 0; k <= half; k++) {
+		/* Terhardt, dB SPL; a full-scale sine gives (n/4)^2 in its bin */
+		double khz = fmax((double)k * rate / n, 20.0) / 1000.0;
+		double spl = 3.64 * pow(khz, -0.8) - 6.5 * exp(-0.6 * (khz - 3.3) * (khz - 3.3)) +
+			     1e-3 * pow(khz, 4.0);
+
+		if (spl > 60.0)
+			spl = 60.0;
+		m->quiet[k] = (float)((double)n * n / 16.0 * pow(10.0, (spl - 96.0) / 10.0));
+	}
 	for (unsigned to = 0; to < nb; to++) {
 		double sum = 0.0;
 
@@ -285,6 +296,7 @@ void wm_mask_free(struct wm_mask_model *m)
 	free(m->first);
 	free(m->spread);
 	free(m->renorm);
+	free(m->quiet);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -337,6 +349,6 @@ void wm_mask_compute(const struct wm_mask_model *m, const float *pow, float *mas
 			c += (double)s[j] * energy[j];
 		t = c * m->renorm[b] * pow10_neg(offset_db[b]);
 		for (unsigned k = m->first[b]; k < m->first[b + 1]; k++)
-			mask[k] = (float)(t / bins);
+			mask[k] = fmaxf((float)(t / bins), m->quiet[k]);
 	}
 }

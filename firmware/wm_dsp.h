@@ -61,6 +61,7 @@ struct wm_mask_model {
 	unsigned short *first;    /* bands + 1: first bin of each band, then the end */
 	float *spread;            /* bands * bands: spreading, linear power */
 	float *renorm;            /* bands: 1 / sum of spreading into the band */
+	float *quiet;             /* n/2 + 1: the threshold in quiet, as bin power */
 };
 
 /* Floats of scratch space wm_mask_compute needs (a caller-owned buffer, so

@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * tenpo-wm: the watermark's command line — a thin layer over watermark.h.
+ *
+ *   tenpo-wm embed   --key K --ids user=U,shop=S,ds=D,cs=C IN.wav OUT.wav
+ *   tenpo-wm detect  --key K FILE
+ *   tenpo-wm trace   --key K --db SERVER_DB FILE
+ *   tenpo-wm compare ORIGINAL.wav MARKED.wav
+ *
+ * K is 64 hex digits (the key itself) or a passphrase; --key-file F reads
+ * it from the first line of F instead, which keeps it out of `ps`.  FILE
+ * is anything libsndfile decodes: WAV, FLAC, Ogg Vorbis, MP3.
+ *
+ * Exit status: 0 done (detect/trace: one watermark found), 1 error (one
+ * line on stderr), 2 usage, 3 no watermark, 4 conflicting watermarks.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sqlite3.h>
+#include <sndfile.h>
+
+#include "err.h"
+#include "watermark.h"
+
+enum { EXIT_USAGE = 2, EXIT_NO_MARK = 3, EXIT_CONFLICT = 4 };
+
+static void usage(FILE *f)
+{
+	fputs("usage: tenpo-wm embed   --key K --ids user=U,shop=S,ds=D,cs=C IN.wav OUT.wav\n"
+	      "       tenpo-wm detect  --key K FILE\n"
+	      "       tenpo-wm trace   --key K --db SERVER_DB FILE\n"
+	      "       tenpo-wm compare ORIGINAL.wav MARKED.wav\n"
+	      "K: 64 hex digits or a passphrase; --key-file F reads it from F.\n"
+	      "FILE: WAV, FLAC, Ogg Vorbis or MP3.\n"
+	      "exit: 0 ok/found, 1 error, 2 usage, 3 no watermark, 4 conflicting watermarks\n",
+	      f);
+}
+
+static int fail(const char *msg)
+{
+	fprintf(stderr, "tenpo-wm: %s\n", msg);
+	return 1;
+}
+
+static int parse_u32(const char *s, uint32_t max, uint32_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!*s || *s == '-' || *s == '+')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || *end || v > max)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+/* "user=U,shop=S,ds=D,cs=C", every key once, in any order. */
+static int parse_ids(const char *text, struct wm_payload *p, struct err *e)
+{
+	char buf[256], *save = NULL, *item;
+	unsigned seen = 0;
+
+	if (strlen(text) >= sizeof(buf))
+		return err_fail(e, "--ids: too long");
+	strcpy(buf, text);
+	memset(p, 0, sizeof(*p));
+	for (item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+		static const struct {
+			const char *name;
+			uint32_t max;
+		} keys[] = { { "user", UINT32_MAX }, { "shop", 0xFFFFFF },
+			     { "ds", 0xFFFF }, { "cs", 0xFFFF } };
+		char *eq = strchr(item, '=');
+		unsigned i;
+		uint32_t v;
+
+		if (!eq)
+			return err_fail(e, "--ids: '%s' is not key=value", item);
+		*eq = '\0';
+		for (i = 0; i < 4 && strcmp(item, keys[i].name); i++)
+			;
+		if (i == 4)
+			return err_fail(e, "--ids: unknown key '%s' (user, shop, ds, cs)", item);
+		if (seen & (1u << i))
+			return err_fail(e, "--ids: %s given twice", item);
+		if (parse_u32(eq + 1, keys[i].max, &v))
+			return err_fail(e, "--ids: %s must be a number 0..%lu", item,
+					(unsigned long)keys[i].max);
+		seen |= 1u << i;
+		if (i == 0)
+			p->user = v;
+		else if (i == 1)
+			p->shop = v;
+		else if (i == 2)
+			p->delivery_server = (uint16_t)v;
+		else
+			p->content_server = (uint16_t)v;
+	}
+	if (seen != 0xF)
+		return err_fail(e, "--ids: needs user, shop, ds and cs");
+	return 0;
+}
+
+static int read_key_file(const char *path, char *out, size_t size, struct err *e)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return err_fail(e, "%s: %s", path, strerror(errno));
+	if (!fgets(out, (int)size, f)) {
+		fclose(f);
+		return err_fail(e, "%s: empty", path);
+	}
+	fclose(f);
+	n = strcspn(out, "\r\n");
+	out[n] = '\0';
+	return 0;
+}
+
+static void print_ids(const char *lead, const struct wm_payload *p)
+{
+	printf("%suser %" PRIu32 ", shop %" PRIu32 ", delivery server %u, content server %u\n",
+	       lead, p->user, p->shop, p->delivery_server, p->content_server);
+}
+
+/* Prints the verdict; returns the exit status it implies. */
+static int report(const char *path, const struct wm_result *r)
+{
+	switch (r->status) {
+	case WM_FOUND:
+		print_ids("watermark: ", &r->payload);
+		printf("confidence %.2f (%u of %u coded bits corrected), sync %.1f sigma, "
+		       "speed %.4f, marked at %u Hz, %u periods read, first at %.2f s\n",
+		       r->confidence, r->bit_errors, r->coded_bits, r->sync_score, r->speed,
+		       r->marked_rate, r->periods, r->offset_seconds);
+		return 0;
+	case WM_CONFLICT:
+		printf("conflicting watermarks: this copy carries marks of different payloads "
+		       "(a collusion attempt); no single customer is named\n");
+		for (unsigned i = 0; i < r->candidates; i++)
+			print_ids("  candidate: ", &r->candidate[i]);
+		printf("sync %.1f sigma, payload/sync energy %.2f\n", r->sync_score,
+		       r->data_ratio);
+		return EXIT_CONFLICT;
+	case WM_NOT_FOUND:
+		break;
+	}
+	printf("no watermark in %s under this key (best sync %.1f sigma)\n", path,
+	       r->sync_score);
+	return EXIT_NO_MARK;
+}
+
+static int cmd_embed(const struct wm_key *k, const char *ids, const char *in, const char *out)
+{
+	struct wm_embed_stats st;
+	struct wm_payload p;
+	struct err e;
+
+	if (parse_ids(ids, &p, &e) || wm_embed_wav_file(in, out, k, &p, &st, &e))
+		return fail(e.msg);
+	printf("embedded in %.1f s of audio (%u full periods): SNR %.1f dB, mean band change "
+	       "%.2f dB, clipped samples %zu\n",
+	       st.seconds, st.blocks, st.snr_db, st.mean_gain_db, st.clipped);
+	return 0;
+}
+
+static int cmd_detect(const struct wm_key *k, const char *path)
+{
+	struct wm_result r;
+	struct err e;
+
+	if (wm_detect_file(path, k, &r, &e))
+		return fail(e.msg);
+	return report(path, &r);
+}
+
+static int db_fail(sqlite3 *db, const char *path)
+{
+	fprintf(stderr, "tenpo-wm: %s: %s\n", path, db ? sqlite3_errmsg(db) : "cannot open");
+	sqlite3_close(db);
+	return 1;
+}
+
+static int cmd_trace(const struct wm_key *k, const char *db_path, const char *path)
+{
+	static const char sql[] =
+		"SELECT o.id, o.shop_id, o.user_id, o.created_at, c.title, o.state "
+		"FROM orders o JOIN catalog c ON c.id = o.item_id "
+		"WHERE o.user_id = ?1 AND o.shop_id = ?2 AND c.content_server = ?3 "
+		"ORDER BY o.created_at, o.id";
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	struct wm_result r;
+	struct err e;
+	long long server_id = -1;
+	unsigned rows = 0;
+	int rc;
+
+	if (wm_detect_file(path, k, &r, &e))
+		return fail(e.msg);
+	rc = report(path, &r);
+	if (r.status != WM_FOUND)
+		return rc;
+	if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+		return db_fail(db, db_path);
+	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'delivery_server_id'", -1,
+			       &st, NULL) != SQLITE_OK)
+		return db_fail(db, db_path);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		server_id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (server_id != r.payload.delivery_server) {
+		printf("this copy was prepared by delivery server %u; %s belongs to delivery "
+		       "server %lld: ask that server's operator\n",
+		       r.payload.delivery_server, db_path, server_id);
+		sqlite3_close(db);
+		return 1;
+	}
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return db_fail(db, db_path);
+	sqlite3_bind_int64(st, 1, r.payload.user);
+	sqlite3_bind_int64(st, 2, r.payload.shop);
+	sqlite3_bind_int64(st, 3, r.payload.content_server);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		time_t at = (time_t)sqlite3_column_int64(st, 3);
+		char when[32];
+		struct tm tm;
+
+		gmtime_r(&at, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
+		printf("order %s: user %lld, shop %lld, placed %s, \"%s\" (%s)\n",
+		       (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 2),
+		       sqlite3_column_int64(st, 1), when, (const char *)sqlite3_column_text(st, 4),
+		       (const char *)sqlite3_column_text(st, 5));
+		rows++;
+	}
+	if (rc != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return db_fail(db, db_path);
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	if (!rows) {
+		printf("no order in %s for user %" PRIu32 " at shop %" PRIu32
+		       " of content server %u\n",
+		       db_path, r.payload.user, r.payload.shop, r.payload.content_server);
+		return 1;
+	}
+	return 0;
+}
+
+/* Reads a file through libsndfile as interleaved float. */
+static float *load(const char *path, SF_INFO *info, struct err *e)
+{
+	SNDFILE *sf;
+	float *pcm = NULL;
+	sf_count_t got;
+
+	memset(info, 0, sizeof(*info));
+	sf = sf_open(path, SFM_READ, info);
+	if (!sf) {
+		err_fail(e, "%s: %s", path, sf_strerror(NULL));
+		return NULL;
+	}
+	if (info->channels < 1 || info->channels > WM_DETECT_CHANNELS_MAX || info->frames < 1 ||
+	    (double)info->frames > WM_DETECT_MAX_SECONDS * info->samplerate) {
+		err_fail(e, "%s: unsupported shape", path);
+		goto out_close;
+	}
+	pcm = malloc(sizeof(float) * (size_t)info->frames * (size_t)info->channels);
+	if (!pcm) {
+		err_fail(e, "%s: out of memory", path);
+		goto out_close;
+	}
+	got = sf_readf_float(sf, pcm, info->frames);
+	if (got != info->frames) {
+		err_fail(e, "%s: short read", path);
+		free(pcm);
+		pcm = NULL;
+	}
+out_close:
+	sf_close(sf);
+	return pcm;
+}
+
+static int cmd_compare(const char *a_path, const char *b_path)
+{
+	SF_INFO ia, ib;
+	float *a, *b = NULL;
+	struct wm_quality q;
+	struct err e;
+	int rc = 1;
+
+	a = load(a_path, &ia, &e);
+	if (a)
+		b = load(b_path, &ib, &e);
+	if (!a || !b) {
+		fail(e.msg);
+		goto out_free;
+	}
+	if (ia.channels != ib.channels || ia.samplerate != ib.samplerate ||
+	    ia.frames != ib.frames) {
+		fail("the two files differ in rate, channels or length");
+		goto out_free;
+	}
+	if (wm_quality(a, b, (size_t)ia.frames, (unsigned)ia.channels, (unsigned)ia.samplerate,
+		       &q, &e)) {
+		fail(e.msg);
+		goto out_free;
+	}
+	printf("SNR %.1f dB, segmental SNR %.1f dB, noise-to-mask %.1f dB mean, "
+	       "%.2f %% of band-frames over the mask, 99.9th percentile %.1f dB\n",
+	       q.snr_db, q.segsnr_db, q.nmr_mean_db, q.nmr_over_pct, q.nmr_worst_db);
+	rc = 0;
+out_free:
+	free(a);
+	free(b);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "key", required_argument, NULL, 'k' },
+		{ "key-file", required_argument, NULL, 'K' },
+		{ "ids", required_argument, NULL, 'i' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *key_text = NULL, *key_file = NULL, *ids = NULL, *db = NULL, *cmd;
+	char key_buf[1024];
+	struct wm_key key;
+	struct err e;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			key_text = optarg;
+			break;
+		case 'K':
+			key_file = optarg;
+			break;
+		case 'i':
+			ids = optarg;
+			break;
+		case 'd':
+			db = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	cmd = argv[optind++];
+	if (!strcmp(cmd, "compare")) {
+		if (argc - optind != 2) {
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+		return cmd_compare(argv[optind], argv[optind + 1]);
+	}
+	if (!!key_text == !!key_file) {
+		fputs("tenpo-wm: give exactly one of --key and --key-file\n", stderr);
+		return EXIT_USAGE;
+	}
+	if (key_file) {
+		if (read_key_file(key_file, key_buf, sizeof(key_buf), &e))
+			return fail(e.msg);
+		key_text = key_buf;
+	}
+	if (wm_key_from_text(&key, key_text, &e))
+		return fail(e.msg);
+	if (!strcmp(cmd, "embed") && ids && argc - optind == 2)
+		return cmd_embed(&key, ids, argv[optind], argv[optind + 1]);
+	if (!strcmp(cmd, "detect") && argc - optind == 1)
+		return cmd_detect(&key, argv[optind]);
+	if (!strcmp(cmd, "trace") && db && argc - optind == 1)
+		return cmd_trace(&key, db, argv[optind]);
+	usage(stderr);
+	return EXIT_USAGE;
+}

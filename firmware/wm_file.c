@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * wm_file: the watermark's file helpers (declared in watermark.h).
+ *
+ * WAV goes through wm_wav's strict parser, so that a hostile header gets a
+ * precise refusal and the fuzzer covers the path the delivery server and
+ * the kiosk use.  Anything else (FLAC, Ogg Vorbis, MP3 via libmpg123,
+ * ...) goes through libsndfile, which Debian 12 builds with all of those.
+ *
+ * Memory: a WAV file is read whole (the delivery server's tracks are CD
+ * audio, about 10 MB a minute) and marked in place; at most
+ * WM_FILE_MAX_BYTES.  For detection, a compressed file is decoded to a
+ * mono float buffer of at most WM_DETECT_MAX_SECONDS.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sndfile.h>
+
+#include "watermark.h"
+#include "wm_wav.h"
+
+#define WM_FILE_MAX_BYTES ((size_t)2 << 30)
+#define DECODE_CHUNK 4096
+
+static int read_all(const char *path, uint8_t **out, size_t *len, struct err *e)
+{
+	struct stat st;
+	uint8_t *buf = NULL;
+	size_t done = 0;
+	int fd;
+
+	*out = NULL;
+	*len = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_fail(e, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st)) {
+		err_fail(e, "%s: %s", path, strerror(errno));
+		goto out_close;
+	}
+	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > WM_FILE_MAX_BYTES) {
+		err_fail(e, "%s: not a regular file of at most %zu bytes", path,
+			 WM_FILE_MAX_BYTES);
+		goto out_close;
+	}
+	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
+	if (!buf) {
+		err_fail(e, "%s: out of memory", path);
+		goto out_close;
+	}
+	while (done < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + done, (size_t)st.st_size - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			err_fail(e, "%s: %s", path, n ? strerror(errno) : "file shrank while read");
+			goto out_free;
+		}
+		done += (size_t)n;
+	}
+	close(fd);
+	*out = buf;
+	*len = done;
+	return 0;
+out_free:
+	free(buf);
+out_close:
+	close(fd);
+	return -1;
+}
+
+static int write_all(int fd, const uint8_t *p, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* The samples of a 16-bit WAV buffer, as native int16 in place. */
+static int16_t *s16_in_place(uint8_t *buf, const struct wm_wav *w)
+{
+	uint8_t *p = buf + w->data_offset;
+
+	for (size_t i = 0; i < w->frames * w->channels; i++) {
+		int16_t v = (int16_t)(p[2 * i] | p[2 * i + 1] << 8);
+
+		memcpy(p + 2 * i, &v, 2);
+	}
+	return (int16_t *)(void *)p;
+}
+
+static void s16_to_le(int16_t *pcm, size_t n)
+{
+	uint8_t *p = (uint8_t *)pcm;
+
+	for (size_t i = 0; i < n; i++) {
+		uint16_t v;
+
+		memcpy(&v, p + 2 * i, 2);
+		p[2 * i] = (uint8_t)v;
+		p[2 * i + 1] = (uint8_t)(v >> 8);
+	}
+}
+
+int wm_embed_wav_file(const char *in_path, const char *out_path, const struct wm_key *k,
+		      const struct wm_payload *p, struct wm_embed_stats *stats, struct err *e)
+{
+	uint8_t header[WM_WAV_HEADER_LEN], *buf;
+	struct wm_wav w;
+	int16_t *pcm;
+	size_t len, bytes;
+	int fd, rc = -1;
+
+	if (read_all(in_path, &buf, &len, e))
+		return -1;
+	if (wm_wav_parse(buf, len, &w, e)) {
+		err_wrap(e, "%s", in_path);
+		goto out_free;
+	}
+	if (w.format != WM_WAV_S16) {
+		err_fail(e, "%s: embedding takes 16-bit PCM WAV", in_path);
+		goto out_free;
+	}
+	if ((uint64_t)w.frames * w.channels * 2 > UINT32_MAX - 36) {
+		err_fail(e, "%s: too long for a WAV file", in_path);
+		goto out_free;
+	}
+	pcm = s16_in_place(buf, &w);
+	if (wm_embed_s16(k, p, pcm, w.frames, w.channels, w.rate, stats, e)) {
+		err_wrap(e, "%s", in_path);
+		goto out_free;
+	}
+	s16_to_le(pcm, w.frames * w.channels);
+	wm_wav_header(header, (uint32_t)w.frames, w.channels, w.rate);
+	bytes = w.frames * w.channels * 2;
+	fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		err_fail(e, "%s: %s", out_path, strerror(errno));
+		goto out_free;
+	}
+	if (write_all(fd, header, sizeof(header)) || write_all(fd, (uint8_t *)pcm, bytes) ||
+	    fsync(fd)) {
+		err_fail(e, "%s: %s", out_path, strerror(errno));
+		close(fd);
+		unlink(out_path);
+		goto out_free;
+	}
+	if (close(fd)) {
+		err_fail(e, "%s: %s", out_path, strerror(errno));
+		unlink(out_path);
+		goto out_free;
+	}
+	rc = 0;
+out_free:
+	free(buf);
+	return rc;
+}
+
+static int detect_wav(const uint8_t *buf, size_t len, const char *path, const struct wm_key *k,
+		      struct wm_result *r, struct err *e)
+{
+	struct wm_wav w;
+	float *mono;
+	size_t frames;
+	int rc;
+
+	if (wm_wav_parse(buf, len, &w, e))
+		return err_wrap(e, "%s", path);
+	frames = w.frames;
+	if ((double)frames > WM_DETECT_MAX_SECONDS * w.rate)
+		frames = (size_t)(WM_DETECT_MAX_SECONDS * w.rate);
+	mono = malloc(sizeof(float) * (frames ? frames : 1));
+	if (!mono)
+		return err_fail(e, "%s: out of memory", path);
+	for (size_t i = 0; i < frames; i++) {
+		float s = 0.0f;
+
+		for (unsigned c = 0; c < w.channels; c++)
+			s += wm_wav_sample(&w, buf, i * w.channels + c);
+		mono[i] = s / (float)w.channels;
+	}
+	rc = wm_detect(k, mono, frames, 1, w.rate, r, e);
+	if (rc)
+		err_wrap(e, "%s", path);
+	free(mono);
+	return rc;
+}
+
+static int detect_sndfile(const char *path, const struct wm_key *k, struct wm_result *r,
+			  struct err *e)
+{
+	SF_INFO info = { 0 };
+	SNDFILE *sf = sf_open(path, SFM_READ, &info);
+	float *chunk = NULL, *mono = NULL;
+	size_t cap, frames = 0;
+	int rc = -1;
+
+	if (!sf)
+		return err_fail(e, "%s: cannot decode: %s", path, sf_strerror(NULL));
+	if (info.channels < 1 || info.channels > WM_DETECT_CHANNELS_MAX ||
+	    info.samplerate < WM_DETECT_RATE_MIN || info.samplerate > WM_DETECT_RATE_MAX) {
+		err_fail(e, "%s: %d channels at %d Hz is out of range", path, info.channels,
+			 info.samplerate);
+		goto out_close;
+	}
+	cap = (size_t)(WM_DETECT_MAX_SECONDS * info.samplerate);
+	chunk = malloc(sizeof(float) * DECODE_CHUNK * (size_t)info.channels);
+	mono = malloc(sizeof(float) * cap);
+	if (!chunk || !mono) {
+		err_fail(e, "%s: out of memory", path);
+		goto out_close;
+	}
+	while (frames < cap) {
+		sf_count_t want = (sf_count_t)(cap - frames < DECODE_CHUNK ? cap - frames
+									 : DECODE_CHUNK);
+		sf_count_t got = sf_readf_float(sf, chunk, want);
+
+		if (got <= 0)
+			break;
+		for (sf_count_t i = 0; i < got; i++) {
+			float s = 0.0f;
+
+			for (int c = 0; c < info.channels; c++)
+				s += chunk[i * info.channels + c];
+			mono[frames++] = s / (float)info.channels;
+		}
+	}
+	if (sf_error(sf)) {
+		err_fail(e, "%s: decoding failed: %s", path, sf_strerror(sf));
+		goto out_close;
+	}
+	rc = wm_detect(k, mono, frames, 1, (unsigned)info.samplerate, r, e);
+	if (rc)
+		err_wrap(e, "%s", path);
+out_close:
+	free(chunk);
+	free(mono);
+	sf_close(sf);
+	return rc;
+}
+
+int wm_detect_file(const char *path, const struct wm_key *k, struct wm_result *r,
+		   struct err *e)
+{
+	uint8_t head[12];
+	uint8_t *buf;
+	size_t len;
+	ssize_t n;
+	int fd, rc;
+
+	memset(r, 0, sizeof(*r));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_fail(e, "%s: %s", path, strerror(errno));
+	n = read(fd, head, sizeof(head));
+	close(fd);
+	if (n < 0)
+		return err_fail(e, "%s: %s", path, strerror(errno));
+	if (n < 12 || memcmp(head, "RIFF", 4) || memcmp(head + 8, "WAVE", 4))
+		return detect_sndfile(path, k, r, e);
+	if (read_all(path, &buf, &len, e))
+		return -1;
+	rc = detect_wav(buf, len, path, k, r, e);
+	free(buf);
+	return rc;
+}

@@ -36,9 +36,9 @@ SRV_OBJ := $(SRV_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-PROGRAMS := $(BUILD)/tenpo $(BUILD)/tenpo-delivery
+PROGRAMS := $(BUILD)/tenpo $(BUILD)/tenpo-delivery $(BUILD)/tenpo-wm
 
-.PHONY: all deps check test demo bench fuzz clean
+.PHONY: all deps check test demo bench bench-wm fuzz clean
 all: $(PROGRAMS) $(UNIT_BIN)
 
 $(BUILD)/obj/%.o: %.c
@@ -51,6 +51,9 @@ $(LIBTENPO): $(FW_OBJ)
 	ar rcs $@ $^
 
 $(BUILD)/tenpo: $(BUILD)/obj/firmware/cmd/tenpo.o $(LIBTENPO)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tenpo-wm: $(BUILD)/obj/firmware/cmd/tenpo-wm.o $(LIBTENPO)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/tenpo-delivery: $(SRV_OBJ) $(LIBTENPO)
@@ -73,8 +76,45 @@ test: check
 demo: deps all
 	@sh tests/demo.sh $(BUILD)
 
-bench: deps all
+bench: deps all $(BUILD)/burn_bench $(BUILD)/ui_bench
 	@sh tests/bench/run.sh $(BUILD)
+
+$(BUILD)/burn_bench: $(BUILD)/obj/tests/bench/burn_bench.o $(LIBTENPO)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# the watermark against Debian's codecs (lame, vorbis-tools, sox): see the script
+bench-wm: all
+	@sh tests/deps.sh bench
+	@sh tests/bench/wm_eval.sh $(BUILD)
+
+# ---- ui/: the SDL2 touchscreen as libtenpo-ui.a, its tests, its benchmark ----
+# SDL headers as system headers (-isystem): our warnings, not theirs.
+#   make ui-ref     regenerates tests/ui/ref/*.png on purpose (then look at them)
+#   make ui-bench   frame time and touch-to-frame latency on the offscreen driver
+UI_PKGS     := sdl2 SDL2_ttf SDL2_image
+UI_CFLAGS   := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(UI_PKGS) 2>/dev/null)) -Iui
+UI_LIBS     := $(shell pkg-config --libs $(UI_PKGS) 2>/dev/null)
+UI_SRC      := $(wildcard ui/*.c)
+UI_OBJ      := $(UI_SRC:%.c=$(BUILD)/obj/%.o)
+LIBTENPO_UI := $(BUILD)/libtenpo-ui.a
+UI_TEST_OBJ := $(patsubst tests/unit/%.c,$(BUILD)/obj/tests/unit/%.o,$(wildcard tests/unit/test_ui*.c))
+.PHONY: ui-ref ui-bench
+all: $(LIBTENPO_UI)
+$(UI_OBJ) $(UI_TEST_OBJ) $(BUILD)/obj/tests/bench/ui_bench.o: CFLAGS += $(UI_CFLAGS)
+$(LIBTENPO_UI): $(UI_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+$(BUILD)/tests/test_ui%: $(BUILD)/obj/tests/unit/test_ui%.o $(LIBTENPO_UI) $(LIBTENPO)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(UI_LIBS) $(LIBS) -lcmocka
+$(BUILD)/ui_bench: $(BUILD)/obj/tests/bench/ui_bench.o $(LIBTENPO_UI) $(LIBTENPO)
+	$(CC) $(LDFLAGS) -o $@ $^ $(UI_LIBS) $(LIBS)
+ui-ref: $(BUILD)/tests/test_ui_screens
+	TENPO_UI_REGEN=1 TENPO_TOP=$(CURDIR) TENPO_BUILD=$(abspath $(BUILD)) $(BUILD)/tests/test_ui_screens
+ui-bench: $(BUILD)/ui_bench
+	TENPO_TOP=$(CURDIR) $(BUILD)/ui_bench
+# ---- end of ui/ ----
 
 # libFuzzer targets: each links the library built with the fuzzer's
 # instrumentation; tests/run.sh runs each for a bounded number of inputs.

@@ -50,9 +50,6 @@ $(LIBTENPO): $(FW_OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/tenpo: $(BUILD)/obj/firmware/cmd/tenpo.o $(LIBTENPO)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
-
 $(BUILD)/tenpo-wm: $(BUILD)/obj/firmware/cmd/tenpo-wm.o $(LIBTENPO)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
@@ -110,6 +107,10 @@ $(BUILD)/tests/test_ui%: $(BUILD)/obj/tests/unit/test_ui%.o $(LIBTENPO_UI) $(LIB
 	$(CC) $(LDFLAGS) -o $@ $^ $(UI_LIBS) $(LIBS) -lcmocka
 $(BUILD)/ui_bench: $(BUILD)/obj/tests/bench/ui_bench.o $(LIBTENPO_UI) $(LIBTENPO)
 	$(CC) $(LDFLAGS) -o $@ $^ $(UI_LIBS) $(LIBS)
+# tenpo run is the kiosk: the program links the UI; the library does not
+$(BUILD)/obj/firmware/cmd/tenpo.o: CFLAGS += -Iui
+$(BUILD)/tenpo: $(BUILD)/obj/firmware/cmd/tenpo.o $(LIBTENPO_UI) $(LIBTENPO)
+	$(CC) $(LDFLAGS) -o $@ $^ $(UI_LIBS) $(LIBS)
 ui-ref: $(BUILD)/tests/test_ui_screens
 	TENPO_UI_REGEN=1 TENPO_TOP=$(CURDIR) TENPO_BUILD=$(abspath $(BUILD)) $(BUILD)/tests/test_ui_screens
 ui-bench: $(BUILD)/ui_bench
@@ -121,13 +122,20 @@ ui-bench: $(BUILD)/ui_bench
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -g -O1
+FUZZ_CFLAGS := $(CSTD) -Wall -Wextra -Werror -Wno-missing-field-initializers -Ifirmware -pthread
+FUZZ_LIB := build/fuzz/libtenpo.a
 fuzz: $(FUZZ_BIN)
-build/fuzz/%: tests/fuzz/%.c $(FW_SRC)
+# the library once, instrumented for the fuzzers (fuzzer-no-link: no main)
+build/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	clang $(CSTD) -Wall -Wextra -Werror -Wno-missing-field-initializers -Ifirmware -pthread \
-		$(FUZZ_FLAGS) -o $@ $< $(FW_SRC) $(LIBS)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -g -O1 -MMD -MP -c $< -o $@
+$(FUZZ_LIB): $(FW_SRC:%.c=build/fuzz/obj/%.o)
+	rm -f $@
+	ar rcs $@ $^
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
+	clang $(FUZZ_CFLAGS) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIB) $(LIBS)
 
 clean:
 	rm -rf build
 
--include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj build/fuzz/obj -name '*.d' 2>/dev/null)

@@ -291,7 +291,10 @@ static void on_intent(struct core *c, const struct core_intent *in)
 		on_code(c, in->text);
 		break;
 	case INTENT_CONFIRM_ORDER:
-		if (c->snap.stage == SESSION_ORDER_SHOWN && c->snap.order.prepaid)
+		/* on the order: "write it"; after a refused or ruined blank:
+		 * "try another disc" */
+		if ((c->snap.stage == SESSION_ORDER_SHOWN && c->snap.order.prepaid) ||
+		    c->snap.stage == SESSION_MEDIA_REFUSED || c->snap.stage == SESSION_FAILED)
 			check_disc(c);
 		break;
 	case INTENT_DISC_INSERTED:
@@ -324,10 +327,17 @@ static void on_event(struct core *c, const struct core_event *ev)
 	case JOB_WRITE:
 		if (!ours)
 			break;
-		if (ev->rc)
+		if (ev->rc) {
 			set_stage(c, SESSION_FAILED, refusal_msg(ev->refusal));
-		else
+		} else {
 			set_stage(c, SESSION_DONE, CORE_MSG_NONE);
+			/* the delivery report is in the outbox: send it now,
+			 * not at the next sync period */
+			pthread_mutex_lock(&c->lock);
+			c->sync_now = true;
+			pthread_cond_signal(&c->fetch_cond);
+			pthread_mutex_unlock(&c->lock);
+		}
 		break;
 	default:
 		pthread_mutex_lock(&c->lock);
@@ -406,6 +416,9 @@ int core_start(struct core **out, const struct config *cfg, core_wake_fn wake, v
 	snprintf(c->snap.board, sizeof(c->snap.board), "%s", cfg->board);
 	snprintf(c->snap.version, sizeof(c->snap.version), "%s", TENPO_VERSION);
 	c->snap.progress.eta_s = -1;
+	if (handover_init(e))
+		goto fail;
+	c->handover_ready = true;
 	if (open_stores(c, e))
 		goto fail;
 	core_staff_refresh(c);
@@ -449,6 +462,8 @@ void core_stop(struct core *c)
 		pthread_join(c->burn_thread, NULL);
 	spool_close(c->spool);
 	store_close(c->store);
+	if (c->handover_ready)
+		handover_finish();
 	pthread_cond_destroy(&c->burn_cond);
 	pthread_cond_destroy(&c->fetch_cond);
 	pthread_cond_destroy(&c->event_cond);

@@ -218,6 +218,19 @@ void *core_burn_main(void *arg)
 	}
 	if (handover_recover(&c->cfg, s, sp, &e))
 		log_error("burn", "recovery: %s", e.msg);
+	{
+		/* staff see the drive from the start, not after the first job */
+		struct handover_opts o = {
+			.drive = c->cfg.drive,
+			.pseudo_media = c->cfg.pseudo_media[0] ? c->cfg.pseudo_media : NULL,
+		};
+		struct handover_drive d = { 0 };
+
+		if (!handover_drive_status(&c->cfg, &o, &d, &e))
+			publish_drive(c, &d, c->cfg.drive);
+		else
+			log_warn("burn", "drive %s: %s", c->cfg.drive, e.msg);
+	}
 	for (;;) {
 		struct core_job job;
 		struct core_event ev;

@@ -432,6 +432,14 @@ int ui_run(struct ui *u, const struct ui_loop *loop, struct err *e)
 			loop->send(loop->arg, &out.intents[i]);
 		if (out.quit)
 			return 0;
+		if (loop->tick) {
+			int tick_ms = -1, rc = loop->tick(loop->arg, u, &tick_ms, e);
+
+			if (rc)
+				return rc > 0 ? 0 : -1;
+			if (tick_ms >= 0 && (out.wake_ms < 0 || tick_ms < out.wake_ms))
+				out.wake_ms = tick_ms;
+		}
 		/* At most a second asleep, so a stop flag set by a signal
 		 * handler is seen even when nothing else happens. */
 		ui_display_wait(u->d, out.wake_ms < 0 || out.wake_ms > 1000 ? 1000 : out.wake_ms);

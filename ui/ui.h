@@ -104,6 +104,11 @@ struct ui_loop {
 	bool (*send)(void *arg, const struct core_intent *in);
 	void *arg;
 	volatile sig_atomic_t *stop; /* NULL: none */
+	/* NULL, or called after every frame (scripted touches, see
+	 * ui_script.h): 0 go on, calling again within *wake_ms at the latest;
+	 * 1 stop the loop (ui_run returns 0); -1 stop, ui_run returns -1
+	 * with e set by the tick. */
+	int (*tick)(void *arg, struct ui *u, int *wake_ms, struct err *e);
 };
 int ui_run(struct ui *u, const struct ui_loop *loop, struct err *e);
 

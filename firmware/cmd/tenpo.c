@@ -21,6 +21,7 @@
 #include "delivery.h"
 #include "disc.h"
 #include "handover.h"
+#include "kiosk.h"
 #include "log.h"
 #include "order.h"
 #include "report.h"
@@ -45,12 +46,17 @@ struct app {
 	struct delivery *delivery;
 	struct handover_opts disc; /* --drive, --media, --simulate */
 	bool disc_ready;           /* handover_init() done */
+	struct kiosk_opts kiosk;   /* run: --board-dir, --display, --script, --shots */
 };
 
 static void usage(FILE *f)
 {
 	fputs("usage: tenpo [-v] COMMAND --config FILE [ARGS]\n"
 	      "\n"
+	      "  run               the appliance: touchscreen, sync loop, disc writer, reports\n"
+	      "                    --board-dir DIR (profiles; default: board/ beside build/)\n"
+	      "                    --display DRIVER (x11, wayland, kmsdrm, offscreen)\n"
+	      "                    --script FILE (scripted touches)  --shots DIR\n"
 	      "  sync              one pass: fetch new orders and their content, send reports\n"
 	      "  orders            one line per order: id, state, title\n"
 	      "  show ORDER        an order's details and its history\n"
@@ -293,6 +299,40 @@ static int cmd_check_disc(struct app *a, const char *arg, struct err *e)
 	return 0;
 }
 
+/* board/ of the source tree, beside the build folder this program is in;
+ * else the installed profiles. */
+static const char *default_board_dir(char *buf, size_t cap)
+{
+	char exe[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (n > 0) {
+		exe[n] = '\0';
+		for (int up = 0; up < 2 && (slash = strrchr(exe, '/')); up++)
+			*slash = '\0';
+		if (snprintf(buf, cap, "%s/board", exe) < (int)cap && access(buf, R_OK) == 0)
+			return buf;
+	}
+	return "/usr/share/tenpo/board";
+}
+
+static int cmd_run(struct app *a, const char *arg, struct err *e)
+{
+	char dir[4096];
+
+	(void)arg;
+	if (!a->kiosk.board_dir)
+		a->kiosk.board_dir = default_board_dir(dir, sizeof(dir));
+	if (a->disc.drive)
+		snprintf(a->cfg.drive, sizeof(a->cfg.drive), "%s", a->disc.drive);
+	if (a->disc.pseudo_media)
+		snprintf(a->cfg.pseudo_media, sizeof(a->cfg.pseudo_media), "%s",
+			 a->disc.pseudo_media);
+	a->kiosk.stop = &stop_requested;
+	return kiosk_run(&a->cfg, &a->kiosk, e);
+}
+
 static int cmd_staff_pin(struct app *a, const char *pin, struct err *e)
 {
 	char line[160];
@@ -335,6 +375,7 @@ static int run_orders(struct app *a, const char *arg, struct err *e)
 }
 
 static const struct command commands[] = {
+	{ "run", false, false, false, cmd_run },
 	{ "sync", false, true, true, run_sync },
 	{ "orders", false, false, false, run_orders },
 	{ "show", true, false, false, cmd_show },
@@ -355,6 +396,10 @@ int main(int argc, char **argv)
 		{ "drive", required_argument, NULL, 'd' },
 		{ "media", required_argument, NULL, 'm' },
 		{ "simulate", no_argument, NULL, 's' },
+		{ "board-dir", required_argument, NULL, 'B' },
+		{ "display", required_argument, NULL, 'D' },
+		{ "script", required_argument, NULL, 'S' },
+		{ "shots", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -383,6 +428,18 @@ int main(int argc, char **argv)
 			break;
 		case 's':
 			a.disc.simulate = true;
+			break;
+		case 'B':
+			a.kiosk.board_dir = optarg;
+			break;
+		case 'D':
+			a.kiosk.display = optarg;
+			break;
+		case 'S':
+			a.kiosk.script = optarg;
+			break;
+		case 'P':
+			a.kiosk.shots_dir = optarg;
 			break;
 		case 'v':
 			verbose = true;

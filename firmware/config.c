@@ -249,6 +249,19 @@ int config_load(struct config *c, const char *path, struct err *e)
 		*slash = '\0';
 	else
 		strcpy(dir, ".");
+	/* paths in the config become absolute: the appliance's threads and
+	 * libburn must not depend on the working directory */
+	if (dir[0] != '/') {
+		char *abs = realpath(dir, NULL);
+
+		if (!abs)
+			return err_fail(e, "%s: %s", path, strerror(errno));
+		if (snprintf(dir, sizeof(dir), "%s", abs) >= (int)sizeof(dir)) {
+			free(abs);
+			return err_fail(e, "config path too long");
+		}
+		free(abs);
+	}
 	f = fopen(path, "rb");
 	if (!f)
 		return err_fail(e, "%s: %s", path, strerror(errno));

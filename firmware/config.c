@@ -37,6 +37,7 @@ static const struct key keys[] = {
 	{ "cert", K_PATH, STR(cert), 0, 0, 1 },
 	{ "key", K_PATH, STR(key), 0, 0, 1 },
 	{ "manifest_key", K_PATH, STR(manifest_key), 0, 0, 1 },
+	{ "watermark_key", K_PATH, STR(watermark_key), 0, 0, 0 },
 	{ "database", K_PATH, STR(database), 0, 0, 1 },
 	{ "spool", K_PATH, STR(spool), 0, 0, 1 },
 	{ "spool_quota_mb", K_MB, NUM(spool_quota_bytes), 1, 16 * 1024 * 1024, 0 },

@@ -23,6 +23,12 @@
  *   spool         = spool
  *   spool_quota_mb = 8192
  *   output        = out
+ *   watermark_key = watermark.key
+ *
+ * watermark_key is optional for the file, not for the orders: without it
+ * the kiosk cannot check the watermark, and every order with audio fails at
+ * sync with "no watermark key configured" (wm_order.h).  A shop that sells
+ * only video and data needs none.
  */
 #ifndef TENPO_CONFIG_H
 #define TENPO_CONFIG_H
@@ -45,6 +51,7 @@ struct config {
 	char cert[CONFIG_PATH_MAX];         /* this shop's client certificate */
 	char key[CONFIG_PATH_MAX];          /* and its private key */
 	char manifest_key[CONFIG_PATH_MAX]; /* delivery server's manifest-signing public key */
+	char watermark_key[CONFIG_PATH_MAX]; /* the watermark key's file; empty: none */
 	char database[CONFIG_PATH_MAX];     /* SQLite file */
 	char spool[CONFIG_PATH_MAX];        /* folder for downloaded content */
 	uint64_t spool_quota_bytes;         /* spool_quota_mb × 2^20 */

@@ -33,7 +33,8 @@ static const char example[] =
 	"database      = tenpo.db\n"
 	"spool         = spool\n"
 	"spool_quota_mb = 8192\n"
-	"output        = out\n";
+	"output        = out\n"
+	"watermark_key = watermark.key\n";
 
 /* The required keys, one a line, so a test can drop or break line N. */
 static const char *const required[] = {
@@ -155,6 +156,7 @@ static void example_file(void **state)
 	assert_string_equal(c.spool, "/srv/shop/spool");
 	assert_int_equal(c.spool_quota_bytes, 8192ULL << 20);
 	assert_string_equal(c.output, "/srv/shop/out");
+	assert_string_equal(c.watermark_key, "/srv/shop/watermark.key");
 	/* Defaults for what the file does not say. */
 	assert_string_equal(c.log_file, "");
 	assert_string_equal(c.board, "desktop");
@@ -179,6 +181,7 @@ static void every_key(void **state)
 		"cert = certs/client.crt\n"
 		"key = ../keys/client.key\n"
 		"manifest_key = manifest.pub\n"
+		"watermark_key = ../keys/watermark.key\n"
 		"database = db/tenpo.db\n"
 		"spool = /var/spool/tenpo\n"
 		"spool_quota_mb = 1\n"
@@ -207,6 +210,7 @@ static void every_key(void **state)
 	assert_string_equal(c.cert, "/srv/shop/certs/client.crt");
 	assert_string_equal(c.key, "/srv/shop/../keys/client.key");
 	assert_string_equal(c.manifest_key, "/srv/shop/manifest.pub");
+	assert_string_equal(c.watermark_key, "/srv/shop/../keys/watermark.key");
 	assert_string_equal(c.database, "/srv/shop/db/tenpo.db");
 	assert_string_equal(c.spool, "/var/spool/tenpo");
 	assert_int_equal(c.spool_quota_bytes, 1ULL << 20);
@@ -257,6 +261,8 @@ static void relative_paths(void **state)
 	assert_int_equal(config_parse(&c, t, strlen(t), "shops/1001", "x.conf", &e), 0);
 	assert_string_equal(c.ca, "shops/1001/ca.crt");
 	assert_string_equal(c.output, "shops/1001/out");
+	/* watermark_key is optional: no key unless the file names one */
+	assert_string_equal(c.watermark_key, "");
 	/* A folder given with its slash, or the root: no doubled slash. */
 	assert_int_equal(config_parse(&c, t, strlen(t), "/srv/", "x.conf", &e), 0);
 	assert_string_equal(c.ca, "/srv/ca.crt");
@@ -276,6 +282,10 @@ static void relative_paths(void **state)
 	assert_string_equal(c.output, "/abs/out");
 	assert_string_equal(c.log_file, "/srv/shop/logs/t.log");
 	assert_string_equal(c.drive, "stdio:/srv/shop/out/d.iso");
+	good_line("watermark_key = /etc/tenpo/watermark.key", &c);
+	assert_string_equal(c.watermark_key, "/etc/tenpo/watermark.key");
+	good_line("watermark_key = keys/wm", &c);
+	assert_string_equal(c.watermark_key, "/srv/shop/keys/wm");
 	good_line("drive = /dev/sr0", &c);
 	assert_string_equal(c.drive, "/dev/sr0");
 	good_line("drive = stdio:/abs/d.iso", &c);
@@ -307,6 +317,9 @@ static void duplicate_key(void **state)
 	free(t);
 	t = config_text(0, "board = kiosk\nretries = 3\nboard = qemu\n");
 	expect_refused(t, "tenpo.conf:12: 'board' given twice");
+	free(t);
+	t = config_text(0, "watermark_key = a\nwatermark_key = b\n");
+	expect_refused(t, "tenpo.conf:11: 'watermark_key' given twice");
 	free(t);
 }
 
@@ -343,6 +356,8 @@ static void bad_values(void **state)
 	bad_line("retry_base_ms = 600001", "retry_base_ms");
 	bad_line("max_file_failures = 101", "max_file_failures");
 	bad_line("log_file =", "log_file");
+	bad_line("watermark_key =", "watermark_key");
+	bad_line("watermark_key = a\x01b", "watermark_key");
 	bad_line("output = ", "output");
 	bad_line("board =", "board");
 	bad_line("board = kio\x1bsk", "board");
@@ -539,13 +554,18 @@ static void load_resolves_against_folder(void **state)
 	assert_string_equal(c.ca, want);
 	snprintf(want, sizeof(want), "%s/out", t->sub);
 	assert_string_equal(c.output, want);
+	snprintf(want, sizeof(want), "%s/watermark.key", t->sub);
+	assert_string_equal(c.watermark_key, want);
 
-	/* A path with no folder: relative to ".". */
+	/* A path with no folder: relative to the working directory, made
+	 * absolute, so that nothing later depends on the working directory. */
 	assert_non_null(getcwd(cwd, sizeof(cwd)));
 	assert_int_equal(chdir(t->sub), 0);
+	assert_non_null(getcwd(want, sizeof(want)));
 	assert_int_equal(config_load(&c, "tenpo.conf", &e), 0);
 	assert_int_equal(chdir(cwd), 0);
-	assert_string_equal(c.spool, "./spool");
+	strcat(want, "/spool");
+	assert_string_equal(c.spool, want);
 }
 
 static void load_errors_name_the_file(void **state)

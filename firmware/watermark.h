@@ -169,4 +169,16 @@ int wm_embed_wav_file(const char *in_path, const char *out_path, const struct wm
 int wm_detect_file(const char *path, const struct wm_key *k, struct wm_result *r,
 		   struct err *e);
 
+/* The length of a file's audio in seconds, read the way wm_detect_file
+ * reads it (a WAV through wm_wav, anything else from libsndfile's header). */
+int wm_file_seconds(const char *path, double *seconds, struct err *e);
+
+/*
+ * The key from the first line of a file, as wm_key_from_text() takes it
+ * (its line ending is not part of it); at most WM_KEY_FILE_LINE_MAX bytes.
+ * `tenpo-delivery init` writes 64 hex digits and a newline, mode 0600.
+ */
+#define WM_KEY_FILE_LINE_MAX 1024
+int wm_key_load_file(struct wm_key *k, const char *path, struct err *e);
+
 #endif

@@ -293,13 +293,28 @@ static void window_features(struct detector *d, double lambda, struct band_map *
 	normalise(d, bm, d->wnj, slot_frames(&d->g, lambda));
 }
 
-/* Features of the whole input at lambda. */
+/* Features of the whole input at lambda.  The sync window's frames reuse
+ * its stored spectra when they hold every bin the bands need (the same
+ * numbers analyse_frame would give): for a song of a few minutes that
+ * saves a tenth of the transforms, for a track under half a minute nearly
+ * all of them. */
 static void input_features(struct detector *d, double lambda, struct band_map *bm)
 {
+	const float *pow;
+	bool reuse = true;
+
 	band_map_make(bm, d->layout, &d->g, lambda);
+	for (unsigned b = 0; b < bm->bands; b++)
+		if (bm->ok[b] && bm->hi[b] > d->wbins)
+			reuse = false;
 	for (size_t j = 0; j < d->g.nframes; j++) {
-		analyse_frame(d, j);
-		log_bands(bm, d->spec, d->feat + j * bm->bands, (float)(LOG_FLOOR * d->g.na));
+		if (reuse && j >= d->wj0 && j < d->wj0 + d->wnj) {
+			pow = d->wpow + (j - d->wj0) * d->wbins;
+		} else {
+			analyse_frame(d, j);
+			pow = d->spec;
+		}
+		log_bands(bm, pow, d->feat + j * bm->bands, (float)(LOG_FLOOR * d->g.na));
 	}
 	normalise(d, bm, d->g.nframes, slot_frames(&d->g, lambda));
 }

@@ -7,6 +7,9 @@
  * the kiosk use.  Anything else (FLAC, Ogg Vorbis, MP3 via libmpg123,
  * ...) goes through libsndfile, which Debian 12 builds with all of those.
  *
+ * Key files: the first line, at most WM_KEY_FILE_LINE_MAX bytes, wiped
+ * from the stack once the key is made of it.
+ *
  * Memory: a WAV file is read whole (the delivery server's tracks are CD
  * audio, about 10 MB a minute) and marked in place; at most
  * WM_FILE_MAX_BYTES.  For detection, a compressed file is decoded to a
@@ -14,6 +17,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -277,4 +281,71 @@ int wm_detect_file(const char *path, const struct wm_key *k, struct wm_result *r
 	rc = detect_wav(buf, len, path, k, r, e);
 	free(buf);
 	return rc;
+}
+
+int wm_file_seconds(const char *path, double *seconds, struct err *e)
+{
+	uint8_t head[12], *buf;
+	struct wm_wav w;
+	SF_INFO info = { 0 };
+	SNDFILE *sf;
+	size_t len;
+	ssize_t n;
+	int fd, rc;
+
+	*seconds = 0.0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_fail(e, "%s: %s", path, strerror(errno));
+	n = read(fd, head, sizeof(head));
+	close(fd);
+	if (n < 0)
+		return err_fail(e, "%s: %s", path, strerror(errno));
+	if (n == 12 && !memcmp(head, "RIFF", 4) && !memcmp(head + 8, "WAVE", 4)) {
+		if (read_all(path, &buf, &len, e))
+			return -1;
+		rc = wm_wav_parse(buf, len, &w, e);
+		free(buf);
+		if (rc)
+			return err_wrap(e, "%s", path);
+		*seconds = (double)w.frames / w.rate;
+		return 0;
+	}
+	sf = sf_open(path, SFM_READ, &info);
+	if (!sf)
+		return err_fail(e, "%s: cannot decode: %s", path, sf_strerror(NULL));
+	sf_close(sf);
+	if (info.samplerate <= 0 || info.frames < 0)
+		return err_fail(e, "%s: no length in its header", path);
+	*seconds = (double)info.frames / info.samplerate;
+	return 0;
+}
+
+int wm_key_load_file(struct wm_key *k, const char *path, struct err *e)
+{
+	char line[WM_KEY_FILE_LINE_MAX + 2];
+	size_t n;
+	FILE *f;
+	int rc;
+
+	f = fopen(path, "re");
+	if (!f)
+		return err_fail(e, "%s: %s", path, strerror(errno));
+	if (!fgets(line, sizeof(line), f)) {
+		int bad = ferror(f);
+
+		fclose(f);
+		return err_fail(e, "%s: %s", path, bad ? strerror(errno) : "empty");
+	}
+	fclose(f);
+	n = strcspn(line, "\r\n");
+	if (n > WM_KEY_FILE_LINE_MAX) {
+		explicit_bzero(line, sizeof(line));
+		return err_fail(e, "%s: first line longer than %d bytes", path,
+				WM_KEY_FILE_LINE_MAX);
+	}
+	line[n] = '\0';
+	rc = wm_key_from_text(k, line, e);
+	explicit_bzero(line, sizeof(line));
+	return rc ? err_wrap(e, "%s", path) : 0;
 }

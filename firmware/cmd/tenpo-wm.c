@@ -110,23 +110,6 @@ static int parse_ids(const char *text, struct wm_payload *p, struct err *e)
 	return 0;
 }
 
-static int read_key_file(const char *path, char *out, size_t size, struct err *e)
-{
-	FILE *f = fopen(path, "r");
-	size_t n;
-
-	if (!f)
-		return err_fail(e, "%s: %s", path, strerror(errno));
-	if (!fgets(out, (int)size, f)) {
-		fclose(f);
-		return err_fail(e, "%s: empty", path);
-	}
-	fclose(f);
-	n = strcspn(out, "\r\n");
-	out[n] = '\0';
-	return 0;
-}
-
 static void print_ids(const char *lead, const struct wm_payload *p)
 {
 	printf("%suser %" PRIu32 ", shop %" PRIu32 ", delivery server %u, content server %u\n",
@@ -339,7 +322,6 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *key_text = NULL, *key_file = NULL, *ids = NULL, *db = NULL, *cmd;
-	char key_buf[1024];
 	struct wm_key key;
 	struct err e;
 	int c;
@@ -382,12 +364,7 @@ int main(int argc, char **argv)
 		fputs("tenpo-wm: give exactly one of --key and --key-file\n", stderr);
 		return EXIT_USAGE;
 	}
-	if (key_file) {
-		if (read_key_file(key_file, key_buf, sizeof(key_buf), &e))
-			return fail(e.msg);
-		key_text = key_buf;
-	}
-	if (wm_key_from_text(&key, key_text, &e))
+	if (key_file ? wm_key_load_file(&key, key_file, &e) : wm_key_from_text(&key, key_text, &e))
 		return fail(e.msg);
 	if (!strcmp(cmd, "embed") && ids && argc - optind == 2)
 		return cmd_embed(&key, ids, argv[optind], argv[optind + 1]);

@@ -7,7 +7,7 @@
  *
  * Errors come in two kinds.  A problem with the order itself (a bad
  * signature, a hash that keeps mismatching, too big for the media or the
- * spool) moves it to FAILED with the reason and a "failed" report.  A problem
+ * spool, a watermark that does not name it) moves it to FAILED with the reason and a "failed" report.  A problem
  * of the moment (server unreachable, disk full, stopped) leaves the order
  * where it was with a note, to be tried again by the next pass.  Either way
  * the pass returns the first reason.
@@ -27,6 +27,7 @@
 #include "log.h"
 #include "manifest.h"
 #include "report.h"
+#include "wm_order.h"
 
 #define SINK_BUF (1 << 20)
 
@@ -344,7 +345,8 @@ out_error:
 	return FILE_ERROR;
 }
 
-/* DOWNLOADING → READY, or FAILED after repeated hash mismatches. */
+/* Brings every file of a DOWNLOADING order in; FAILED after repeated hash
+ * mismatches.  The order stays DOWNLOADING: complete() moves it on. */
 static void download(struct sync_ctx *c, const struct store_order *o, struct sync_stats *st,
 		     int *rc, struct err *first)
 {
@@ -387,30 +389,60 @@ static void download(struct sync_ctx *c, const struct store_order *o, struct syn
 			goto out;
 		}
 	}
-	if (stopped(c))
-		goto out;
-	/* every file is in: fetch_one marked each done in the store */
-	{
-		char *body = report_body_received(time(NULL), o->total_bytes);
-		struct store_report_new rep = { "received", body };
-
-		if (!body)
-			err_fail(&e, "out of memory");
-		if (!body || store_order_move(c->store, o->id, ORDER_DOWNLOADING, ORDER_READY, "",
-					      &rep, &e)) {
-			remember(first, rc, &e);
-		} else {
-			st->ready++;
-			log_info("sync", "order %s ready", o->id);
-		}
-		free(body);
-	}
 out:
 	free(files);
 }
 
-static void sweep(struct sync_ctx *c, enum order_state state, struct sync_stats *st,
-		  int *rc, struct err *first)
+/* A DOWNLOADING order whose files are all in: its watermarks are checked
+ * (wm_order.h), then it becomes READY with a "received" report, or FAILED
+ * with the reason.  Killed half-way, the next pass checks again. */
+static void complete(struct sync_ctx *c, const struct store_order *o, struct sync_stats *st,
+		     int *rc, struct err *first)
+{
+	struct wm_order_verdict v;
+	struct store_file *files = NULL;
+	struct err e = { "" };
+	char *body;
+	size_t n;
+
+	if (store_files(c->store, o->id, &files, &n, &e)) {
+		remember(first, rc, &e);
+		return;
+	}
+	if (wm_order_check(c->cfg->watermark_key, c->spool, o, files, n, c->stop, &v, &e)) {
+		if (!stopped(c))
+			remember(first, rc, &e);
+		goto out;
+	}
+	if (!v.pass) {
+		if (fail_order(c, o->id, ORDER_DOWNLOADING, v.reason, st, &e))
+			remember(first, rc, &e);
+		else
+			remember_order(first, rc, o->id, v.reason);
+		goto out;
+	}
+	if (v.verified)
+		log_info("sync", "order %s: watermark checked: %u audio files name this order%s",
+			 o->id, v.verified, v.tolerated ? " (short ones without a mark tolerated)" : "");
+	body = report_body_received(time(NULL), o->total_bytes);
+	if (!body)
+		err_fail(&e, "out of memory");
+	if (!body || store_order_move(c->store, o->id, ORDER_DOWNLOADING, ORDER_READY, "",
+				      &(struct store_report_new){ "received", body }, &e)) {
+		remember(first, rc, &e);
+	} else {
+		st->ready++;
+		log_info("sync", "order %s ready", o->id);
+	}
+	free(body);
+out:
+	free(files);
+}
+
+enum sweep_step { STEP_MANIFEST, STEP_DOWNLOAD, STEP_COMPLETE };
+
+static void sweep(struct sync_ctx *c, enum order_state state, enum sweep_step step,
+		  struct sync_stats *st, int *rc, struct err *first)
 {
 	struct store_order *orders = NULL;
 	struct err e = { "" };
@@ -421,10 +453,12 @@ static void sweep(struct sync_ctx *c, enum order_state state, struct sync_stats 
 		return;
 	}
 	for (size_t i = 0; i < n && !stopped(c); i++) {
-		if (state == ORDER_ANNOUNCED)
+		if (step == STEP_MANIFEST)
 			take_manifest(c, orders[i].id, st, rc, first);
-		else
+		else if (step == STEP_DOWNLOAD)
 			download(c, &orders[i], st, rc, first);
+		else if (orders[i].files_done == orders[i].file_count)
+			complete(c, &orders[i], st, rc, first);
 	}
 	free(orders);
 }
@@ -445,8 +479,11 @@ int sync_pass(struct sync_ctx *c, struct sync_stats *st, struct err *e)
 		for (size_t i = 0; i < n; i++)
 			apply_listing(c, &list[i], st, &rc, e);
 		free(list);
-		sweep(c, ORDER_ANNOUNCED, st, &rc, e);
-		sweep(c, ORDER_DOWNLOADING, st, &rc, e);
+		sweep(c, ORDER_ANNOUNCED, STEP_MANIFEST, st, &rc, e);
+		sweep(c, ORDER_DOWNLOADING, STEP_DOWNLOAD, st, &rc, e);
+		/* checks after every download: no order's transfer waits for
+		 * another's watermark check */
+		sweep(c, ORDER_DOWNLOADING, STEP_COMPLETE, st, &rc, e);
 	}
 	if (!stopped(c) &&
 	    report_flush(c->store, c->delivery, time(NULL), c->flush_all_reports,

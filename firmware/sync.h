@@ -9,9 +9,13 @@
  *                and every field checked, its size checked against the spool
  *                quota, and it becomes DOWNLOADING — or FAILED with the reason;
  *   4. download: each DOWNLOADING order's files are fetched (resuming a
- *                .part), hashed, committed; when the last one is in, the
- *                order is READY and a "received" report is queued;
- *   5. report:   the outbox is flushed.
+ *                .part), hashed, committed;
+ *   5. check:    each DOWNLOADING order whose files are all in has the
+ *                watermark of every audio file checked against its IDs
+ *                (wm_order.h), and becomes READY with a "received" report
+ *                queued — or FAILED with the reason.  It comes after every
+ *                order's downloads, so no transfer waits for a check;
+ *   6. report:   the outbox is flushed.
  *
  * Every step leaves the store consistent if the process dies at any moment:
  * a pass started again picks up where the last one stopped (a .part is

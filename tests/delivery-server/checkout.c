@@ -11,6 +11,11 @@
  *   - bad-json: the text is cut two thirds through;
  *   - huge-json: an unknown "padding" member makes it exactly 2 MiB.
  * bad-hash needs no edit: a wrong digest is still a well-formed manifest.
+ *
+ * The watermark faults act on file 0 while it is prepared (unmarked: the
+ * master's bytes; other-user: marked for user + 1); the manifest then
+ * hashes those bytes, so the download checks out and only the kiosk's
+ * watermark check can object.
  */
 #include "checkout.h"
 
@@ -29,12 +34,14 @@
 #include "layout.h"
 #include "manifest.h"
 #include "prepare.h"
+#include "watermark.h"
 
 #define NAME_PLACEHOLDER "tenpo-fault-name-placeholder-4b1d"
 #define OVERSIZE_BYTES "5000000000"
 #define HUGE_JSON_BYTES (2u * 1024 * 1024)
 #define ID_ATTEMPTS 8
 #define NAME_FAULTS (FAULT_EVIL_PATH | FAULT_ABS_PATH | FAULT_CTRL_NAME)
+#define MARK_FAULTS (FAULT_UNMARKED | FAULT_OTHER_USER)
 
 static const char ID_CHARS[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
@@ -44,6 +51,7 @@ struct checkout {
 	const struct checkout_request *r;
 	sqlite3 *db;
 	struct catalog_item item;
+	struct wm_key wm_key; /* the server's, loaded for music only */
 	struct manifest m;
 	struct db_order order;
 	struct db_order_file *files;
@@ -136,33 +144,53 @@ static int check_request(struct checkout *c, struct err *e)
 				(unsigned long long)total, media_kind_name(r->media));
 	if ((r->faults & NAME_FAULTS) & ((r->faults & NAME_FAULTS) - 1))
 		return err_fail(e, "evil-path, abs-path and ctrl-name exclude each other");
+	if ((r->faults & MARK_FAULTS) && c->item.kind != CATALOG_MUSIC)
+		return err_fail(e, "unmarked and other-user are for music; '%s' is %s",
+				c->item.title, catalog_kind_name(c->item.kind));
+	if ((r->faults & MARK_FAULTS) == MARK_FAULTS)
+		return err_fail(e, "unmarked and other-user exclude each other");
 	return 0;
 }
 
-/* Prepares and hashes every file into c->m.files and c->files. */
+/* Prepares and hashes every file into c->m.files and c->files.  Audio
+ * files are watermarked with the order's IDs, unless a fault says
+ * otherwise (file 0 only). */
 static int prepare_files(struct checkout *c, struct err *e)
 {
 	size_t n = c->item.file_count;
+	struct prepare_job *jobs;
+	int rc = -1;
 
 	c->m.files = calloc(n, sizeof(*c->m.files));
 	c->files = calloc(n, sizeof(*c->files));
-	if (!c->m.files || !c->files)
-		return err_fail(e, "out of memory");
+	jobs = calloc(n, sizeof(*jobs));
+	if (!c->m.files || !c->files || !jobs) {
+		err_fail(e, "out of memory");
+		goto out_free;
+	}
 	c->m.file_count = n;
 	for (size_t i = 0; i < n; i++) {
 		const struct catalog_file *cf = &c->item.files[i];
+		struct prepare_job *j = &jobs[i];
+
+		if (layout_path(j->src, sizeof(j->src), e, "%s/" LAYOUT_CATALOG_DIR "/%s", c->dir,
+				cf->path) ||
+		    layout_prepared_file(j->dst, sizeof(j->dst), c->dir, c->order.id, (unsigned)i, e))
+			goto out_free;
+		j->ids = c->m.ids;
+		j->mark = cf->kind == FILE_AUDIO && !(i == 0 && (c->r->faults & FAULT_UNMARKED));
+		if (i == 0 && (c->r->faults & FAULT_OTHER_USER))
+			j->ids.user += 1;
+	}
+	if (prepare_run(jobs, n, &c->wm_key, e))
+		goto out_free;
+	for (size_t i = 0; i < n; i++) {
+		const struct catalog_file *cf = &c->item.files[i];
 		struct manifest_file *mf = &c->m.files[i];
-		char src[LAYOUT_PATH_MAX], dst[LAYOUT_PATH_MAX];
 		uint64_t size;
 
-		if (layout_path(src, sizeof(src), e, "%s/" LAYOUT_CATALOG_DIR "/%s", c->dir, cf->path) ||
-		    layout_prepared_file(dst, sizeof(dst), c->dir, c->order.id, (unsigned)i, e))
-			return -1;
-		if (cf->kind == FILE_AUDIO ? prepare_audio_track(src, dst, &c->m.ids, e)
-					   : prepare_plain_file(src, dst, e))
-			return -1;
-		if (digest_sha256_file(dst, UINT64_MAX, mf->sha256, &size, e))
-			return -1;
+		if (digest_sha256_file(jobs[i].dst, UINT64_MAX, mf->sha256, &size, e))
+			goto out_free;
 		memcpy(mf->name, cf->name, sizeof(mf->name));
 		mf->size = size;
 		mf->kind = cf->kind;
@@ -172,7 +200,10 @@ static int prepare_files(struct checkout *c, struct err *e)
 		digest_to_hex(mf->sha256, DIGEST_LEN, c->files[i].sha256);
 		c->m.total_bytes += size;
 	}
-	return 0;
+	rc = 0;
+out_free:
+	free(jobs);
+	return rc;
 }
 
 static int fill_manifest(struct checkout *c, uint16_t server_id, struct err *e)
@@ -304,6 +335,22 @@ static int sign_manifest(struct checkout *c, struct err *e)
 	return manifest_sign(c->json, c->json_len, key, c->sig, &c->sig_len, e);
 }
 
+/* The watermark key, for an item with audio: without it nothing is sold. */
+static int load_wm_key(struct checkout *c, struct err *e)
+{
+	char path[LAYOUT_PATH_MAX];
+	bool audio = false;
+
+	for (size_t i = 0; i < c->item.file_count; i++)
+		audio |= c->item.files[i].kind == FILE_AUDIO;
+	if (!audio)
+		return 0;
+	if (layout_path(path, sizeof(path), e, "%s/" LAYOUT_WATERMARK_KEY, c->dir) ||
+	    wm_key_load_file(&c->wm_key, path, e))
+		return -1;
+	return 0;
+}
+
 static int read_server_id(sqlite3 *db, uint16_t *id, struct err *e)
 {
 	char text[16], *end;
@@ -333,7 +380,7 @@ int checkout_place(const char *dir, const struct checkout_request *r,
 	c->dir = dir;
 	c->r = r;
 	if (db_open(dir, false, &c->db, e) || read_server_id(c->db, &server_id, e) ||
-	    check_request(c, e) || claim_id(c, e))
+	    check_request(c, e) || load_wm_key(c, e) || claim_id(c, e))
 		goto out_free;
 	/* The IDs go into the watermark, so they are known before preparing. */
 	if (fill_manifest(c, server_id, e) || prepare_files(c, e) || build_manifest(c, e) ||
@@ -371,6 +418,7 @@ out_free:
 	catalog_item_free(&c->item);
 	db_close(c->db);
 	memset(c->code, 0, sizeof(c->code));
+	explicit_bzero(&c->wm_key, sizeof(c->wm_key));
 	free(c);
 	return rc;
 }

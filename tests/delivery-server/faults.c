@@ -58,6 +58,13 @@ static const struct fault_desc faults[] = {
 	/* The first FAULT_SLOW_REPORT_TIMES report POSTs for this order get
 	 * 503 with Retry-After: 1 (each is still counted in report_posts). */
 	{ FAULT_SLOW_REPORT, "slow-report" },
+	/* Music only.  File 0 is prepared without a watermark (the master's
+	 * bytes); the manifest hashes what is served, so only the kiosk's
+	 * watermark check can tell: the order must end up failed. */
+	{ FAULT_UNMARKED, "unmarked" },
+	/* Music only.  File 0 is watermarked for user + 1 (mod 2^32) instead
+	 * of the order's user, the other IDs right; hashed as served. */
+	{ FAULT_OTHER_USER, "other-user" },
 };
 
 #define FAULT_COUNT (sizeof(faults) / sizeof(faults[0]))

@@ -6,11 +6,11 @@
  *
  * A fault is a bit in a mask.  The mask is fixed when the order is placed and
  * stored with it (orders.faults, as the comma-separated names).  Faults that
- * shape the manifest act once, in checkout.c; faults that act while serving
- * act in api.c, and those that act only "the first N times" count their
- * firings in the fault_hits table, so they survive a server restart and are
- * shared by every connection.  What each fault does is written next to its
- * name in faults.c.
+ * shape the manifest or the prepared files act once, in checkout.c; faults
+ * that act while serving act in api.c, and those that act only "the first N
+ * times" count their firings in the fault_hits table, so they survive a
+ * server restart and are shared by every connection.  What each fault does
+ * is written next to its name in faults.c.
  */
 #ifndef TENPO_DS_FAULTS_H
 #define TENPO_DS_FAULTS_H
@@ -33,6 +33,8 @@ enum fault {
 	FAULT_HUGE_JSON = 1u << 10,
 	FAULT_HUGE_LIST = 1u << 11,
 	FAULT_SLOW_REPORT = 1u << 12,
+	FAULT_UNMARKED = 1u << 13,
+	FAULT_OTHER_USER = 1u << 14,
 };
 
 /* How many times the counted faults fire before the order behaves. */

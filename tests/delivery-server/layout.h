@@ -7,12 +7,14 @@
  *       ca.key, ca.crt          the CA: signs the server and every shop
  *       server.key, server.crt  the TLS identity (CN and SAN = server name)
  *       manifest.key, .pub      the manifest-signing pair (not the TLS key)
+ *       watermark.key           the watermark key: 64 hex digits (mode 0600)
  *       server.db               SQLite: catalog, shops, users, orders, reports
  *   DIR/catalog/<alias>/...     master files of the sample catalog
  *   DIR/prepared/<order>/<idx>.data
  *                               each customer's copy, by manifest position
  *   DIR/shops/<shop-id>/        what one kiosk needs: ca.crt, client.crt,
- *                               client.key, manifest.pub, tenpo.conf
+ *                               client.key, manifest.pub, watermark.key,
+ *                               tenpo.conf
  *
  * Invariant: a path is built from the DIR given on the command line and from
  * values that came out of the database (order IDs that passed
@@ -40,6 +42,8 @@
 #define LAYOUT_SERVER_CRT "server/server.crt"
 #define LAYOUT_MANIFEST_KEY "server/manifest.key"
 #define LAYOUT_MANIFEST_PUB "server/manifest.pub"
+#define LAYOUT_WATERMARK_KEY "server/watermark.key"
+#define LAYOUT_SHOP_WATERMARK_KEY "watermark.key" /* in DIR/shops/<id>/ */
 
 /* snprintf into out; an over-long result is an error, never a cut path. */
 int layout_path(char *out, size_t size, struct err *e, const char *fmt, ...)

@@ -3,12 +3,21 @@
  * setup: the steps of `init`, in order (see setup.h).  Each shop's
  * tenpo.conf is read back with config_load() after it is written, so a
  * folder that init made is one the kiosk accepts.
+ *
+ * The watermark key is 256 bits from getrandom() (the kernel's CSPRNG, the
+ * source of /dev/urandom), written as 64 hex digits and a newline, mode
+ * 0600, to DIR/server/watermark.key; each sample shop gets a copy next to
+ * its tenpo.conf.  In a real deployment the delivery service does not hand
+ * its key out like this: a kiosk receives it with its provisioning (as it
+ * receives its client key), stored readable by the tenpo user only.
  */
 #include "setup.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "catalog.h"
 #include "config.h"
@@ -16,6 +25,7 @@
 #include "files.h"
 #include "layout.h"
 #include "pki.h"
+#include "watermark.h"
 
 static const uint32_t sample_shops[] = { 1001, 1002 };
 
@@ -68,6 +78,44 @@ static int make_folders(const char *dir, struct err *e)
 	return 0;
 }
 
+static int make_watermark_key(const char *dir, struct err *e)
+{
+	uint8_t key[WM_KEY_LEN];
+	char hex[2 * WM_KEY_LEN + 2], path[LAYOUT_PATH_MAX], copy[LAYOUT_PATH_MAX];
+	size_t got = 0;
+	int rc = -1;
+
+	while (got < sizeof(key)) {
+		ssize_t n = getrandom(key + got, sizeof(key) - got, 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err_fail(e, "getrandom: %s", strerror(errno));
+			goto out_wipe;
+		}
+		got += (size_t)n;
+	}
+	for (size_t i = 0; i < sizeof(key); i++)
+		snprintf(hex + 2 * i, 3, "%02x", key[i]);
+	hex[2 * WM_KEY_LEN] = '\n';
+	hex[2 * WM_KEY_LEN + 1] = '\0';
+	if (layout_path(path, sizeof(path), e, "%s/" LAYOUT_WATERMARK_KEY, dir) ||
+	    files_write(path, hex, 2 * WM_KEY_LEN + 1, 0600, e))
+		goto out_wipe;
+	for (size_t i = 0; i < SHOP_COUNT; i++)
+		if (layout_path(copy, sizeof(copy), e,
+				"%s/" LAYOUT_SHOPS_DIR "/%u/" LAYOUT_SHOP_WATERMARK_KEY, dir,
+				(unsigned)sample_shops[i]) ||
+		    files_copy(path, copy, 0600, e))
+			goto out_wipe;
+	rc = 0;
+out_wipe:
+	explicit_bzero(key, sizeof(key));
+	explicit_bzero(hex, sizeof(hex));
+	return rc;
+}
+
 static int make_database(const char *dir, const struct setup_opts *o, struct err *e)
 {
 	char id[8];
@@ -109,6 +157,10 @@ static int write_shop_config(const char *dir, const struct setup_opts *o, uint32
 		     "cert          = client.crt\n"
 		     "key           = client.key\n"
 		     "manifest_key  = manifest.pub\n"
+		     "# The delivery service's watermark key: the kiosk checks that every\n"
+		     "# audio file names this order.  A copy for tests and the demo; a real\n"
+		     "# kiosk gets it with its provisioning.\n"
+		     "watermark_key = " LAYOUT_SHOP_WATERMARK_KEY "\n"
 		     "database      = tenpo.db\n"
 		     "spool         = spool\n"
 		     "output        = out\n"
@@ -147,7 +199,8 @@ int setup_create(const char *dir, const struct setup_opts *o, struct err *e)
 		return -1;
 	if (!empty)
 		return err_fail(e, "%s: exists and is not empty", dir);
-	if (make_folders(dir, e) || pki_create(&pki, e) || make_database(dir, o, e))
+	if (make_folders(dir, e) || pki_create(&pki, e) || make_watermark_key(dir, e) ||
+	    make_database(dir, o, e))
 		goto out_undo;
 	for (size_t i = 0; i < SHOP_COUNT; i++)
 		if (write_shop_config(dir, o, sample_shops[i], e))

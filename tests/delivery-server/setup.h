@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * setup: `tenpo-delivery init DIR` — a complete delivery folder (layout.h)
- * from nothing: folders, keys and certificates (pki.c), the database with
- * its meta and shops (db.c), the synthesised catalog (catalog.c), and for
- * each sample shop a folder a kiosk can run from, with its tenpo.conf.
+ * from nothing: folders, keys and certificates (pki.c), the watermark key
+ * (with a copy for each sample shop), the database with its meta and shops
+ * (db.c), the synthesised catalog (catalog.c), and for each sample shop a
+ * folder a kiosk can run from, with its tenpo.conf.
  *
  * DIR must not exist or be empty; when setup fails, what it made is removed
  * again, so a failed init can simply be run again.

@@ -105,7 +105,7 @@ if [ "$(id -u)" = 0 ] && mkdir -p "$WORK/tmpfs" && mount -t tmpfs -o size=40m tm
 	trap 'stop_server; umount "$WORK/tmpfs" 2>/dev/null' EXIT
 	cp "$CONF2" "$WORK/full.conf"
 	conf_set "$WORK/full.conf" spool "$WORK/tmpfs/spool"
-	for k in ca cert key manifest_key; do
+	for k in ca cert key manifest_key watermark_key; do
 		conf_set "$WORK/full.conf" $k "$(conf_get "$CONF2" $k)"
 	done
 	conf_set "$WORK/full.conf" database "$WORK/full.db"

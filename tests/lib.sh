@@ -123,3 +123,9 @@ conf_set() {
 	echo "$2 = $3" >>"$1.new"
 	mv "$1.new" "$1"
 }
+
+# conf_unset CONF KEY: removes a key
+conf_unset() {
+	grep -v "^$2 *=" "$1" >"$1.new"
+	mv "$1.new" "$1"
+}

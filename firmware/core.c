@@ -23,9 +23,11 @@
  */
 #include "core_internal.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "claim.h"
@@ -378,8 +380,10 @@ static void *event_main(void *arg)
 			got = INTENT;
 		}
 		pthread_mutex_unlock(&c->lock);
-		if (c->stop)
+		if (c->stop) {
+			end_session(c); /* quitting mid-session: the order goes back */
 			break;
+		}
 		if (got == EVENT)
 			on_event(c, &ev);
 		else if (got == INTENT)
@@ -416,6 +420,11 @@ int core_start(struct core **out, const struct config *cfg, core_wake_fn wake, v
 	snprintf(c->snap.board, sizeof(c->snap.board), "%s", cfg->board);
 	snprintf(c->snap.version, sizeof(c->snap.version), "%s", TENPO_VERSION);
 	c->snap.progress.eta_s = -1;
+	/* pseudo-drives and receipts live in the output folder */
+	if (cfg->output[0] && mkdir(cfg->output, 0755) && errno != EEXIST) {
+		err_fail(e, "%s: %s", cfg->output, strerror(errno));
+		goto fail;
+	}
 	if (handover_init(e))
 		goto fail;
 	c->handover_ready = true;

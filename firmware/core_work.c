@@ -204,6 +204,30 @@ static void run_job(struct core *c, struct store *s, struct spool *sp, const str
 	*out = ev;
 }
 
+/* A customer session does not outlive the program: orders a session had
+ * claimed (and a failed write left claimed) go back on the shelf, so their
+ * customer can type the code again. */
+static void release_claimed(struct store *s)
+{
+	struct store_order *o = NULL;
+	struct err e = { "" };
+	size_t n = 0;
+
+	if (store_orders_list(s, ORDER_CLAIMED, &o, &n, &e)) {
+		log_error("burn", "%s", e.msg);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (store_order_move(s, o[i].id, ORDER_CLAIMED, ORDER_READY, "kiosk restarted", NULL,
+				     &e))
+			log_error("burn", "order %s: %s", o[i].id, e.msg);
+		else
+			log_info("burn", "order %s: claimed by a session that ended; ready again",
+				 o[i].id);
+	}
+	free(o);
+}
+
 void *core_burn_main(void *arg)
 {
 	struct core *c = arg;
@@ -218,6 +242,7 @@ void *core_burn_main(void *arg)
 	}
 	if (handover_recover(&c->cfg, s, sp, &e))
 		log_error("burn", "recovery: %s", e.msg);
+	release_claimed(s);
 	{
 		/* staff see the drive from the start, not after the first job */
 		struct handover_opts o = {

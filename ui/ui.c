@@ -485,6 +485,18 @@ int ui_locate(const struct ui *u, enum ui_action_kind k, int arg, int *x, int *y
 	return 0;
 }
 
+int ui_locate_order(const struct ui *u, enum ui_action_kind k, const char *order_id, int *x,
+		    int *y)
+{
+	const struct ui_widget *w = ui_tree_find_id(u->tree, k, order_id);
+
+	if (!w)
+		return -1;
+	*x = w->r.x + w->r.w / 2;
+	*y = w->r.y + w->r.h / 2;
+	return 0;
+}
+
 bool ui_offers(const struct ui *u, enum ui_action_kind k)
 {
 	for (unsigned i = 0; i < u->tree->n; i++)

@@ -124,6 +124,9 @@ const char *ui_screen_name(enum ui_screen s);
 /* Centre of the enabled widget carrying this action (arg < 0: any) in the
  * last drawn frame; -1 when the screen has none. */
 int ui_locate(const struct ui *u, enum ui_action_kind k, int arg, int *x, int *y);
+/* The same for a widget about one order (the staff queue's rows). */
+int ui_locate_order(const struct ui *u, enum ui_action_kind k, const char *order_id, int *x,
+		    int *y);
 bool ui_offers(const struct ui *u, enum ui_action_kind k);
 
 struct ui_stats {

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "order.h"
 #include "ui_action.h"
 
 #define LINE_MAX_BYTES 255
@@ -18,7 +19,8 @@
 #define WAIT_DEFAULT_S 600
 #define POLL_MS 50
 
-enum op { OP_WAIT, OP_EXPECT, OP_TAP, OP_HOLD, OP_TYPE, OP_PAUSE, OP_SHOT, OP_QUIT };
+enum op { OP_WAIT, OP_EXPECT, OP_ENABLED, OP_DISABLED, OP_TAP, OP_HOLD, OP_TYPE, OP_PAUSE,
+	  OP_SHOT, OP_QUIT };
 
 struct step {
 	enum op op;
@@ -26,6 +28,7 @@ struct step {
 	enum ui_screen screen;      /* wait, expect */
 	enum ui_action_kind act;    /* tap, hold */
 	int arg;                    /* the action's argument; -1: any */
+	char id[32];                /* or the order it is about ("" : any) */
 	int64_t ms;                 /* wait bound, hold, pause */
 	char text[64];              /* type: digits; shot: file name */
 };
@@ -37,13 +40,15 @@ struct ui_script {
 	bool started;
 	int64_t since;              /* when it started (wait, hold, pause) */
 	unsigned typed;             /* type: digits done */
-	bool pressed;               /* hold: the finger is down */
+	bool pressed;               /* hold: the finger is down ... */
+	int press_x, press_y;       /* ... here (the widget may be gone when
+				     * it lifts: a hold opens another screen) */
 };
 
 static const struct {
 	const char *name;
 	enum ui_action_kind kind;
-	enum { NO_ARG, DIGIT_ARG, SCREEN_ARG } arg;
+	enum { NO_ARG, DIGIT_ARG, SCREEN_ARG, ORDER_ARG } arg;
 } actions[] = {
 	{ "start", UI_ACT_START, NO_ARG },
 	{ "staff-corner", UI_ACT_STAFF_CORNER, NO_ARG },
@@ -64,7 +69,7 @@ static const struct {
 	{ "staff-open", UI_ACT_STAFF_OPEN, SCREEN_ARG },
 	{ "staff-menu", UI_ACT_STAFF_MENU, NO_ARG },
 	{ "staff-logout", UI_ACT_STAFF_LOGOUT, NO_ARG },
-	{ "queue-select", UI_ACT_QUEUE_SELECT, NO_ARG },
+	{ "queue-select", UI_ACT_QUEUE_SELECT, ORDER_ARG },
 	{ "staff-retry", UI_ACT_STAFF_RETRY, NO_ARG },
 	{ "staff-cancel", UI_ACT_STAFF_CANCEL, NO_ARG },
 	{ "staff-cancel-yes", UI_ACT_STAFF_CANCEL_YES, NO_ARG },
@@ -136,6 +141,11 @@ static int action_parse(struct step *st, char **w, int n, struct err *e)
 			if (n != 2 || (st->arg = screen_parse(w[1])) < 0)
 				return err_fail(e, "'%s' needs a screen name", w[0]);
 			return 0;
+		case ORDER_ARG:
+			if (n != 2 || !order_id_ok(w[1]) || strlen(w[1]) >= sizeof(st->id))
+				return err_fail(e, "'%s' needs an order id", w[0]);
+			snprintf(st->id, sizeof(st->id), "%s", w[1]);
+			return 0;
 		}
 	}
 	return err_fail(e, "unknown action '%s'", w[0]);
@@ -181,6 +191,12 @@ static int line_parse(struct step *st, char *line, struct err *e)
 			st->ms = v * 1000LL;
 		}
 		return 0;
+	}
+	if (!strcmp(w[0], "wait-enabled") || !strcmp(w[0], "expect-disabled")) {
+		st->op = w[0][0] == 'w' ? OP_ENABLED : OP_DISABLED;
+		st->ms = WAIT_DEFAULT_S * 1000LL;
+		return n >= 2 ? action_parse(st, w + 1, n - 1, e)
+			      : err_fail(e, "'%s' needs an action", w[0]);
 	}
 	if (!strcmp(w[0], "tap")) {
 		st->op = OP_TAP;
@@ -304,12 +320,18 @@ unsigned ui_script_length(const struct ui_script *s)
 	return s->n;
 }
 
-static int tap(struct ui *u, enum ui_action_kind k, int arg, bool down, bool up,
-	       const struct step *st, struct err *e)
+/* Where the step's widget is, when it is there and enabled. */
+static int locate(struct ui *u, const struct step *st, int *x, int *y)
+{
+	return st->id[0] ? ui_locate_order(u, st->act, st->id, x, y)
+			 : ui_locate(u, st->act, st->arg, x, y);
+}
+
+static int tap(struct ui *u, const struct step *st, bool down, bool up, struct err *e)
 {
 	int x, y;
 
-	if (ui_locate(u, k, arg, &x, &y))
+	if (locate(u, st, &x, &y))
 		return err_fail(e, "script line %u: the %s screen shows no widget for that action",
 				st->line, ui_screen_name(ui_current_screen(u)));
 	if ((down && ui_inject_touch(u, x, y, true)) || (up && ui_inject_touch(u, x, y, false)))
@@ -331,6 +353,7 @@ int ui_script_step(struct ui_script *s, struct ui *u, const char *shots_dir, int
 {
 	struct step *st;
 	char path[4096];
+	int x, y;
 
 	*wake_ms = 0;
 	if (s->at >= s->n)
@@ -361,30 +384,55 @@ int ui_script_step(struct ui_script *s, struct ui *u, const char *shots_dir, int
 		next(s);
 		return 0;
 	case OP_TAP:
-		if (tap(u, st->act, st->arg, true, true, st, e))
+		if (tap(u, st, true, true, e))
 			return -1;
 		next(s);
 		return 0;
 	case OP_HOLD:
 		if (!s->pressed) {
-			if (tap(u, st->act, st->arg, true, false, st, e))
-				return -1;
+			if (locate(u, st, &s->press_x, &s->press_y))
+				return tap(u, st, true, false, e); /* says what is missing */
+			if (ui_inject_touch(u, s->press_x, s->press_y, true))
+				return err_fail(e, "script line %u: cannot inject a touch", st->line);
 			s->pressed = true;
 		}
 		if (now_ms - s->since < st->ms) {
 			*wake_ms = (int)(st->ms - (now_ms - s->since));
 			return 0;
 		}
-		if (tap(u, st->act, st->arg, false, true, st, e))
-			return -1;
+		if (ui_inject_touch(u, s->press_x, s->press_y, false))
+			return err_fail(e, "script line %u: cannot inject a touch", st->line);
 		next(s);
 		return 0;
-	case OP_TYPE:
-		if (tap(u, UI_ACT_DIGIT, st->text[s->typed] - '0', true, true, st, e))
+	case OP_ENABLED:
+		if (!locate(u, st, &x, &y)) {
+			next(s);
+		} else if (now_ms - s->since > st->ms) {
+			return err_fail(e, "script line %u: waited %lld s for that control on %s",
+					st->line, (long long)(st->ms / 1000),
+					ui_screen_name(ui_current_screen(u)));
+		} else {
+			*wake_ms = POLL_MS;
+		}
+		return 0;
+	case OP_DISABLED:
+		if (!locate(u, st, &x, &y))
+			return err_fail(e, "script line %u: that control is usable on %s",
+					st->line, ui_screen_name(ui_current_screen(u)));
+		next(s);
+		return 0;
+	case OP_TYPE: {
+		struct step digit = *st;
+
+		digit.act = UI_ACT_DIGIT;
+		digit.arg = st->text[s->typed] - '0';
+		digit.id[0] = '\0';
+		if (tap(u, &digit, true, true, e))
 			return -1;
 		if (!st->text[++s->typed])
 			next(s);
 		return 0;
+	}
 	case OP_PAUSE:
 		if (now_ms - s->since < st->ms) {
 			*wake_ms = (int)(st->ms - (now_ms - s->since));

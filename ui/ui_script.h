@@ -13,12 +13,15 @@
  *                            fails after SECONDS (default 600): a hang
  *                            guard, not a speed requirement
  *   expect SCREEN            the UI shows SCREEN now
+ *   wait-enabled ACTION [ARG]   until that control is there and usable
+ *                            (a keypad after the core answered a PIN)
+ *   expect-disabled ACTION [ARG]  that control is absent or unusable now
  *   tap ACTION [ARG]         tap the widget carrying ACTION: start, lang,
  *                            large-text, help, modal-close, digit N,
  *                            backspace, clear, submit, end, confirm-order,
  *                            disc-inserted, try-disc, still-here,
  *                            pin-cancel, staff-open SCREEN, staff-menu,
- *                            staff-logout, queue-select, staff-retry,
+ *                            staff-logout, queue-select ORDER, staff-retry,
  *                            staff-cancel, staff-cancel-yes, staff-refetch,
  *                            staff-rewrite, staff-test-write, staff-eject,
  *                            staff-sync, quit, quit-yes

@@ -500,6 +500,18 @@ const struct ui_widget *ui_tree_find(const struct ui_tree *t, enum ui_action_kin
 	return NULL;
 }
 
+const struct ui_widget *ui_tree_find_id(const struct ui_tree *t, enum ui_action_kind k,
+				       const char *id)
+{
+	for (unsigned i = 0; i < t->n; i++) {
+		const struct ui_widget *w = &t->pool[i];
+
+		if (w->act.kind == k && w->act.id && !strcmp(w->act.id, id) && targetable(w))
+			return w;
+	}
+	return NULL;
+}
+
 const struct ui_widget *ui_tree_list(const struct ui_tree *t, int scroll_id)
 {
 	for (unsigned i = 0; i < t->n; i++)

@@ -92,6 +92,9 @@ void ui_tree_draw(const struct ui_tree *t, const struct ui_painter *p);
 const struct ui_widget *ui_tree_hit(const struct ui_tree *t, int x, int y);
 /* The first enabled widget carrying this action (arg < 0: any arg). */
 const struct ui_widget *ui_tree_find(const struct ui_tree *t, enum ui_action_kind k, int arg);
+/* The same, for the widget whose action names order id. */
+const struct ui_widget *ui_tree_find_id(const struct ui_tree *t, enum ui_action_kind k,
+				       const char *id);
 const struct ui_widget *ui_tree_list(const struct ui_tree *t, int scroll_id);
 bool ui_action_eq(const struct ui_action *a, const struct ui_action *b);
 

@@ -299,8 +299,8 @@ static int cmd_check_disc(struct app *a, const char *arg, struct err *e)
 	return 0;
 }
 
-/* board/ of the source tree, beside the build folder this program is in;
- * else the installed profiles. */
+/* board/ of the source tree this program was built in (build/tenpo,
+ * build/san/tenpo ...); else the installed profiles. */
 static const char *default_board_dir(char *buf, size_t cap)
 {
 	char exe[4096];
@@ -309,10 +309,15 @@ static const char *default_board_dir(char *buf, size_t cap)
 
 	if (n > 0) {
 		exe[n] = '\0';
-		for (int up = 0; up < 2 && (slash = strrchr(exe, '/')); up++)
+		for (int up = 0; up < 4 && (slash = strrchr(exe, '/')) && slash != exe; up++) {
 			*slash = '\0';
-		if (snprintf(buf, cap, "%s/board", exe) < (int)cap && access(buf, R_OK) == 0)
-			return buf;
+			int len = snprintf(buf, cap, "%s/board/README.md", exe);
+
+			if (len > 0 && (size_t)len < cap && access(buf, R_OK) == 0) {
+				buf[len - strlen("/README.md")] = '\0';
+				return buf;
+			}
+		}
 	}
 	return "/usr/share/tenpo/board";
 }

@@ -1,6 +1,10 @@
 #!/bin/sh
-# make demo: a delivery server on loopback, sample orders, and the kiosk
-# fetching, checking and claiming them.  Everything lives in build/demo/.
+# make demo: a delivery server on loopback, two sample orders, and the kiosk
+# of shop 1001 (`tenpo run`).  With a display, the kiosk opens in a window
+# and you type the printed pickup codes yourself (staff PIN 2468: hold the
+# top-left corner for 3 s).  Without one, it runs on SDL's offscreen driver
+# with a scripted customer per order, and says where the disc images and
+# screenshots are.  Ctrl-C stops everything.  Everything lives in build/demo/.
 #
 #   tests/demo.sh BUILD_DIR
 set -eu
@@ -10,13 +14,14 @@ PORT=${TENPO_DEMO_PORT:-8443}
 rm -rf "$DEMO"
 mkdir -p "$DEMO"
 SERVER_PID=""
+KIOSK_PID=""
 cleanup() {
+	[ -n "$KIOSK_PID" ] && kill -TERM "$KIOSK_PID" 2>/dev/null && wait "$KIOSK_PID" 2>/dev/null
 	[ -n "$SERVER_PID" ] && kill -TERM "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
 	echo "demo: stopped. Everything is under $DEMO"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-echo "Disc images are written under $DEMO/world/shops/1001/out/"
 
 say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
 
@@ -27,30 +32,102 @@ SERVER_PID=$!
 for _ in $(seq 1 100); do grep -q listening "$DEMO/server.log" && break; sleep 0.05; done
 grep listening "$DEMO/server.log"
 
-say "2. Customers order at home"
+say "2. Customers order at home (each copy watermarked with their IDs)"
 "$BUILD/tenpo-delivery" order "$DEMO/world" --shop 1001 --user 12345678 --title yoake --media audio-cd | tee "$DEMO/order-audio"
 "$BUILD/tenpo-delivery" order "$DEMO/world" --shop 1001 --user 87654321 --title film --media data-dvd | tee "$DEMO/order-video"
-CONF="$DEMO/world/shops/1001/tenpo.conf"
-OUT="$DEMO/world/shops/1001/out"
-mkdir -p "$OUT"
+AUDIO_CODE=$(awk '{ print $4 }' "$DEMO/order-audio")
+VIDEO_CODE=$(awk '{ print $4 }' "$DEMO/order-video")
 
-say "3. The kiosk of shop 1001 syncs over mutual TLS"
+SHOP="$DEMO/world/shops/1001"
+CONF="$SHOP/tenpo.conf"
+OUT="$SHOP/out"
+SHOTS="$DEMO/screens"
+mkdir -p "$OUT" "$SHOTS"
+{
+	echo "board = desktop"
+	echo "drive = stdio:out/disc.iso"
+	echo "sync_interval_s = 5"
+	"$BUILD/tenpo" staff-pin --config "$CONF" 2468
+} >>"$CONF"
+
+# kiosk BLANK [SCRIPT]: the kiosk with a blank of that kind in its pseudo-drive
+kiosk() {
+	sed -i '/^pseudo_media *=/d' "$CONF"
+	echo "pseudo_media = $1" >>"$CONF"
+	if [ $# -gt 1 ]; then
+		"$BUILD/tenpo" run --config "$CONF" --display offscreen --script "$2" --shots "$SHOTS" &
+	else
+		"$BUILD/tenpo" run --config "$CONF" &
+	fi
+	KIOSK_PID=$!
+	wait "$KIOSK_PID"
+	rc=$?
+	KIOSK_PID=""
+	return $rc
+}
+
+# customer NAME CODE: a script that picks up the order with CODE
+customer() {
+	cat <<EOF
+wait attract 60
+shot $1-1-attract
+tap start
+wait code 30
+type $2
+shot $1-2-code
+tap submit
+wait order 120
+shot $1-3-order
+tap lang
+shot $1-3-order-en
+tap confirm-order
+wait writing 120
+shot $1-4-writing
+wait done 600
+shot $1-5-done
+tap end
+wait attract 30
+pause 2000
+quit
+EOF
+}
+
+say "3. The kiosk of shop 1001 syncs over mutual TLS and checks every watermark"
 "$BUILD/tenpo" sync --config "$CONF"
 "$BUILD/tenpo" orders --config "$CONF"
 
-say "4. The first customer types their pickup code: an audio CD is written"
-echo "   (libburn cannot write audio to a pseudo-drive: the session goes to a CUE/BIN/CDT)"
-CODE=$(awk '{ print $4 }' "$DEMO/order-audio")
-"$BUILD/tenpo" pickup --config "$CONF" --drive "stdio:$OUT/album.bin" "$CODE"
-(cd "$OUT" && cd-info --no-device-info --no-cddb --cue-file album.cue 2>/dev/null | sed -n '/Track List/,/leadout/p;/Language 1/,$p')
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -z "${TENPO_DEMO_SCRIPTED:-}" ]; then
+	say "4. The kiosk opens in a window"
+	echo "   Pickup codes: $VIDEO_CODE (a data DVD: the blank is a DVD-R)"
+	echo "   The audio CD ($AUDIO_CODE) needs a CD-R: run again with pseudo_media = cd-r."
+	echo "   Staff menu: hold the top-left corner 3 s, PIN 2468.  Ctrl-C ends the demo."
+	kiosk dvd-r
+else
+	say "4. No display here: the kiosk runs on SDL's offscreen driver with scripted customers"
+	echo "   A customer types $VIDEO_CODE at the touchscreen and a data DVD is written..."
+	customer film "$VIDEO_CODE" >"$DEMO/film.script"
+	kiosk dvd-r "$DEMO/film.script"
+	mv "$OUT/disc.iso" "$OUT/film.iso"
+	echo "   ... and with a CD-R in the drive, another types $AUDIO_CODE: an audio CD."
+	echo "   (libburn cannot write audio to a pseudo-drive: the session goes to CUE/BIN/CDT)"
+	customer album "$AUDIO_CODE" >"$DEMO/album.script"
+	kiosk cd-r "$DEMO/album.script"
 
-say "5. The second customer picks up a data DVD (ISO 9660 + Rock Ridge + Joliet)"
-CODE=$(awk '{ print $4 }' "$DEMO/order-video")
-"$BUILD/tenpo" pickup --config "$CONF" --drive "stdio:$OUT/film.iso" "$CODE"
-xorriso -indev "stdio:$OUT/film.iso" -ls / 2>/dev/null
-"$BUILD/tenpo" check-disc --config "$CONF" --drive "stdio:$OUT/film.iso"
-ORDER=$(awk '{ print $2 }' "$DEMO/order-video")
-"$BUILD/tenpo" show --config "$CONF" "$ORDER"
+	say "5. The audio CD, as libcdio's cd-info reads it (tracks and CD-TEXT)"
+	(cd "$OUT" && cd-info --no-device-info --no-cddb --cue-file disc.cue 2>/dev/null |
+		sed -n '/Track List/,/leadout/p;/Language 1/,$p')
 
-say "6. What the delivery server has heard from the shop"
+	say "6. The data DVD: ISO 9660 + Rock Ridge + Joliet, its stamp, its MD5 tags"
+	xorriso -indev "stdio:$OUT/film.iso" -ls / 2>/dev/null
+	"$BUILD/tenpo" check-disc --config "$CONF" --drive "stdio:$OUT/film.iso"
+	xorriso -md5 on -indev "stdio:$OUT/film.iso" -check_md5 FAILURE -- 2>&1 | grep "md5"
+fi
+
+say "7. The kiosk's orders, and what the delivery server has heard from the shop"
+"$BUILD/tenpo" sync --config "$CONF" || true
+"$BUILD/tenpo" orders --config "$CONF"
 "$BUILD/tenpo-delivery" reports "$DEMO/world"
+echo
+echo "Disc images: $OUT/"
+ls -l "$OUT" | sed 's/^/   /'
+echo "Screens:     $SHOTS/ ($(ls "$SHOTS" | wc -l) PNG)"

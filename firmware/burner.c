@@ -46,6 +46,11 @@
  * libisofs' ring buffer wake its writer thread for every 2 KiB).
  */
 #define FIFO_BYTES (64 << 20)
+/* A real writer takes at most ~33 MB/s (24x DVD): 50 ms of polling is
+ * under 2 MB, so 16 MiB rides out any hiccup of the source.  And no FIFO
+ * is larger than the image it carries (the kiosk's memory budget). */
+#define FIFO_BYTES_DRIVE (16 << 20)
+#define FIFO_BYTES_MIN (1 << 20)
 #define FIFO_BIG_READS 1
 #define READ_CHUNK (4 << 20)	/* burn_read_data() per call when verifying */
 #define POLL_MS 20
@@ -1274,6 +1279,16 @@ static int write_outcome(struct burner *b, struct write_job *j, bool simulate,
 	return 0;
 }
 
+/* The FIFO for an image of size bytes on b (see FIFO_BYTES). */
+static int fifo_blocks(const struct burner *b, uint64_t size)
+{
+	uint64_t bytes = b->pseudo ? FIFO_BYTES : FIFO_BYTES_DRIVE;
+
+	if (bytes > size)
+		bytes = size < FIFO_BYTES_MIN ? FIFO_BYTES_MIN : size;
+	return (int)(bytes / BLOCK);
+}
+
 int burner_write_data(struct burner *b, struct burn_source *src, uint64_t size,
 		      bool simulate, burner_progress_fn cb, void *arg,
 		      struct burner_result *res, struct err *e)
@@ -1313,7 +1328,7 @@ int burner_write_data(struct burner *b, struct burn_source *src, uint64_t size,
 		err_fail(e, "out of memory");
 		goto out;
 	}
-	j.fifo = burn_fifo_source_new(tap, BLOCK, FIFO_BYTES / BLOCK, FIFO_BIG_READS);
+	j.fifo = burn_fifo_source_new(tap, BLOCK, fifo_blocks(b, size), FIFO_BIG_READS);
 	j.disc = burn_disc_create();
 	session = burn_session_create();
 	track = burn_track_create();

@@ -32,6 +32,7 @@
 
 #include "claim.h"
 #include "log.h"
+#include "tls.h"
 
 #define TENPO_VERSION "0.3.0"
 #define REFRESH_S 2
@@ -430,6 +431,8 @@ int core_start(struct core **out, const struct config *cfg, core_wake_fn wake, v
 	c->handover_ready = true;
 	if (open_stores(c, e))
 		goto fail;
+	if (tls_cert_file_not_after(cfg->cert, &c->snap.net.client_cert_not_after, e))
+		log_warn("core", "%s", e->msg);
 	core_staff_refresh(c);
 	if (pthread_create(&c->burn_thread, NULL, core_burn_main, c)) {
 		err_fail(e, "cannot start the burn worker");

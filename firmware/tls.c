@@ -579,10 +579,32 @@ static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
 	return era * 146097 + doe - 719468;
 }
 
+static int64_t x509_time_unix(const mbedtls_x509_time *t)
+{
+	if (t->mon < 1 || t->mon > 12 || t->day < 1 || t->day > 31)
+		return 0;
+	return days_from_civil(t->year, (unsigned)t->mon, (unsigned)t->day) * 86400 +
+	       t->hour * 3600 + t->min * 60 + t->sec;
+}
+
+int tls_cert_file_not_after(const char *path, int64_t *not_after, struct err *e)
+{
+	mbedtls_x509_crt crt;
+	int rc;
+
+	mbedtls_x509_crt_init(&crt);
+	rc = mbedtls_x509_crt_parse_file(&crt, path);
+	if (rc)
+		err_fail(e, "%s: not a PEM certificate (-0x%04x)", path, (unsigned)-rc);
+	else
+		*not_after = x509_time_unix(&crt.valid_to);
+	mbedtls_x509_crt_free(&crt);
+	return rc ? -1 : 0;
+}
+
 static void note_peer(struct tls_conn *c)
 {
 	const mbedtls_x509_crt *crt = mbedtls_ssl_get_peer_cert(&c->ssl);
-	const mbedtls_x509_time *t;
 
 	if (!crt)
 		return;
@@ -600,11 +622,7 @@ static void note_peer(struct tls_conn *c)
 		}
 		break;
 	}
-	t = &crt->valid_to;
-	if (t->mon >= 1 && t->mon <= 12 && t->day >= 1 && t->day <= 31)
-		c->peer_not_after = days_from_civil(t->year, (unsigned)t->mon, (unsigned)t->day) *
-					    86400 +
-				    t->hour * 3600 + t->min * 60 + t->sec;
+	c->peer_not_after = x509_time_unix(&crt->valid_to);
 }
 
 /* Sets up a connection over fd (owned from here on) and runs the handshake

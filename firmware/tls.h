@@ -89,6 +89,10 @@ const char *tls_conn_peer_cn(const struct tls_conn *c);
 /* The peer certificate's expiry as Unix time (0 when none). */
 int64_t tls_conn_peer_not_after(const struct tls_conn *c);
 
+/* The expiry (Unix time) of the first certificate in a PEM file: the kiosk
+ * shows staff when its own client certificate runs out. */
+int tls_cert_file_not_after(const char *path, int64_t *not_after, struct err *e);
+
 /* Sends close_notify (best effort), closes the socket, frees.  NULL is fine. */
 void tls_close(struct tls_conn *c);
 

@@ -958,9 +958,24 @@ static void bad_files(void **state)
 	tls_server_free(NULL);
 }
 
+static void certificate_expiry(void **state)
+{
+	struct pki *p = *state;
+	struct err e = { "" };
+	int64_t t = 0;
+
+	/* 2021-01-01 00:00:00 UTC */
+	assert_int_equal(tls_cert_file_not_after(p->path[EXPIRED_SERVER_CERT], &t, &e), 0);
+	assert_int_equal(t, 1609459200);
+	assert_int_equal(tls_cert_file_not_after(p->path[GARBAGE_FILE], &t, &e), -1);
+	assert_non_null(strstr(e.msg, "not a PEM certificate"));
+	assert_int_equal(tls_cert_file_not_after("/nonexistent.pem", &t, &e), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(certificate_expiry),
 		cmocka_unit_test(handshake_and_data),
 		cmocka_unit_test(big_data_both_ways),
 		cmocka_unit_test(unknown_ca),

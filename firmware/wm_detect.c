@@ -131,6 +131,11 @@ struct detector {
 	float *wpow;               /* wnj × wbins */
 	float *feat;               /* features, frames × bands (window or whole input) */
 	size_t feat_cap;
+	/* feat holds the window's features for this band map and slot length
+	 * (window_features skips the work when asked for them again) */
+	bool feat_window;
+	struct band_map feat_bm;
+	size_t feat_dist;
 	float *tmp;                /* frames: scratch for the trend */
 	size_t tmp_cap;
 	struct evidence *groups;
@@ -280,17 +285,36 @@ static int reserve(struct detector *d, size_t frames)
 	return 0;
 }
 
-/* Features of the sync window at lambda, from its stored spectra. */
+static bool band_map_equal(const struct band_map *a, const struct band_map *b)
+{
+	if (a->bands != b->bands)
+		return false;
+	for (unsigned i = 0; i < a->bands; i++)
+		if (a->lo[i] != b->lo[i] || a->hi[i] != b->hi[i] || a->ok[i] != b->ok[i])
+			return false;
+	return true;
+}
+
+/* Features of the sync window at lambda, from its stored spectra.  Nearby
+ * lambdas (the speed search's fine steps) often round to the same bins and
+ * slot length: the features are then the ones feat already holds. */
 static void window_features(struct detector *d, double lambda, struct band_map *bm)
 {
+	size_t dist = slot_frames(&d->g, lambda);
+
 	band_map_make(bm, d->layout, &d->g, lambda);
 	for (unsigned b = 0; b < bm->bands; b++)
 		if (bm->hi[b] > d->wbins)
 			bm->ok[b] = false;
+	if (d->feat_window && d->feat_dist == dist && band_map_equal(&d->feat_bm, bm))
+		return;
 	for (size_t j = 0; j < d->wnj; j++)
 		log_bands(bm, d->wpow + j * d->wbins, d->feat + j * bm->bands,
 			  (float)(LOG_FLOOR * d->g.na));
-	normalise(d, bm, d->wnj, slot_frames(&d->g, lambda));
+	normalise(d, bm, d->wnj, dist);
+	d->feat_window = true;
+	d->feat_bm = *bm;
+	d->feat_dist = dist;
 }
 
 /* Features of the whole input at lambda.  The sync window's frames reuse
@@ -303,6 +327,7 @@ static void input_features(struct detector *d, double lambda, struct band_map *b
 	const float *pow;
 	bool reuse = true;
 
+	d->feat_window = false;
 	band_map_make(bm, d->layout, &d->g, lambda);
 	for (unsigned b = 0; b < bm->bands; b++)
 		if (bm->ok[b] && bm->hi[b] > d->wbins)
@@ -789,6 +814,7 @@ static int detector_setup(struct detector *d, const struct geom *g)
 
 	detector_release(d);
 	d->g = *g;
+	d->feat_window = false;
 	if (wm_fft_init(&d->fft, g->na))
 		return -1;
 	d->win = malloc(sizeof(float) * g->na);

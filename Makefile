@@ -138,4 +138,7 @@ build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
 clean:
 	rm -rf build
 
+# objects of the test programs are not intermediates to delete after linking
+.SECONDARY:
+
 -include $(shell find $(BUILD)/obj build/fuzz/obj -name '*.d' 2>/dev/null)

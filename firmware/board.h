@@ -14,6 +14,8 @@
 #ifndef TENPO_BOARD_H
 #define TENPO_BOARD_H
 
+#include <stddef.h>
+
 #include "err.h"
 
 struct board {
@@ -28,8 +30,17 @@ struct board {
 	char spool[256];
 };
 
+#define BOARD_FILE_MAX 16384
+#define BOARD_LINE_MAX 511
+
 /* Loads DIR/NAME/board.conf.  NAME is [a-z0-9_-]+; unknown keys, bad
  * values and a missing display or screen are errors with the line. */
 int board_load(struct board *b, const char *dir, const char *name, struct err *e);
+
+/* The same from text (not NUL-terminated); `where` names it in errors.
+ * Strict: "key = value" lines, '#' comments, no NUL or control characters,
+ * lines up to BOARD_LINE_MAX bytes, screen as WIDTHxHEIGHT digits within
+ * 320x240..7680x4320, display one of x11, wayland, kmsdrm, offscreen. */
+int board_parse(struct board *b, const char *text, size_t len, const char *where, struct err *e);
 
 #endif

@@ -86,11 +86,48 @@ static void broken_boards_refused(void **state)
 	}
 }
 
+static void hostile_text_refused(void **state)
+{
+	static const struct {
+		const char *text, *want;
+	} bad[] = {
+		{ "display = x11\nscreen = 1280x800junk\n", "t:2: screen" },
+		{ "display = x11\nscreen = -1x800\n", "t:2: screen" },
+		{ "display = x11\nscreen = 1280 x 800\n", "t:2: screen" },
+		{ "display = x11\nscreen = 99999999999999999999x800\n", "t:2: screen" },
+		{ "display = fbcon\nscreen = 1280x800\n", "t:1: display 'fbcon'" },
+		{ "display = x11\nscreen = 1280x800\ndrive = /dev/sr0\x1b[2J\n", "t:3: control" },
+		{ "display x11\n", "t:1: expected" },
+	};
+	char longline[700];
+	struct board b;
+	struct err e;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (!board_parse(&b, bad[i].text, strlen(bad[i].text), "t", &e) ||
+		    !strstr(e.msg, bad[i].want))
+			fail_msg("%s -> %s (wanted %s)", bad[i].text, e.msg, bad[i].want);
+	}
+	/* an over-long line is refused, not cut into two lines */
+	memset(longline, ' ', sizeof(longline));
+	memcpy(longline, "display = x11\nscreen = 1280x800\ndrive = ", 41);
+	memcpy(longline + sizeof(longline) - 12, "\nname = evil", 12);
+	assert_int_equal(board_parse(&b, longline, sizeof(longline), "t", &e), -1);
+	assert_non_null(strstr(e.msg, "t:3: line longer"));
+	assert_int_equal(board_parse(&b, "display = x11\0\nscreen = 800x600\n", 32, "t", &e), -1);
+	assert_non_null(strstr(e.msg, "NUL"));
+	assert_int_equal(board_parse(&b, "display = kmsdrm\nscreen = 800x600", 33, "t", &e), 0);
+	assert_int_equal(b.width, 800);
+	assert_string_equal(b.display, "kmsdrm");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(shipped_boards_load),
 		cmocka_unit_test(broken_boards_refused),
+		cmocka_unit_test(hostile_text_refused),
 	};
 
 	return cmocka_run_group_tests_name("board", tests, NULL, NULL);

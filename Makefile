@@ -132,6 +132,9 @@ build/fuzz/obj/%.o: %.c
 $(FUZZ_LIB): $(FW_SRC:%.c=build/fuzz/obj/%.o)
 	rm -f $@
 	ar rcs $@ $^
+# the touch-script parser, alone: the UI calls it would make are stubbed
+build/fuzz/fuzz_ui_script: tests/fuzz/fuzz_ui_script.c ui/ui_script.c $(FUZZ_LIB)
+	clang $(FUZZ_CFLAGS) -Iui $(FUZZ_FLAGS) -o $@ $< ui/ui_script.c $(FUZZ_LIB) $(LIBS)
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
 	clang $(FUZZ_CFLAGS) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIB) $(LIBS)
 

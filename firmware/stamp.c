@@ -130,7 +130,9 @@ int stamp_check(const char *text, size_t len, const char *pubkey_pem_path,
 		err_fail(e, "stamp: its readable IDs differ from the signed manifest's");
 		goto out;
 	}
-	if (!cJSON_IsNumber(at) || !cJSON_IsNumber(by) || by->valuedouble < 0 ||
+	/* ranges first: a double out of int64_t's range is UB to convert */
+	if (!cJSON_IsNumber(at) || !cJSON_IsNumber(by) || !(at->valuedouble >= 0) ||
+	    at->valuedouble > 253402300799.0 /* 9999-12-31 */ || !(by->valuedouble >= 0) ||
 	    by->valuedouble > 0xffffff) {
 		err_fail(e, "stamp: malformed written_at or written_by_shop");
 		goto out;

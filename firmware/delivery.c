@@ -257,31 +257,39 @@ static int call(struct delivery *d, const char *method, const char *path,
 	}
 }
 
+int delivery_parse_health(const char *body, size_t len, uint16_t *server_id,
+			  int64_t *server_time, struct err *e)
+{
+	cJSON *j = cJSON_ParseWithLength(body, len);
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(j, "delivery_server");
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "time");
+	int rc = -1;
+
+	/* ranges before conversion: an out-of-range double is UB to cast */
+	if (!cJSON_IsNumber(id) || !(id->valuedouble >= 0) || id->valuedouble > 65535 ||
+	    !cJSON_IsNumber(t) || !(t->valuedouble >= 0) || t->valuedouble > 253402300799.0) {
+		err_fail(e, "health: malformed answer");
+	} else {
+		*server_id = (uint16_t)id->valuedouble;
+		*server_time = (int64_t)t->valuedouble;
+		rc = 0;
+	}
+	cJSON_Delete(j);
+	return rc;
+}
+
 int delivery_health(struct delivery *d, uint16_t *server_id, int64_t *server_time,
 		    int64_t *cert_not_after, struct err *e)
 {
 	char *body = NULL;
 	size_t len;
-	cJSON *j;
-	const cJSON *id, *t;
-	int rc = -1;
+	int rc;
 
 	if (call(d, "GET", "/v1/health", NULL, 0, 4096, &body, &len, e))
 		return -1;
-	j = cJSON_ParseWithLength(body, len);
-	id = cJSON_GetObjectItemCaseSensitive(j, "delivery_server");
-	t = cJSON_GetObjectItemCaseSensitive(j, "time");
-	if (!cJSON_IsNumber(id) || id->valuedouble < 0 || id->valuedouble > 65535 ||
-	    !cJSON_IsNumber(t)) {
-		err_fail(e, "health: malformed answer");
-		goto out;
-	}
-	*server_id = (uint16_t)id->valuedouble;
-	*server_time = (int64_t)t->valuedouble;
-	*cert_not_after = d->conn ? tls_conn_peer_not_after(d->conn) : 0;
-	rc = 0;
-out:
-	cJSON_Delete(j);
+	rc = delivery_parse_health(body, len, server_id, server_time, e);
+	if (!rc)
+		*cert_not_after = d->conn ? tls_conn_peer_not_after(d->conn) : 0;
 	free(body);
 	return rc;
 }

@@ -56,6 +56,11 @@ int delivery_list_orders(struct delivery *d, struct delivery_listing **out, size
 			 struct err *e);
 
 /* The body of GET /v1/orders, parsed and checked (exposed for fuzzing). */
+/* The body of GET /v1/health: {"delivery_server": ID, "time": UNIX}.  Exposed
+ * for the fuzzer, like the order list's parser below. */
+int delivery_parse_health(const char *body, size_t len, uint16_t *server_id,
+			  int64_t *server_time, struct err *e);
+
 int delivery_parse_order_list(const char *body, size_t len, struct delivery_listing **out,
 			      size_t *n, struct err *e);
 

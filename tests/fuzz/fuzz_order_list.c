@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* libFuzzer: the delivery server's order list as the kiosk parses it, and a
- * disc's stamp file as `tenpo check-disc` parses it. */
+/* libFuzzer: the delivery server's order list and health answer as the kiosk
+ * parses them, and a disc's stamp file as `tenpo check-disc` parses it. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +24,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (!order_id_ok(list[i].id))
 				abort();
 		free(list);
+	}
+	{
+		uint16_t id;
+		int64_t t;
+
+		if (!delivery_parse_health((const char *)data, size, &id, &t, &e) && t < 0)
+			abort();
 	}
 	/* no key file: the signature check fails, but only after the parse */
 	if (!stamp_check((const char *)data, size, "/nonexistent.pub", &m, &at, &shop, &e))

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * order: the order lifecycle, as one explicit state machine, and the media an
- * order can be written to.  This module only knows the rules; store.c is the
+ * order can be written to.  This module only knows the rules; store_order.c is the
  * one that applies a transition (one SQLite transaction each), and it asks
  * order_can_move() first.
  *

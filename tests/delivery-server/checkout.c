@@ -20,6 +20,7 @@
 #include "checkout.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -152,6 +153,26 @@ static int check_request(struct checkout *c, struct err *e)
 	return 0;
 }
 
+/* Where a marked copy of cf for ids is kept (prepare.h); "" when its
+ * folder cannot be made: then it is simply not kept. */
+static void keep_path(const struct checkout *c, const struct catalog_file *cf,
+		      const struct manifest_ids *ids, char *out, size_t size)
+{
+	char dir[LAYOUT_PATH_MAX];
+	const char *slash = strrchr(cf->path, '/');
+
+	out[0] = '\0';
+	if (!slash || layout_path(dir, sizeof(dir), NULL, "%s/" LAYOUT_MARKED_DIR, c->dir) ||
+	    files_mkdir(dir, 0700, NULL) ||
+	    layout_path(dir, sizeof(dir), NULL, "%s/" LAYOUT_MARKED_DIR "/%.*s", c->dir,
+			(int)(slash - cf->path), cf->path) ||
+	    files_mkdir(dir, 0700, NULL) ||
+	    layout_path(out, size, NULL, "%s/%s.%" PRIu32 "-%" PRIu32 "-%u-%u", dir, slash + 1,
+			ids->user, ids->shop, (unsigned)ids->delivery_server,
+			(unsigned)ids->content_server))
+		out[0] = '\0';
+}
+
 /* Prepares and hashes every file into c->m.files and c->files.  Audio
  * files are watermarked with the order's IDs, unless a fault says
  * otherwise (file 0 only). */
@@ -181,6 +202,8 @@ static int prepare_files(struct checkout *c, struct err *e)
 		j->mark = cf->kind == FILE_AUDIO && !(i == 0 && (c->r->faults & FAULT_UNMARKED));
 		if (i == 0 && (c->r->faults & FAULT_OTHER_USER))
 			j->ids.user += 1;
+		if (j->mark)
+			keep_path(c, cf, &j->ids, j->keep, sizeof(j->keep));
 	}
 	if (prepare_run(jobs, n, &c->wm_key, e))
 		goto out_free;

@@ -8,6 +8,9 @@
  *       server.key, server.crt  the TLS identity (CN and SAN = server name)
  *       manifest.key, .pub      the manifest-signing pair (not the TLS key)
  *       watermark.key           the watermark key: 64 hex digits (mode 0600)
+ *       marked/<alias>/<file>.<user>-<shop>-<ds>-<cs>
+ *                               marked copies, kept for a repeat order
+ *                               (prepare.h)
  *       server.db               SQLite: catalog, shops, users, orders, reports
  *   DIR/catalog/<alias>/...     master files of the sample catalog
  *   DIR/prepared/<order>/<idx>.data
@@ -43,6 +46,7 @@
 #define LAYOUT_MANIFEST_KEY "server/manifest.key"
 #define LAYOUT_MANIFEST_PUB "server/manifest.pub"
 #define LAYOUT_WATERMARK_KEY "server/watermark.key"
+#define LAYOUT_MARKED_DIR "server/marked"
 #define LAYOUT_SHOP_WATERMARK_KEY "watermark.key" /* in DIR/shops/<id>/ */
 
 /* snprintf into out; an over-long result is an error, never a cut path. */

@@ -23,8 +23,8 @@ struct pool {
 	pthread_mutex_t lock;
 };
 
-int prepare_audio_track(const char *src, const char *dst, const struct wm_key *k,
-			const struct manifest_ids *ids, struct err *e)
+int prepare_audio_track(const char *src, const char *dst, const char *keep,
+			const struct wm_key *k, const struct manifest_ids *ids, struct err *e)
 {
 	const struct wm_payload p = {
 		.content_server = ids->content_server,
@@ -39,7 +39,14 @@ int prepare_audio_track(const char *src, const char *dst, const struct wm_key *k
 		return err_fail(e, "%s: exists", dst);
 	if (errno != ENOENT)
 		return err_fail(e, "%s: %s", dst, strerror(errno));
-	return wm_embed_wav_file(src, dst, k, &p, NULL, e);
+	if (keep && keep[0] && link(keep, dst) == 0)
+		return 0;
+	if (wm_embed_wav_file(src, dst, k, &p, NULL, e))
+		return -1;
+	/* complete and fsynced: only now may it be found under keep */
+	if (keep && keep[0])
+		link(dst, keep);
+	return 0;
 }
 
 int prepare_plain_file(const char *src, const char *dst, struct err *e)
@@ -59,7 +66,8 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&p->lock);
 		if (!j)
 			return NULL;
-		j->rc = j->mark ? prepare_audio_track(j->src, j->dst, p->key, &j->ids, &j->e)
+		j->rc = j->mark ? prepare_audio_track(j->src, j->dst, j->keep, p->key, &j->ids,
+						      &j->e)
 				: prepare_plain_file(j->src, j->dst, &j->e);
 	}
 }

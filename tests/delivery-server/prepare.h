@@ -15,6 +15,13 @@
  * tracks.  Each job only reads its master and the key and writes its own
  * dst.
  *
+ * A marked copy depends only on the master, the key and the four IDs, so
+ * each one is also kept (hard-linked, no extra space) at the job's `keep`
+ * path, DIR/server/marked/<catalog path>.<user>-<shop>-<ds>-<cs>, and a
+ * later order with the same IDs (the same customer ordering the album again
+ * at the same shop) links it instead of marking again.  Keeping is best
+ * effort: a copy that cannot be kept is still the customer's.
+ *
  * dst must not exist; a job that fails leaves nothing at its dst.
  */
 #ifndef TENPO_DS_PREPARE_H
@@ -31,6 +38,7 @@
 
 struct prepare_job {
 	char src[1024], dst[1024];
+	char keep[1024];          /* marked copies: where this one is kept ("": not) */
 	bool mark;                /* embed ids; false: the master itself */
 	struct manifest_ids ids;
 	int rc;                   /* out: 0, or -1 with e */
@@ -41,8 +49,9 @@ struct prepare_job {
  * first job (in order) that failed. */
 int prepare_run(struct prepare_job *jobs, size_t n, const struct wm_key *k, struct err *e);
 
-int prepare_audio_track(const char *src, const char *dst, const struct wm_key *k,
-			const struct manifest_ids *ids, struct err *e);
+/* Marks src into dst; keep as above (may be NULL). */
+int prepare_audio_track(const char *src, const char *dst, const char *keep,
+			const struct wm_key *k, const struct manifest_ids *ids, struct err *e);
 
 int prepare_plain_file(const char *src, const char *dst, struct err *e);
 

@@ -12,7 +12,7 @@
  *   store_guard.c     the pickup guard
  *   store_staff.c     counters and the staff log
  *
- * Schema, version 1 (PRAGMA user_version; application_id 'Tenp'):
+ * Schema, version 2 (PRAGMA user_version; application_id 'Tenp'):
  *
  *   orders ─────────────────────────────┐        files ──────────────────────────┐
  *   │ id  TEXT PK [A-Za-z0-9_-]{1,64}   │◀──┬────│ order_id, idx          PK     │
@@ -31,7 +31,11 @@
  *   pickup_guard (the one row, id = 1) ─┐        │ kind body(JSON object)        │
  *   │ failures last_failure_at          │        │ created_at attempts           │
  *   └───────────────────────────────────┘        │ next_attempt_at last_error    │
- *                                                │ acked_at (NULL: pending)      │
+ *   counters (v2) ──────────────────────┐        │ acked_at (NULL: pending)      │
+ *   │ name PK  value (ruined_blanks...) │        └───────────────────────────────┘
+ *   └───────────────────────────────────┘        staff_log (v2, append-only) ────┐
+ *                                                │ id PK at action order_id      │
+ *                                                │ result                        │
  *                                                └───────────────────────────────┘
  *
  * Invariants, and where each is enforced:

@@ -7,10 +7,11 @@
  *
  * Errors come in two kinds.  A problem with the order itself (a bad
  * signature, a hash that keeps mismatching, too big for the media or the
- * spool, a watermark that does not name it) moves it to FAILED with the reason and a "failed" report.  A problem
- * of the moment (server unreachable, disk full, stopped) leaves the order
- * where it was with a note, to be tried again by the next pass.  Either way
- * the pass returns the first reason.
+ * spool, a watermark that does not name it) moves it to FAILED with the
+ * reason and a "failed" report.  A problem of the moment (server
+ * unreachable, disk full, stopped) leaves the order where it was with a
+ * note, to be tried again by the next pass.  Either way the pass returns
+ * the first reason.
  */
 #include "sync.h"
 

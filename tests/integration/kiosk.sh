@@ -31,6 +31,11 @@ ready_order() { # ARGS for place: an order synced to ready
 		[ "$(state "$CONF" "$ORDER")" = ready ]
 }
 
+# to_order: the script lines of a customer who types $CODE and sees the order
+to_order() {
+	printf 'wait attract 60\ntap start\nwait code 120\ntype %s\ntap submit\nwait order 120\n' "$CODE"
+}
+
 # --- a whole pickup --------------------------------------------------------
 ready_order --shop 1001 --user 4242 --title film --media data-dvd || not_ok "order ready"
 cat >"$WORK/pickup.script" <<EOF
@@ -85,13 +90,7 @@ check "wrong code: the order is still ready" [ "$(state "$CONF" "$ORDER")" = rea
 
 # --- inactivity: a customer walks away from their order -------------------
 conf_set "$CONF" inactivity_s 5
-cat >"$WORK/idle.script" <<EOF
-wait attract 60
-tap start
-wait code 120
-type $CODE
-tap submit
-wait order 120
+{ to_order; cat; } >"$WORK/idle.script" <<EOF
 wait attract 120
 quit
 EOF
@@ -103,13 +102,7 @@ conf_set "$CONF" inactivity_s 60
 # --- a wrong blank: a DVD order, a CD-R in the drive -----------------------
 ready_order --shop 1001 --user 4244 --title film --media data-dvd || not_ok "order ready"
 conf_set "$CONF" pseudo_media cd-r
-cat >"$WORK/blank.script" <<EOF
-wait attract 60
-tap start
-wait code 120
-type $CODE
-tap submit
-wait order 120
+{ to_order; cat; } >"$WORK/blank.script" <<EOF
 tap confirm-order
 wait disc 120
 wait-enabled disc-inserted
@@ -128,13 +121,7 @@ conf_set "$CONF" pseudo_media dvd-r
 # --- a write that fails half way (the file size limit stands for a laser
 #     that gives up): error screen, blank counted, order kept ---------------
 rm -f "$SHOP/out/disc.iso"
-cat >"$WORK/fail.script" <<EOF
-wait attract 60
-tap start
-wait code 120
-type $CODE
-tap submit
-wait order 120
+{ to_order; cat; } >"$WORK/fail.script" <<EOF
 tap confirm-order
 wait error 120
 shot kiosk-write-failed

@@ -9,6 +9,14 @@
  *   spool_writer_open ──▶ <idx>.part ──spool_commit──▶ <idx>.data
  *          (truncated to the resume offset)   fsync(file), rename, fsync(folder)
  *
+ * Downloads are written with O_DIRECT while every write is whole, aligned
+ * blocks (the sink hands over 1 MiB from an aligned buffer): on this kind
+ * of VM the page-cache copy of a buffered write cost 3.3 s of CPU per GB
+ * against 0.27 s direct (dd), and the download shares its core with TLS.
+ * The first write that is not aligned (a file's tail, an odd resume
+ * offset) turns O_DIRECT off for the rest of the file; a file system that
+ * refuses O_DIRECT (tmpfs) gets buffered writes from the start.
+ *
  * Folders are 0700 and files 0600: the spool holds customers' content.
  * Every descriptor is O_CLOEXEC.  ENOSPC and EDQUOT, wherever they happen
  * (write, fdatasync, close, mkdir), read "spool disk full".
@@ -20,6 +28,8 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,10 +49,22 @@ struct spool {
 	char dir[PATH_MAX];
 };
 
+#define DIRECT_ALIGN 4096
+
 struct spool_writer {
 	int fd;
+	bool direct;             /* O_DIRECT is on */
 	char what[NAME_MAX_LEN]; /* "order X file N", for messages */
 };
+
+/* O_DIRECT off for good (see above); false when fcntl refuses. */
+static bool direct_off(struct spool_writer *w)
+{
+	int fl = fcntl(w->fd, F_GETFL);
+
+	w->direct = false;
+	return fl >= 0 && fcntl(w->fd, F_SETFL, fl & ~O_DIRECT) == 0;
+}
 
 bool spool_id_ok(const char *order_id)
 {
@@ -231,6 +253,11 @@ int spool_writer_open(struct spool *sp, const char *order_id, unsigned idx,
 		io_fail(e, errno, w->what, "truncate");
 		goto out_close;
 	}
+	if (offset % DIRECT_ALIGN == 0) {
+		int fl = fcntl(w->fd, F_GETFL);
+
+		w->direct = fl >= 0 && fcntl(w->fd, F_SETFL, fl | O_DIRECT) == 0;
+	}
 	*out = w;
 	rc = 0;
 	goto out;
@@ -247,11 +274,22 @@ int spool_writer_write(struct spool_writer *w, const void *buf, size_t len, stru
 {
 	const char *p = buf;
 
+	if (w->direct && ((uintptr_t)p % DIRECT_ALIGN || len % DIRECT_ALIGN) && !direct_off(w))
+		return io_fail(e, errno, w->what, "fcntl");
 	while (len) {
 		ssize_t n = write(w->fd, p, len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
+		/* a file system that takes the flag but not the write */
+		if (n < 0 && errno == EINVAL && w->direct) {
+			if (!direct_off(w))
+				return io_fail(e, errno, w->what, "fcntl");
+			continue;
+		}
+		/* a short direct write leaves the position unaligned */
+		if (n > 0 && w->direct && (size_t)n % DIRECT_ALIGN && !direct_off(w))
+			return io_fail(e, errno, w->what, "fcntl");
 		if (n < 0)
 			return io_fail(e, errno, w->what, "write");
 		p += n;

@@ -311,7 +311,7 @@ static enum file_result fetch_one(struct sync_ctx *c, const char *id,
 			return FILE_ERROR;
 		part = hashed;
 	}
-	s.buf = malloc(SINK_BUF);
+	s.buf = aligned_alloc(4096, SINK_BUF); /* whole blocks for the spool's O_DIRECT */
 	if (!s.buf)
 		return err_fail(e, "out of memory"), FILE_ERROR;
 	if (spool_writer_open(c->spool, id, f->idx, part, &s.w, e))

@@ -250,6 +250,41 @@ static void resume_truncates(void **state)
 	assert_int_equal(size, 0);
 }
 
+/* Whole aligned blocks go O_DIRECT, then a tail, an unaligned buffer and a
+ * resume at an odd offset go buffered: the bytes are the same either way. */
+static void direct_and_buffered_writes_agree(void **state)
+{
+	struct fx *f = *state;
+	struct spool_writer *w = NULL;
+	struct err e = { "" };
+	size_t block = 1 << 20, total = 2 * block + 777;
+	uint8_t *src = aligned_alloc(4096, 3 * block), *back = malloc(3 * block);
+	char part[512];
+
+	assert_non_null(src);
+	assert_non_null(back);
+	for (size_t i = 0; i < 3 * block; i++)
+		src[i] = (uint8_t)(i * 2654435761u >> 13);
+	must(spool_part_path(f->sp, "D1", 0, part, sizeof(part), &e), &e, "path");
+	must(spool_writer_open(f->sp, "D1", 0, 0, &w, &e), &e, "open");
+	must(spool_writer_write(w, src, block, &e), &e, "aligned block");
+	must(spool_writer_write(w, src + block, block, &e), &e, "aligned block");
+	must(spool_writer_write(w, src + 2 * block, 700, &e), &e, "tail");
+	must(spool_writer_write(w, src + 2 * block + 700, 77, &e), &e, "after the tail");
+	must(spool_writer_close(w, true, &e), &e, "close");
+	assert_int_equal(slurp(part, (char *)back, 3 * block), (long)total);
+	assert_memory_equal(back, src, total);
+
+	/* resume at an odd offset, from a buffer that is not aligned */
+	must(spool_writer_open(f->sp, "D1", 0, 12345, &w, &e), &e, "resume");
+	must(spool_writer_write(w, src + 12345, block + 1, &e), &e, "odd write");
+	must(spool_writer_close(w, true, &e), &e, "close");
+	assert_int_equal(slurp(part, (char *)back, 3 * block), (long)(12345 + block + 1));
+	assert_memory_equal(back, src, 12345 + block + 1);
+	free(src);
+	free(back);
+}
+
 static void discard_part(void **state)
 {
 	struct fx *f = *state;
@@ -488,6 +523,7 @@ int main(void)
 		T(open_makes_private_folders),
 		T(write_commit_paths),
 		T(resume_truncates),
+		T(direct_and_buffered_writes_agree),
 		T(discard_part),
 		T(erase_overwrites_and_is_idempotent),
 		T(erase_removes_links_without_following),

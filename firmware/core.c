@@ -421,6 +421,7 @@ int core_start(struct core **out, const struct config *cfg, core_wake_fn wake, v
 	snprintf(c->snap.board, sizeof(c->snap.board), "%s", cfg->board);
 	snprintf(c->snap.version, sizeof(c->snap.version), "%s", TENPO_VERSION);
 	c->snap.progress.eta_s = -1;
+	c->started_at = time(NULL);
 	/* pseudo-drives and receipts live in the output folder */
 	if (cfg->output[0] && mkdir(cfg->output, 0755) && errno != EEXIST) {
 		err_fail(e, "%s: %s", cfg->output, strerror(errno));
@@ -431,8 +432,12 @@ int core_start(struct core **out, const struct config *cfg, core_wake_fn wake, v
 	c->handover_ready = true;
 	if (open_stores(c, e))
 		goto fail;
-	if (tls_cert_file_not_after(cfg->cert, &c->snap.net.client_cert_not_after, e))
-		log_warn("core", "%s", e->msg);
+	{
+		struct err why = { "" };
+
+		if (tls_cert_file_not_after(cfg->cert, &c->snap.net.client_cert_not_after, &why))
+			log_warn("core", "%s", why.msg);
+	}
 	core_staff_refresh(c);
 	if (pthread_create(&c->burn_thread, NULL, core_burn_main, c)) {
 		err_fail(e, "cannot start the burn worker");

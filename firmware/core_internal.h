@@ -59,6 +59,7 @@ struct core {
 	pthread_t event_thread, fetch_thread, burn_thread;
 	bool fetch_started, burn_started, event_started;
 	bool handover_ready;                /* handover_init() done */
+	int64_t started_at;                 /* core_start(), Unix seconds */
 
 	/* event thread only */
 	struct store *store;

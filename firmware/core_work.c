@@ -205,9 +205,11 @@ static void run_job(struct core *c, struct store *s, struct spool *sp, const str
 }
 
 /* A customer session does not outlive the program: orders a session had
- * claimed (and a failed write left claimed) go back on the shelf, so their
- * customer can type the code again. */
-static void release_claimed(struct store *s)
+ * claimed (and a failed write left claimed) before this start go back on
+ * the shelf, so their customer can type the code again.  An order claimed
+ * later than the start second (a customer quicker than the recovery) is
+ * this run's and stays; nobody types a code within a second of start. */
+static void release_claimed(struct store *s, int64_t started_at)
 {
 	struct store_order *o = NULL;
 	struct err e = { "" };
@@ -218,6 +220,8 @@ static void release_claimed(struct store *s)
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
+		if (o[i].updated_at > started_at)
+			continue;
 		if (store_order_move(s, o[i].id, ORDER_CLAIMED, ORDER_READY, "kiosk restarted", NULL,
 				     &e))
 			log_error("burn", "order %s: %s", o[i].id, e.msg);
@@ -242,7 +246,7 @@ void *core_burn_main(void *arg)
 	}
 	if (handover_recover(&c->cfg, s, sp, &e))
 		log_error("burn", "recovery: %s", e.msg);
-	release_claimed(s);
+	release_claimed(s, c->started_at);
 	{
 		/* staff see the drive from the start, not after the first job */
 		struct handover_opts o = {

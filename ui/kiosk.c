@@ -43,7 +43,7 @@ static void snapshot(void *arg, struct core_snapshot *out)
 	core_snapshot(k->core, out);
 }
 
-static bool send(void *arg, const struct core_intent *in)
+static bool send_intent(void *arg, const struct core_intent *in)
 {
 	struct kiosk *k = arg;
 
@@ -91,7 +91,7 @@ int kiosk_run(const struct config *config, const struct kiosk_opts *o, struct er
 	struct board b;
 	struct ui *u = NULL;
 	struct ui_options uo = { 0 };
-	struct ui_loop loop = { snapshot, send, &k, o->stop, tick };
+	struct ui_loop loop = { snapshot, send_intent, &k, o->stop, tick };
 	int rc = -1;
 
 	if (!cfg)

@@ -138,6 +138,11 @@ build/fuzz/fuzz_ui_script: tests/fuzz/fuzz_ui_script.c ui/ui_script.c $(FUZZ_LIB
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
 	clang $(FUZZ_CFLAGS) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIB) $(LIBS)
 
+# the appliance (images/): Debian's layout under DESTDIR, the QEMU image, a VM
+.PHONY: install image qemu check-qemu
+install: all
+	@sh images/install.sh "$(DESTDIR)" $(BUILD)
+
 clean:
 	rm -rf build
 

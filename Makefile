@@ -25,6 +25,7 @@ endif
 CFLAGS  += $(CSTD) $(WARN) $(OPT) $(SANFLAGS) -MMD -MP -Ifirmware -pthread
 LDFLAGS += $(SANFLAGS) -pthread
 LIBS    := -lburn -lisofs -lsndfile -lmbedtls -lmbedx509 -lmbedcrypto -lnettle -lsqlite3 -lcjson -lm
+LIBS    += -lsystemd
 
 FW_SRC  := $(wildcard firmware/*.c)
 FW_OBJ  := $(FW_SRC:%.c=$(BUILD)/obj/%.o)

@@ -33,6 +33,7 @@
 #include "claim.h"
 #include "log.h"
 #include "tls.h"
+#include "watchdog.h"
 
 #define TENPO_VERSION "0.3.0"
 #define REFRESH_S 2
@@ -362,6 +363,7 @@ static void *event_main(void *arg)
 		struct core_event ev;
 		enum { NOTHING, INTENT, EVENT } got = NOTHING;
 		struct timespec until;
+		struct watchdog *wd;
 
 		pthread_mutex_lock(&c->lock);
 		clock_gettime(CLOCK_REALTIME, &until);
@@ -380,7 +382,9 @@ static void *event_main(void *arg)
 			c->intent_len--;
 			got = INTENT;
 		}
+		wd = c->watchdog;
 		pthread_mutex_unlock(&c->lock);
+		watchdog_core_alive(wd, watchdog_now_ms());
 		if (c->stop) {
 			end_session(c); /* quitting mid-session: the order goes back */
 			break;
@@ -459,6 +463,13 @@ int core_start(struct core **out, const struct config *cfg, core_wake_fn wake, v
 fail:
 	core_stop(c);
 	return -1;
+}
+
+void core_watch(struct core *c, struct watchdog *w)
+{
+	pthread_mutex_lock(&c->lock);
+	c->watchdog = w;
+	pthread_mutex_unlock(&c->lock);
 }
 
 void core_stop(struct core *c)

@@ -194,6 +194,12 @@ typedef void (*core_wake_fn)(void *arg);
 
 int core_start(struct core **out, const struct config *cfg, core_wake_fn wake, void *arg,
 	       struct err *e);
+
+/* From now on the event loop tells w it is alive on every turn
+ * (watchdog_core_alive; see watchdog.h).  w outlives the core; NULL stops. */
+struct watchdog;
+void core_watch(struct core *c, struct watchdog *w);
+
 /* Stops the workers (a write in progress is cancelled and its order left
  * claimed and retryable), joins every thread, frees.  NULL is fine. */
 void core_stop(struct core *c);

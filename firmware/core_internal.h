@@ -54,6 +54,7 @@ struct core {
 	unsigned event_head, event_len;
 	struct core_job job;                /* the burn worker's next job */
 	bool sync_now;
+	struct watchdog *watchdog;          /* NULL, or pinged by the event loop */
 	volatile sig_atomic_t stop;
 
 	pthread_t event_thread, fetch_thread, burn_thread;

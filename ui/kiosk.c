@@ -14,10 +14,12 @@
 #include "log.h"
 #include "ui.h"
 #include "ui_script.h"
+#include "watchdog.h"
 
 struct kiosk {
 	struct core *core;
 	struct ui_script *script;
+	struct watchdog *watchdog;
 	const char *shots_dir;
 	enum ui_screen shown;
 	bool have_shown;
@@ -60,6 +62,7 @@ static int tick(void *arg, struct ui *u, int *wake_ms, struct err *e)
 	struct kiosk *k = arg;
 	enum ui_screen now = ui_current_screen(u);
 
+	watchdog_ui_alive(k->watchdog, watchdog_now_ms()); /* READY=1 at the first */
 	if (!k->have_shown || now != k->shown) {
 		log_info("kiosk", "screen %s", ui_screen_name(now));
 		k->shown = now;
@@ -126,8 +129,9 @@ int kiosk_run(const struct config *config, const struct kiosk_opts *o, struct er
 		 cfg->drive[0] ? cfg->drive : "(none)");
 	if (ui_open(&u, &uo, e))
 		goto out;
-	if (core_start(&k.core, cfg, wake, u, e))
+	if (watchdog_open(&k.watchdog, e) || core_start(&k.core, cfg, wake, u, e))
 		goto out;
+	core_watch(k.core, k.watchdog);
 	rc = ui_run(u, &loop, e);
 	if (!rc && k.script)
 		log_info("kiosk", "script done");
@@ -135,6 +139,7 @@ out:
 	core_stop(k.core); /* before ui_close: no ui_wake() after this */
 	ui_close(u);
 	ui_script_free(k.script);
+	watchdog_close(k.watchdog);
 	free(cfg);
 	return rc;
 }

@@ -143,6 +143,12 @@ build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
 .PHONY: install image qemu check-qemu
 install: all
 	@sh images/install.sh "$(DESTDIR)" $(BUILD)
+image: all
+	@sh images/build-image.sh $(BUILD)
+qemu: all
+	@sh images/qemu.sh $(BUILD)
+check-qemu: all
+	@sh images/check-qemu.sh $(BUILD)
 
 clean:
 	rm -rf build

@@ -80,9 +80,8 @@ Sample orders for shop 1001 (type the code on the touch keypad):
   album (data CD):   $(awk '{ print $4 }' "$RUN/order-audio")
   film (data DVD):   $(awk '{ print $4 }' "$RUN/order-video")
 Staff menu: hold the top-left corner 3 s, PIN 2468.
-Known limit: the guest's SDL 2.26 takes the tablet's raw 0..32767 position as
-pixels, so the window's mouse lands at the screen's far edge; tap instead with
-  python3 $TOP/images/qmp.py $RUN/qmp.sock touch X Y      (X < 1280, Y < 800)
+A click is a touch (the image makes the usb-tablet a touchscreen); from a
+script: python3 $TOP/images/qmp.py $RUN/qmp.sock touch X Y
 The disc writer is /dev/vdb, the host's $RUN/disc.img
 (afterwards: xorriso -md5 on -indev $RUN/disc.img -check_md5 FAILURE -- ).
 The serial console below is root's.

@@ -5,7 +5,7 @@
   qmp.py SOCK screendump OUT.ppm       the guest's display, as QEMU sees it
   qmp.py SOCK touch X Y [W H]          a finger down and up at screen pixel X,Y
                                        (usb-tablet; screen W x H, default
-                                       1280 x 800; see touch() for the scale)
+                                       1280 x 800)
   qmp.py SOCK quit                     the power cut: QEMU exits, no flush
   qmp.py compare SHOT REF TOL MAX_RATIO [X0 Y0 X1 Y1]
                                        (each a PPM or a PNG; the rectangle
@@ -23,6 +23,7 @@ import json
 import socket
 import struct
 import sys
+import time
 import zlib
 
 
@@ -65,16 +66,18 @@ class Qmp:
 
 
 def touch(q, x, y, w, h):
-    # The guest's SDL 2.26 takes an absolute pointer's raw evdev value as the
-    # pixel (SDL_evdev.c: "FIXME: Normalize to input device's reported input
-    # range"), and usb-tablet passes QMP's 0..32767 through unchanged: so the
-    # value sent is the pixel itself, not x * 32767 / (w - 1).
+    # usb-tablet: QMP's 0..32767 reaches the guest's evdev unchanged; the
+    # QEMU image's udev rule makes the tablet a touchscreen, whose range
+    # SDL scales to the screen.  The finger stays down a moment: a press
+    # and release inside one USB poll of a slow (TCG) guest can be lost.
     if not (0 <= x < w and 0 <= y < h):
         fail("touch %d,%d is off the %dx%d screen" % (x, y, w, h))
-    ax = {"type": "abs", "data": {"axis": "x", "value": x}}
-    ay = {"type": "abs", "data": {"axis": "y", "value": y}}
+    ax = {"type": "abs", "data": {"axis": "x", "value": x * 32767 // (w - 1)}}
+    ay = {"type": "abs", "data": {"axis": "y", "value": y * 32767 // (h - 1)}}
     q.cmd("input-send-event", events=[ax, ay])
+    time.sleep(0.2)
     q.cmd("input-send-event", events=[{"type": "btn", "data": {"down": True, "button": "left"}}])
+    time.sleep(0.3)
     q.cmd("input-send-event", events=[{"type": "btn", "data": {"down": False, "button": "left"}}])
 
 

@@ -88,7 +88,7 @@
  * to whole sectors.  Track 1 has the mandatory 2 s (150-sector) pregap before
  * LBA 0; tracks 2.. get a 2 s pregap of silence too (INDEX 00 to INDEX 01),
  * or none when spec.gapless.  The lead-out must start by 79:59:74 (LBA
- * 359849, i.e. media_capacity_bytes(MEDIA_AUDIO_CD) / 2352 less track 1's
+ * 359849, i.e. burner_capacity_bytes(MEDIA_AUDIO_CD) / 2352 less track 1's
  * pregap and one sector): longer sessions are refused at open.
  *
  * The export is the disc's program area from LBA 0 to the lead-out: NAME.bin
@@ -127,8 +127,9 @@ struct burn_disc;
 #define AUTHOR_ISO_FIFO_BYTES (8u << 20)
 #define AUTHOR_MAX_TRACKS 99
 #define AUTHOR_MIN_TRACK_FRAMES (4u * AUDIO_RATE)
-#define AUTHOR_PREGAP_SECTORS 150
-#define AUTHOR_CD_MAX_SECTORS 359849u /* LBA of the lead-out at 79:59:74 */
+#define AUTHOR_PREGAP_SECTORS BURNER_PREGAP_SECTORS
+/* LBA of the lead-out at 79:59:74 (359849) */
+#define AUTHOR_CD_MAX_SECTORS (BURNER_CD_SECTORS - BURNER_PREGAP_SECTORS - 1u)
 
 int author_init(struct err *e);
 void author_finish(void);

@@ -130,9 +130,20 @@ void burner_finish(void);
 
 /* ---- media ---------------------------------------------------------- */
 
-/* The blank a pseudo-drive stands for.  Capacities in 2 KiB blocks: CD-R and
- * CD-RW 360000 (80 min), DVD-R/-RW 2298496, DVD+R/+RW 2295104, BD-R/BD-RE
- * 12219392 (25 GB). */
+/* Media geometry: burner is its one owner; everything else (the manifest's
+ * fit check, the author's CD layout, the UI's durations) asks here. */
+#define BURNER_DATA_SECTOR_BYTES 2048u	 /* a MODE1 sector's user data */
+#define BURNER_AUDIO_SECTOR_BYTES 2352u	 /* a CD-DA sector: 588 stereo frames */
+#define BURNER_AUDIO_SECTOR_FRAMES 588u
+#define BURNER_CD_SECTORS_PER_S 75u	 /* CD-DA: 75 sectors a second */
+#define BURNER_PREGAP_SECTORS 150u	 /* the 2 s pregap before track 1 */
+#define BURNER_CD_SECTORS 360000u	 /* an 80-minute CD-R or CD-RW */
+#define BURNER_DVD_MINUS_SECTORS 2298496u /* DVD-R, DVD-RW (4.7 GB) */
+#define BURNER_DVD_PLUS_SECTORS 2295104u /* DVD+R, DVD+RW */
+#define BURNER_BD_SECTORS 12219392u	 /* BD-R, BD-RE (25 GB) */
+
+/* The blank a pseudo-drive stands for; its capacity is in the table that
+ * burner_blank_geometry() answers from (the constants above). */
 enum burner_blank {
 	BURNER_BLANK_NONE,	/* a real drive */
 	BURNER_BLANK_CD_R,
@@ -159,13 +170,42 @@ enum burner_family {
 	BURNER_FAMILY_OTHER	/* a profile we do not know */
 };
 
+/* What is in the drive.  The one list: core's snapshot and the staff
+ * screen carry these values as they are. */
 enum burner_status {
 	BURNER_MEDIA_NONE,	/* no disc (or not yet readable) */
 	BURNER_MEDIA_BLANK,
 	BURNER_MEDIA_APPENDABLE,
 	BURNER_MEDIA_CLOSED,
-	BURNER_MEDIA_UNSUITABLE
+	BURNER_MEDIA_UNSUITABLE,
+	BURNER_STATUS_COUNT
 };
+
+/* A blank's geometry: static, never NULL (out of range: the "none" row). */
+struct burner_geometry {
+	const char *name;	/* as burner_blank_name() */
+	int profile;		/* MMC profile: 0x09 CD-R, 0x11 DVD-R, ... */
+	enum burner_family family;
+	uint32_t sectors;	/* capacity in 2 KiB blocks (CD: also CD-DA sectors) */
+};
+const struct burner_geometry *burner_blank_geometry(enum burner_blank k);
+
+/* The blank an order of kind m is written on by default (CD-R for both CD
+ * kinds, DVD-R for a DVD), and the bytes of content it holds: sectors ×
+ * 2048 for data, × 2352 for CD-DA (pregaps included, so an audio order must
+ * fit its content plus 150 sectors a track).  0 for an unknown kind. */
+enum burner_blank burner_kind_blank(enum media_kind m);
+uint64_t burner_capacity_bytes(enum media_kind m);
+
+/* Drive addresses: the one parser.  Whether `address` names a pseudo-drive
+ * ("stdio:PATH"); *path (may be NULL) gets PATH for a pseudo-drive, the
+ * address itself for a real one (a pointer into `address`). */
+bool burner_address_pseudo(const char *address, const char **path);
+
+/* A pseudo-drive's relative PATH becomes BASE_DIR/PATH in place (a config's
+ * paths are relative to its folder); anything else is left alone.  0, or -1
+ * when the result does not fit cap (address then undefined). */
+int burner_address_resolve(char *address, size_t cap, const char *base_dir);
 
 /* "none", "blank", ... ; "cd", "dvd", ... */
 const char *burner_status_name(enum burner_status s);
@@ -196,7 +236,8 @@ enum burner_fit {
 	BURNER_FIT_UNSUITABLE,	/* unreadable, or a read-only disc */
 	BURNER_FIT_WRITTEN,	/* appendable or closed */
 	BURNER_FIT_WRONG_KIND,	/* a DVD for a CD order, ... */
-	BURNER_FIT_TOO_SMALL
+	BURNER_FIT_TOO_SMALL,
+	BURNER_FIT_COUNT
 };
 
 /* The reason with its figures, for the UI to say it in any language. */
@@ -272,14 +313,31 @@ void burner_set_write_md5(struct burner *b, bool on);
 
 /* ---- writing and verifying ------------------------------------------- */
 
+/* The stages of a disc job, in order: the one list.  burner reports the
+ * first four; its caller (handover) adds ERASING and DONE, which happen off
+ * the drive; core's snapshot and the UI carry the same values.  A new
+ * stage is added here, with its name below and its UI string. */
 enum burner_stage {
 	BURNER_STAGE_PREPARING,	/* starting, lead-in, pregap */
 	BURNER_STAGE_WRITING,
 	BURNER_STAGE_CLOSING,	/* lead-out, closing track and session */
-	BURNER_STAGE_VERIFYING
+	BURNER_STAGE_VERIFYING,
+	BURNER_STAGE_ERASING,	/* the spool (handover) */
+	BURNER_STAGE_DONE,
+	BURNER_STAGE_COUNT
 };
 
+/* "preparing", "writing", "closing", "verifying", "erasing", "done"; "?" */
 const char *burner_stage_name(enum burner_stage s);
+
+/* Pure: a write's progress over the whole disc.  libburn counts sectors per
+ * track (burn_progress.sector of .sectors, in track .track of .tracks,
+ * 0-based); a disc of several tracks (an audio CD) needs the tracks before
+ * the current one added.  track_sectors[tracks] are the tracks' lengths.
+ * Returns the disc's bytes done (sector clamped to its track; track >=
+ * tracks: all) and sets *total (may be NULL) to the disc's bytes. */
+uint64_t burner_disc_progress(const uint32_t *track_sectors, int tracks, int track,
+			      int sector, unsigned sector_bytes, uint64_t *total);
 
 struct burner_progress {
 	enum burner_stage stage;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "burner.h"
 #include "log.h"
 
 enum kind { K_STR, K_PATH, K_UINT, K_HOSTPORT, K_MB, K_LEVEL };
@@ -222,15 +223,8 @@ int config_parse(struct config *c, const char *text, size_t len, const char *bas
 	if (!c->output[0] && set_string(c->output, sizeof(c->output), "out", base_dir, 1))
 		return err_fail(e, "%s: output path too long", name);
 	/* a pseudo-drive's file, like every other path, is relative to the config */
-	if (!strncmp(c->drive, "stdio:", 6) && c->drive[6] && c->drive[6] != '/' &&
-	    base_dir && base_dir[0]) {
-		char rel[CONFIG_PATH_MAX];
-
-		snprintf(rel, sizeof(rel), "%s", c->drive + 6);
-		if (snprintf(c->drive, sizeof(c->drive), "stdio:%s/%s", base_dir, rel) >=
-		    (int)sizeof(c->drive))
-			return err_fail(e, "%s: drive path too long", name);
-	}
+	if (burner_address_resolve(c->drive, sizeof(c->drive), base_dir))
+		return err_fail(e, "%s: drive path too long", name);
 	return 0;
 }
 

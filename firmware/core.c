@@ -168,9 +168,11 @@ static void load_order_view(struct core *c, const struct store_order *o,
 		snprintf(it->title, sizeof(it->title), "%s", f[i].m.track.title);
 		snprintf(it->performer, sizeof(it->performer), "%s", f[i].m.track.performer);
 		it->size = f[i].m.size;
-		/* 44.1 kHz, 16-bit stereo: 176 400 bytes a second (header ignored) */
+		/* CD-DA, 176 400 bytes a second (header ignored) */
 		if (f[i].m.kind == FILE_AUDIO)
-			it->duration_ms = (uint32_t)(f[i].m.size * 1000 / 176400);
+			it->duration_ms = (uint32_t)(f[i].m.size * 1000 /
+						     (BURNER_AUDIO_SECTOR_BYTES *
+						      BURNER_CD_SECTORS_PER_S));
 		v->item_count++;
 	}
 	free(f);
@@ -196,26 +198,28 @@ static enum core_msg claim_msg(enum claim_refusal r)
 	}
 }
 
+/* What the customer is told for each refusal: handover's list, one
+ * message each (the assert catches a refusal added without one). */
+static const enum core_msg refusal_msgs[] = {
+	[REFUSE_NONE] = CORE_MSG_NONE,
+	[REFUSE_NO_DISC] = CORE_MSG_NO_DISC,
+	[REFUSE_NOT_BLANK] = CORE_MSG_DISC_NOT_BLANK,
+	[REFUSE_WRONG_TYPE] = CORE_MSG_DISC_WRONG_TYPE,
+	[REFUSE_TOO_SMALL] = CORE_MSG_DISC_TOO_SMALL,
+	[REFUSE_DRIVE_GONE] = CORE_MSG_DRIVE_GONE,
+	[REFUSE_WRITE_FAILED] = CORE_MSG_WRITE_FAILED,
+	[REFUSE_VERIFY_FAILED] = CORE_MSG_VERIFY_FAILED,
+	[REFUSE_CONTENT] = CORE_MSG_INTERNAL,
+	[REFUSE_INTERNAL] = CORE_MSG_INTERNAL,
+};
+_Static_assert(sizeof(refusal_msgs) / sizeof(refusal_msgs[0]) == REFUSE_COUNT,
+	       "every refusal has its message");
+
 static enum core_msg refusal_msg(enum handover_refusal r)
 {
-	switch (r) {
-	case REFUSE_NO_DISC:
-		return CORE_MSG_NO_DISC;
-	case REFUSE_NOT_BLANK:
-		return CORE_MSG_DISC_NOT_BLANK;
-	case REFUSE_WRONG_TYPE:
-		return CORE_MSG_DISC_WRONG_TYPE;
-	case REFUSE_TOO_SMALL:
-		return CORE_MSG_DISC_TOO_SMALL;
-	case REFUSE_DRIVE_GONE:
-		return CORE_MSG_DRIVE_GONE;
-	case REFUSE_WRITE_FAILED:
-		return CORE_MSG_WRITE_FAILED;
-	case REFUSE_VERIFY_FAILED:
-		return CORE_MSG_VERIFY_FAILED;
-	default:
-		return CORE_MSG_INTERNAL;
-	}
+	enum core_msg m = (unsigned)r < REFUSE_COUNT ? refusal_msgs[r] : CORE_MSG_INTERNAL;
+
+	return m == CORE_MSG_NONE && r != REFUSE_NONE ? CORE_MSG_INTERNAL : m;
 }
 
 static void on_code(struct core *c, const char *code)

@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "burner.h"
 #include "config.h"
 #include "err.h"
 #include "manifest.h"
@@ -120,24 +121,21 @@ struct core_order_view {
 	struct core_item items[CORE_MAX_ITEMS];
 };
 
-enum core_progress_stage { PROGRESS_PREPARING, PROGRESS_WRITING, PROGRESS_CLOSING,
-			   PROGRESS_VERIFYING, PROGRESS_ERASING, PROGRESS_DONE };
-
+/* The stage and the disc status are burner's lists (burner.h), carried
+ * as they are: BURNER_STAGE_*, BURNER_MEDIA_*. */
 struct core_progress {
-	enum core_progress_stage stage;
+	enum burner_stage stage;
 	uint64_t bytes, total;
 	unsigned percent;            /* of the whole job, write and verify */
 	double mb_per_s;
 	int eta_s;                   /* -1: not known yet */
 };
 
-enum core_disc_status { DISC_NONE, DISC_BLANK, DISC_APPENDABLE, DISC_CLOSED, DISC_UNSUITABLE };
-
 struct core_drive_view {
 	bool present;
 	char address[128];
 	char profile[64];            /* "CD-R", "DVD-R", "stdio file (emulating DVD-R)" */
-	enum core_disc_status disc;
+	enum burner_status disc;
 	uint64_t free_bytes;
 	unsigned ruined_blanks;      /* counted for staff */
 };

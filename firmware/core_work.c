@@ -87,58 +87,34 @@ out:
 	return NULL;
 }
 
-static enum core_progress_stage progress_stage(enum handover_stage s)
-{
-	switch (s) {
-	case HANDOVER_WRITING:
-		return PROGRESS_WRITING;
-	case HANDOVER_CLOSING:
-		return PROGRESS_CLOSING;
-	case HANDOVER_VERIFYING:
-		return PROGRESS_VERIFYING;
-	case HANDOVER_ERASING:
-		return PROGRESS_ERASING;
-	case HANDOVER_DONE:
-		return PROGRESS_DONE;
-	default:
-		return PROGRESS_PREPARING;
-	}
-}
+/* Write and verify are the job: each stage's share of the bar, as where it
+ * starts and how far it runs (writing the first 80 %). */
+static const struct {
+	unsigned from, span;
+} stage_share[] = {
+	[BURNER_STAGE_PREPARING] = { 0, 0 }, [BURNER_STAGE_WRITING] = { 0, 80 },
+	[BURNER_STAGE_CLOSING] = { 80, 0 },  [BURNER_STAGE_VERIFYING] = { 80, 18 },
+	[BURNER_STAGE_ERASING] = { 99, 0 },  [BURNER_STAGE_DONE] = { 100, 0 },
+};
+_Static_assert(sizeof(stage_share) / sizeof(stage_share[0]) == BURNER_STAGE_COUNT,
+	       "every stage has its share of the progress bar");
 
-/* Write and verify are the job: writing counts for the first 80 %. */
 static int on_progress(void *arg, const struct handover_progress *p)
 {
 	struct core *c = arg;
 	struct core_progress *g;
 	unsigned stage_pct = p->total ? (unsigned)(p->bytes * 100 / p->total) : 0;
+	unsigned k = (unsigned)p->stage < BURNER_STAGE_COUNT ? (unsigned)p->stage : 0;
 
 	pthread_mutex_lock(&c->lock);
 	g = &c->snap.progress;
-	g->stage = progress_stage(p->stage);
+	g->stage = p->stage;
 	g->bytes = p->bytes;
 	g->total = p->total;
 	g->mb_per_s = p->mb_per_s;
 	g->eta_s = p->eta_s;
-	switch (p->stage) {
-	case HANDOVER_WRITING:
-		g->percent = stage_pct * 80 / 100;
-		break;
-	case HANDOVER_CLOSING:
-		g->percent = 80;
-		break;
-	case HANDOVER_VERIFYING:
-		g->percent = 80 + stage_pct * 18 / 100;
-		break;
-	case HANDOVER_ERASING:
-		g->percent = 99;
-		break;
-	case HANDOVER_DONE:
-		g->percent = 100;
-		break;
-	default:
-		g->percent = 0;
-	}
-	if (p->stage == HANDOVER_VERIFYING && c->snap.stage == SESSION_WRITING)
+	g->percent = stage_share[k].from + stage_pct * stage_share[k].span / 100;
+	if (p->stage == BURNER_STAGE_VERIFYING && c->snap.stage == SESSION_WRITING)
 		c->snap.stage = SESSION_VERIFYING;
 	core_changed(c);
 	pthread_mutex_unlock(&c->lock);
@@ -152,7 +128,7 @@ static void publish_drive(struct core *c, const struct handover_drive *d, const 
 	c->snap.drive.present = d->present;
 	snprintf(c->snap.drive.address, sizeof(c->snap.drive.address), "%.127s", address);
 	snprintf(c->snap.drive.profile, sizeof(c->snap.drive.profile), "%s", d->profile);
-	c->snap.drive.disc = (enum core_disc_status)d->status;
+	c->snap.drive.disc = d->status;
 	c->snap.drive.free_bytes = d->free_bytes;
 	core_changed(c);
 	pthread_mutex_unlock(&c->lock);

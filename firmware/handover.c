@@ -50,7 +50,7 @@ struct job {
 	const char *address;
 	bool pseudo;
 	time_t started;
-	enum handover_stage stage;
+	enum burner_stage stage;
 };
 
 static void job_free(struct job *j, bool eject)
@@ -85,7 +85,7 @@ void handover_finish(void)
 
 struct relay {
 	struct job *job;
-	enum handover_stage stage;
+	enum burner_stage stage;
 };
 
 static int relay_progress(const struct burner_progress *p, void *arg)
@@ -93,10 +93,7 @@ static int relay_progress(const struct burner_progress *p, void *arg)
 	struct relay *r = arg;
 	const struct handover_opts *o = r->job->o;
 	struct handover_progress hp = {
-		.stage = p->stage == BURNER_STAGE_VERIFYING ? HANDOVER_VERIFYING
-			 : p->stage == BURNER_STAGE_CLOSING ? HANDOVER_CLOSING
-			 : p->stage == BURNER_STAGE_WRITING ? HANDOVER_WRITING
-							     : HANDOVER_PREPARING,
+		.stage = p->stage,
 		.bytes = p->done,
 		.total = p->total,
 		.mb_per_s = p->mb_per_s,
@@ -113,7 +110,7 @@ static int relay_progress(const struct burner_progress *p, void *arg)
 	return o->progress ? o->progress(o->arg, &hp) : 0;
 }
 
-static void tell(struct job *j, enum handover_stage stage, uint64_t bytes, uint64_t total)
+static void tell(struct job *j, enum burner_stage stage, uint64_t bytes, uint64_t total)
 {
 	struct handover_progress hp = { stage, bytes, total, 0, -1 };
 
@@ -123,20 +120,18 @@ static void tell(struct job *j, enum handover_stage stage, uint64_t bytes, uint6
 
 /* ---- preparing ------------------------------------------------------------ */
 
+/* burner's fit verdicts as the customer's refusals: one row each. */
+static const enum handover_refusal fit_refusals[] = {
+	[BURNER_FIT_OK] = REFUSE_NONE,		  [BURNER_FIT_NO_DISC] = REFUSE_NO_DISC,
+	[BURNER_FIT_UNSUITABLE] = REFUSE_NOT_BLANK, [BURNER_FIT_WRITTEN] = REFUSE_NOT_BLANK,
+	[BURNER_FIT_WRONG_KIND] = REFUSE_WRONG_TYPE, [BURNER_FIT_TOO_SMALL] = REFUSE_TOO_SMALL,
+};
+_Static_assert(sizeof(fit_refusals) / sizeof(fit_refusals[0]) == BURNER_FIT_COUNT,
+	       "every fit verdict has its refusal");
+
 static enum handover_refusal fit_refusal(enum burner_fit f)
 {
-	switch (f) {
-	case BURNER_FIT_OK:
-		return REFUSE_NONE;
-	case BURNER_FIT_NO_DISC:
-		return REFUSE_NO_DISC;
-	case BURNER_FIT_WRONG_KIND:
-		return REFUSE_WRONG_TYPE;
-	case BURNER_FIT_TOO_SMALL:
-		return REFUSE_TOO_SMALL;
-	default:
-		return REFUSE_NOT_BLANK;
-	}
+	return (unsigned)f < BURNER_FIT_COUNT ? fit_refusals[f] : REFUSE_INTERNAL;
 }
 
 /* The blank a pseudo-drive stands for: the configured one, or what the order needs. */
@@ -146,17 +141,19 @@ static enum burner_blank pseudo_blank(const struct job *j)
 
 	if (j->o->pseudo_media && (b = burner_blank_parse(j->o->pseudo_media)) > 0)
 		return (enum burner_blank)b;
-	return j->order.media == MEDIA_DATA_DVD ? BURNER_BLANK_DVD_R : BURNER_BLANK_CD_R;
+	return burner_kind_blank(j->order.media);
 }
 
 /* "stdio:DIR/NAME.iso" → DIR and NAME (for an audio order's CUE/BIN). */
 static void export_place(const char *address, char *dir, size_t dcap, char *name, size_t ncap)
 {
 	char copy[4096], *base, *dot;
+	const char *path;
 
-	snprintf(copy, sizeof(copy), "%s", address + 6);
+	burner_address_pseudo(address, &path);
+	snprintf(copy, sizeof(copy), "%s", path);
 	snprintf(dir, dcap, "%s", dirname(copy));
-	snprintf(copy, sizeof(copy), "%s", address + 6);
+	snprintf(copy, sizeof(copy), "%s", path);
 	base = basename(copy);
 	dot = strrchr(base, '.');
 	if (dot && dot != base)
@@ -269,7 +266,7 @@ static int open_drive(struct job *j, enum handover_refusal *why, struct err *e)
 		*why = REFUSE_INTERNAL;
 		return err_fail(e, "no drive configured");
 	}
-	j->pseudo = !strncmp(j->address, "stdio:", 6);
+	j->pseudo = burner_address_pseudo(j->address, NULL);
 	if (burner_open(&j->burner, j->address, j->pseudo ? pseudo_blank(j) : BURNER_BLANK_NONE,
 			e)) {
 		*why = REFUSE_DRIVE_GONE;
@@ -326,7 +323,7 @@ static void back_to_claimed(struct job *j, enum order_state from, bool ruined,
 static int write_disc(struct job *j, struct handover_result *r, bool *ruined, uint8_t md5[16],
 		      struct err *e)
 {
-	struct relay rl = { j, HANDOVER_WRITING };
+	struct relay rl = { j, BURNER_STAGE_WRITING };
 	struct burner_result res = { 0 };
 	int rc;
 
@@ -347,16 +344,19 @@ static int write_disc(struct job *j, struct handover_result *r, bool *ruined, ui
 		if (!rc && !j->o->simulate &&
 		    (author_data_status(j->data, e) || author_data_md5(j->data, md5, &hashed)))
 			rc = -1;
-		snprintf(r->output, sizeof(r->output), "%s", j->address + (j->pseudo ? 6 : 0));
+		const char *path;
+
+		burner_address_pseudo(j->address, &path);
+		snprintf(r->output, sizeof(r->output), "%s", path);
 	} else if (j->pseudo) {
 		char dir[2048], name[80];
 
 		export_place(j->address, dir, sizeof(dir), name, sizeof(name));
-		tell(j, HANDOVER_WRITING, 0, j->est.bytes);
+		tell(j, BURNER_STAGE_WRITING, 0, j->est.bytes);
 		rc = j->o->simulate ? 0 : author_audio_export(j->audio, dir, name, e);
 		*ruined = rc != 0;
 		snprintf(r->output, sizeof(r->output), "%s/%s.cue", dir, name);
-		tell(j, HANDOVER_WRITING, j->est.bytes, j->est.bytes);
+		tell(j, BURNER_STAGE_WRITING, j->est.bytes, j->est.bytes);
 	} else {
 		/* a real CD writer: the session is burned from an export in the spool */
 		char dir[4096];
@@ -381,7 +381,7 @@ static int write_disc(struct job *j, struct handover_result *r, bool *ruined, ui
 
 static int verify_disc(struct job *j, const uint8_t md5[16], struct err *e)
 {
-	struct relay rl = { j, HANDOVER_VERIFYING };
+	struct relay rl = { j, BURNER_STAGE_VERIFYING };
 
 	if (j->data)
 		return burner_verify_data(j->burner, author_data_size(j->data), md5, relay_progress,
@@ -391,10 +391,10 @@ static int verify_disc(struct job *j, const uint8_t md5[16], struct err *e)
 		unsigned bad = 0;
 
 		export_place(j->address, dir, sizeof(dir), name, sizeof(name));
-		tell(j, HANDOVER_VERIFYING, 0, j->est.bytes);
+		tell(j, BURNER_STAGE_VERIFYING, 0, j->est.bytes);
 		if (author_audio_verify_export(j->audio, dir, name, &bad, e))
 			return -1;
-		tell(j, HANDOVER_VERIFYING, j->est.bytes, j->est.bytes);
+		tell(j, BURNER_STAGE_VERIFYING, j->est.bytes, j->est.bytes);
 		return 0;
 	}
 	/* Reading CD-DA back needs a drive that reads audio sectors exactly;
@@ -436,7 +436,7 @@ int handover_run(const struct config *cfg, struct store *s, struct spool *sp,
 
 	memset(r, 0, sizeof(*r));
 	r->started_at = time(NULL);
-	tell(&j, HANDOVER_PREPARING, 0, 0);
+	tell(&j, BURNER_STAGE_PREPARING, 0, 0);
 	if (prepare(&j, order_id, true, r, e)) {
 		if (r->refusal == REFUSE_CONTENT && j.order.state == ORDER_CLAIMED) {
 			struct err why = *e;
@@ -479,14 +479,14 @@ int handover_run(const struct config *cfg, struct store *s, struct spool *sp,
 		goto out;
 	}
 	eject = o->eject;
-	tell(&j, HANDOVER_ERASING, 0, 0);
+	tell(&j, BURNER_STAGE_ERASING, 0, 0);
 	if (finish(s, sp, &j.order, verified == 0, r->started_at, e)) {
 		/* written and verified: the disc is good; erasure is retried by recovery */
 		r->refusal = REFUSE_INTERNAL;
 		goto out;
 	}
 	r->finished_at = time(NULL);
-	tell(&j, HANDOVER_DONE, 1, 1);
+	tell(&j, BURNER_STAGE_DONE, 1, 1);
 	log_info("handover", "order %s written, verified, erased", order_id);
 	rc = 0;
 out:
@@ -536,14 +536,14 @@ int handover_test_write(const struct config *cfg, const struct handover_opts *o,
 		.stamp_name = "TENPO-TEST.TXT", .mtime = time(NULL),
 	};
 	struct job j = { .cfg = cfg, .o = o };
-	struct relay rl = { &j, HANDOVER_WRITING };
+	struct relay rl = { &j, BURNER_STAGE_WRITING };
 	struct burn_source *src = NULL;
 	int rc = -1;
 
 	memset(r, 0, sizeof(*r));
 	j.order.media = MEDIA_DATA_CD;
 	j.address = o->drive && o->drive[0] ? o->drive : cfg->drive;
-	j.pseudo = !strncmp(j.address, "stdio:", 6);
+	j.pseudo = burner_address_pseudo(j.address, NULL);
 	if (author_data_open(&j.data, &spec, e) || author_data_source(j.data, &src, e) ||
 	    burner_open(&j.burner, j.address, j.pseudo ? pseudo_blank(&j) : BURNER_BLANK_NONE, e))
 		goto out;
@@ -560,7 +560,7 @@ int handover_eject(const struct config *cfg, const char *drive, struct err *e)
 {
 	struct burner *b;
 	const char *address = drive && drive[0] ? drive : cfg->drive;
-	bool pseudo = !strncmp(address, "stdio:", 6);
+	bool pseudo = burner_address_pseudo(address, NULL);
 
 	if (burner_open(&b, address, pseudo ? BURNER_BLANK_CD_R : BURNER_BLANK_NONE, e))
 		return -1;
@@ -575,7 +575,7 @@ int handover_drive_status(const struct config *cfg, const struct handover_opts *
 	struct burner_media m;
 	struct burner *b;
 	const char *address = o && o->drive && o->drive[0] ? o->drive : cfg->drive;
-	bool pseudo = !strncmp(address, "stdio:", 6);
+	bool pseudo = burner_address_pseudo(address, NULL);
 
 	memset(d, 0, sizeof(*d));
 	j.order.media = MEDIA_DATA_CD;

@@ -30,6 +30,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "burner.h"
 #include "config.h"
 #include "err.h"
 #include "spool.h"
@@ -46,14 +47,14 @@ enum handover_refusal {
 	REFUSE_WRITE_FAILED,
 	REFUSE_VERIFY_FAILED,
 	REFUSE_CONTENT,     /* spool damaged, watermark mismatch: staff */
-	REFUSE_INTERNAL
+	REFUSE_INTERNAL,
+	REFUSE_COUNT
 };
 
-enum handover_stage { HANDOVER_PREPARING, HANDOVER_WRITING, HANDOVER_CLOSING,
-		      HANDOVER_VERIFYING, HANDOVER_ERASING, HANDOVER_DONE };
-
+/* The stage is burner's one list (burner.h): the drive's stages, then
+ * ERASING and DONE, which this module reports. */
 struct handover_progress {
-	enum handover_stage stage;
+	enum burner_stage stage;
 	uint64_t bytes, total;  /* of the current stage */
 	double mb_per_s;
 	int eta_s;              /* of the whole job; -1 unknown */
@@ -104,7 +105,7 @@ int handover_eject(const struct config *cfg, const char *drive, struct err *e);
 struct handover_drive {
 	bool present;
 	char profile[64];
-	int status;              /* enum core_disc_status's values */
+	enum burner_status status;
 	uint64_t free_bytes;
 };
 int handover_drive_status(const struct config *cfg, const struct handover_opts *o,

@@ -22,9 +22,9 @@
  * "É.wav" and "é.wav" both pass, though a reader that folds Unicode case
  * would see one name twice.
  *
- * An audio CD holds 360000 sectors of 2352 bytes (media_capacity_bytes())
- * and each track takes a 2-second pregap (150 sectors) of that, so an
- * audio-cd manifest must fit total + tracks x 352800 bytes.
+ * An audio CD holds what burner_capacity_bytes() says (burner owns the
+ * geometry) and each track takes a 2-second pregap of that, so an audio-cd
+ * manifest must fit total + tracks x AUDIO_PREGAP_BYTES.
  *
  * manifest_to_json() writes keys in one fixed order, numbers as plain
  * integers, and then parses its own output: it refuses to produce bytes that
@@ -35,6 +35,8 @@
  * reads it, it takes the position from return_parse_end).
  */
 #include "manifest.h"
+
+#include "burner.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -52,7 +54,7 @@
 #define MANIFEST_VERSION 1
 #define INT_EXACT_MAX (((int64_t)1 << 53) - 1) /* larger doubles skip integers */
 #define AUDIO_TRACKS_MAX 99
-#define AUDIO_PREGAP_BYTES (150ULL * 2352)
+#define AUDIO_PREGAP_BYTES ((unsigned long long)BURNER_PREGAP_SECTORS * BURNER_AUDIO_SECTOR_BYTES)
 #define KDF_NAME "pbkdf2-hmac-sha256"
 
 static const char *const file_kind_names[FILE_KIND_COUNT] = {
@@ -508,7 +510,7 @@ static int check_audio(const struct manifest *m, struct err *e)
 
 static int check_capacity(struct manifest *m, struct err *e)
 {
-	uint64_t cap = media_capacity_bytes(m->media), total = 0;
+	uint64_t cap = burner_capacity_bytes(m->media), total = 0;
 
 	/* 4096 sizes below 2^53 could pass 2^64: saturate instead of wrapping. */
 	for (size_t i = 0; i < m->file_count; i++)

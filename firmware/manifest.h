@@ -15,7 +15,7 @@
  *   - each file name is valid UTF-8, 1..MANIFEST_NAME_MAX bytes, has no '/',
  *     '\\', control character or DEL, is not "." or "..", and is unique
  *     (case-insensitively, as Joliet and FAT readers compare);
- *   - sizes are > 0 and their sum fits the media (media_capacity_bytes());
+ *   - sizes are > 0 and their sum fits the media (burner_capacity_bytes());
  *   - audio-cd orders hold 1..99 files, all of kind "audio", each with a
  *     track number 1..99, unique;
  *   - strings (title, artist, track title and performer) are valid UTF-8

@@ -105,16 +105,3 @@ int media_kind_parse(const char *name)
 	return -1;
 }
 
-uint64_t media_capacity_bytes(enum media_kind m)
-{
-	switch (m) {
-	case MEDIA_AUDIO_CD:
-		return 360000ULL * 2352;
-	case MEDIA_DATA_CD:
-		return 360000ULL * 2048;
-	case MEDIA_DATA_DVD:
-		return 2298496ULL * 2048;
-	default:
-		return 0;
-	}
-}

@@ -85,9 +85,7 @@ bool order_id_ok(const char *id);
 const char *media_kind_name(enum media_kind m);
 int media_kind_parse(const char *name);
 
-/* Bytes of user data the media holds: 360000 × 2048 for a 80-minute CD-R,
- * 2298496 × 2048 for a DVD-R, and for an audio CD 360000 × 2352 bytes of
- * 44.1 kHz 16-bit stereo PCM less the 2-second pregap of every track. */
-uint64_t media_capacity_bytes(enum media_kind m);
+/* What each kind holds is the media's geometry: burner_capacity_bytes()
+ * (burner.h). */
 
 #endif

@@ -533,6 +533,33 @@ const struct ui_msg_text *ui_msg(enum ui_lang lang, enum core_msg m)
 	return &t[(unsigned)m < CORE_MSG_COUNT ? m : CORE_MSG_INTERNAL];
 }
 
+/* burner's lists, one UI string each: a value added there without its
+ * string fails to build here (or, in the middle, the unit test). */
+static const enum ui_str stage_str[] = {
+	[BURNER_STAGE_PREPARING] = S_PROG_PREPARING, [BURNER_STAGE_WRITING] = S_PROG_WRITING,
+	[BURNER_STAGE_CLOSING] = S_PROG_CLOSING,     [BURNER_STAGE_VERIFYING] = S_PROG_VERIFYING,
+	[BURNER_STAGE_ERASING] = S_PROG_ERASING,     [BURNER_STAGE_DONE] = S_PROG_DONE,
+};
+static const enum ui_str disc_str[] = {
+	[BURNER_MEDIA_NONE] = S_DISC_NONE,	       [BURNER_MEDIA_BLANK] = S_DISC_BLANK,
+	[BURNER_MEDIA_APPENDABLE] = S_DISC_APPENDABLE, [BURNER_MEDIA_CLOSED] = S_DISC_CLOSED,
+	[BURNER_MEDIA_UNSUITABLE] = S_DISC_UNSUITABLE,
+};
+_Static_assert(sizeof(stage_str) / sizeof(stage_str[0]) == BURNER_STAGE_COUNT,
+	       "every stage has its UI string");
+_Static_assert(sizeof(disc_str) / sizeof(disc_str[0]) == BURNER_STATUS_COUNT,
+	       "every disc status has its UI string");
+
+enum ui_str ui_stage_key(enum burner_stage s)
+{
+	return (unsigned)s < BURNER_STAGE_COUNT ? stage_str[s] : S_PROG_DONE;
+}
+
+enum ui_str ui_disc_key(enum burner_status d)
+{
+	return (unsigned)d < BURNER_STATUS_COUNT ? disc_str[d] : S_DISC_UNSUITABLE;
+}
+
 const char *ui_order_state_str(enum ui_lang lang, enum order_state s)
 {
 	return (unsigned)s < ORDER_STATE_COUNT ? ui_str(lang, state_str[s]) : "?";

@@ -78,6 +78,10 @@ struct ui_msg_text {
 const char *ui_str(enum ui_lang lang, enum ui_str s);
 const struct ui_msg_text *ui_msg(enum ui_lang lang, enum core_msg m);
 const char *ui_order_state_str(enum ui_lang lang, enum order_state s);
+/* The string of a disc job's stage and of a disc's status (burner's lists);
+ * out of range: S_PROG_DONE, S_DISC_UNSUITABLE. */
+enum ui_str ui_stage_key(enum burner_stage s);
+enum ui_str ui_disc_key(enum burner_status d);
 const char *ui_media_str(enum ui_lang lang, enum media_kind m);
 /* "CD-R" or "DVD-R": what a customer must buy for this order. */
 const char *ui_blank_for(enum media_kind m);

@@ -12,12 +12,9 @@
 
 #define DAY (24 * 3600)
 
-static const char *disc_str(const struct ui_ctx *c, enum core_disc_status d)
+static const char *disc_str(const struct ui_ctx *c, enum burner_status d)
 {
-	static const enum ui_str names[] = { S_DISC_NONE, S_DISC_BLANK, S_DISC_APPENDABLE,
-					     S_DISC_CLOSED, S_DISC_UNSUITABLE };
-
-	return (unsigned)d < 5 ? ui_tr(c, names[d]) : "?";
+	return ui_tr(c, ui_disc_key(d));
 }
 
 /* Left: a card of rows; right: a column for buttons and the result. */
@@ -59,8 +56,8 @@ void ui_staff_drive_create(struct ui_widget *root, const struct ui_ctx *c)
 	k[1] = ui_tr(c, S_F_ADDRESS), v[1] = d->address[0] ? d->address : "-";
 	k[2] = ui_tr(c, S_F_PROFILE), v[2] = d->profile[0] ? d->profile : "-";
 	k[3] = ui_tr(c, S_F_DISC), v[3] = disc_str(c, d->disc);
-	t[3] = d->disc == DISC_UNSUITABLE ? UI_TONE_WARNING : UI_TONE_INFO;
-	k[4] = ui_tr(c, S_F_FREE), v[4] = d->disc == DISC_NONE ? "-" : free_b;
+	t[3] = d->disc == BURNER_MEDIA_UNSUITABLE ? UI_TONE_WARNING : UI_TONE_INFO;
+	k[4] = ui_tr(c, S_F_FREE), v[4] = d->disc == BURNER_MEDIA_NONE ? "-" : free_b;
 	k[5] = ui_tr(c, S_F_RUINED), v[5] = ruined;
 	t[5] = d->ruined_blanks ? UI_TONE_WARNING : UI_TONE_INFO;
 	kv_card(root, c, l, k, v, t, 6);

@@ -193,7 +193,7 @@ static int print_progress(void *arg, const struct handover_progress *p)
 	if (p->total)
 		fprintf(stdout, "\r%-10s %5.1f %%  %6.1f MB/s  ", names[p->stage],
 			p->bytes * 100.0 / (double)p->total, p->mb_per_s);
-	if (p->stage == HANDOVER_DONE)
+	if (p->stage == BURNER_STAGE_DONE)
 		fputc('\n', stdout);
 	fflush(stdout);
 	return 0;

@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "burner.h"
 #include "catalog.h"
 #include "db.h"
 #include "digest.h"
@@ -140,7 +141,7 @@ static int check_request(struct checkout *c, struct err *e)
 				catalog_kind_name(c->item.kind));
 	for (size_t i = 0; i < c->item.file_count; i++)
 		total += c->item.files[i].size;
-	if (total > media_capacity_bytes(r->media))
+	if (total > burner_capacity_bytes(r->media))
 		return err_fail(e, "'%s' (%llu bytes) does not fit a %s", c->item.title,
 				(unsigned long long)total, media_kind_name(r->media));
 	if ((r->faults & NAME_FAULTS) & ((r->faults & NAME_FAULTS) - 1))

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "burner.h"
 #include "manifest.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -62,7 +63,7 @@ static bool in_range(const struct manifest *m)
 			return false;
 		total += f->size;
 	}
-	return total == m->total_bytes && total <= media_capacity_bytes(m->media);
+	return total == m->total_bytes && total <= burner_capacity_bytes(m->media);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -888,7 +888,7 @@ static void audio_too_long(void **state)
 	struct audio_info info;
 
 	/* The limit is order.h's capacity less track 1's pregap and one sector. */
-	assert_int_equal(AUTHOR_CD_MAX_SECTORS, media_capacity_bytes(MEDIA_AUDIO_CD) / 2352 - 151);
+	assert_int_equal(AUTHOR_CD_MAX_SECTORS, burner_capacity_bytes(MEDIA_AUDIO_CD) / 2352 - 151);
 	path_in(f, p, sizeof(p), "long.flac");
 	path_in(f, ok, sizeof(ok), "ok.wav");
 	write_tone(ok, SF_FORMAT_WAV | SF_FORMAT_PCM_16, 44100, 2, 4 * 44100, 440);

@@ -26,6 +26,7 @@
 #include <mbedtls/pk.h>
 #include <mbedtls/rsa.h>
 
+#include "burner.h"
 #include "manifest.h"
 
 /* --- Building manifests ------------------------------------------------- */
@@ -598,7 +599,7 @@ static void capacity(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < 2; i++) {
-		uint64_t cap = media_capacity_bytes(kinds[i]);
+		uint64_t cap = burner_capacity_bytes(kinds[i]);
 
 		j = single_file(kinds[i], cap);
 		expect_accepted(j);
@@ -631,7 +632,7 @@ static void capacity(void **state)
 
 	/* Audio: 360000 x 2352 less a 2-second pregap (352800 bytes) a track. */
 	{
-		uint64_t cap = media_capacity_bytes(MEDIA_AUDIO_CD);
+		uint64_t cap = burner_capacity_bytes(MEDIA_AUDIO_CD);
 
 		j = single_file(MEDIA_AUDIO_CD, cap - 352800);
 		expect_accepted(j);

@@ -347,7 +347,7 @@ static void test_inactivity(void **state)
 
 	/* Writing never times out: the customer is waiting for the disc. */
 	v->s->stage = SESSION_WRITING;
-	v->s->progress = (struct core_progress){ PROGRESS_WRITING, 1, 2, 50, 1.0, 100 };
+	v->s->progress = (struct core_progress){ BURNER_STAGE_WRITING, 1, 2, 50, 1.0, 100 };
 	publish(v);
 	v->clock += 600000;
 	frame(v);

@@ -115,6 +115,10 @@ struct burn_disc;
 /* Returned by the write and verify calls when the progress callback asked
  * to stop.  Every other failure is -1. */
 #define BURNER_CANCELLED (-2)
+/* Returned by burner_verify_audio() when the drive cannot read audio
+ * sectors back at all (a pseudo-drive; a drive that refuses READ CD):
+ * nothing was compared, e says what happened.  Not a verdict on the disc. */
+#define BURNER_UNREADABLE (-3)
 
 /* ---- process-wide ------------------------------------------------------ */
 
@@ -390,5 +394,25 @@ int burner_write_audio(struct burner *b, struct burn_disc *disc, bool simulate,
  * 0, -1 or BURNER_CANCELLED. */
 int burner_verify_data(struct burner *b, uint64_t size, const uint8_t expect_md5[16],
 		       burner_progress_fn cb, void *arg, struct err *e);
+
+/* Reads an audio CD's program area back (burn_read_audio, LBA 0 to
+ * `sectors`) and compares it with src_bin, the CD-DA that was written
+ * (author's NAME.bin: raw 2352-byte sectors from LBA 0).  Audio sectors are
+ * not addressed exactly (libburn.h: a drive reads a few dozen ms early or
+ * late), so first the shift is found at which 8 sectors from the middle of
+ * the disc match the source, within ±5 sectors' worth of frames; then every
+ * byte is compared at that shift, except the few frames it pushes past
+ * either end.  0: matched; -1: differs or a read failed (e names the
+ * sectors); BURNER_UNREADABLE: the drive reads no audio (the first read
+ * failed, or a pseudo-drive); BURNER_CANCELLED. */
+int burner_verify_audio(struct burner *b, const char *src_bin, uint32_t sectors,
+			burner_progress_fn cb, void *arg, struct err *e);
+
+/* Pure: the shift, in stereo frames (4 bytes), at which disc[disc_len]
+ * equals src at byte src_at + shift × 4, trying 0, -1, +1, ... up to
+ * ±max_frames (the smallest wins: a silent probe matches at 0).  0 and
+ * *offset_frames, or -1 when none matches. */
+int burner_audio_offset(const uint8_t *disc, size_t disc_len, const uint8_t *src,
+			size_t src_len, long src_at, int max_frames, int *offset_frames);
 
 #endif

@@ -30,6 +30,8 @@
 #include "report.h"
 #include "stamp.h"
 
+#define EXPORT_NAME "disc" /* a real writer's CUE/BIN in the order's spool folder */
+
 struct job {
 	const struct config *cfg;
 	struct store *store;
@@ -49,6 +51,7 @@ struct job {
 	struct burner *burner;
 	const char *address;
 	bool pseudo;
+	char export_dir[4096];    /* real CD writer: the spool folder holding disc.bin */
 	time_t started;
 	enum burner_stage stage;
 };
@@ -359,13 +362,13 @@ static int write_disc(struct job *j, struct handover_result *r, bool *ruined, ui
 		tell(j, BURNER_STAGE_WRITING, j->est.bytes, j->est.bytes);
 	} else {
 		/* a real CD writer: the session is burned from an export in the spool */
-		char dir[4096];
+		char *dir = j->export_dir;
 		struct burn_disc *disc = NULL;
 
-		snprintf(dir, sizeof(dir), "%s", j->paths[0]);
+		snprintf(dir, sizeof(j->export_dir), "%s", j->paths[0]);
 		dirname(dir);
-		rc = author_audio_export(j->audio, dir, "disc", e) ||
-		     author_audio_disc(j->audio, dir, "disc", &disc, e);
+		rc = author_audio_export(j->audio, dir, EXPORT_NAME, e) ||
+		     author_audio_disc(j->audio, dir, EXPORT_NAME, &disc, e);
 		if (!rc) {
 			rc = burner_write_audio(j->burner, disc, j->o->simulate, relay_progress, &rl,
 						&res, e);
@@ -379,7 +382,10 @@ static int write_disc(struct job *j, struct handover_result *r, bool *ruined, ui
 	return rc ? -1 : 0;
 }
 
-static int verify_disc(struct job *j, const uint8_t md5[16], struct err *e)
+/* 0: verified; -1: failed (e); 1: written but not verified (why in
+ * not_verified[cap]). */
+static int verify_disc(struct job *j, const uint8_t md5[16], char *not_verified, size_t cap,
+		       struct err *e)
 {
 	struct relay rl = { j, BURNER_STAGE_VERIFYING };
 
@@ -397,9 +403,25 @@ static int verify_disc(struct job *j, const uint8_t md5[16], struct err *e)
 		tell(j, BURNER_STAGE_VERIFYING, j->est.bytes, j->est.bytes);
 		return 0;
 	}
-	/* Reading CD-DA back needs a drive that reads audio sectors exactly;
-	 * not done yet, and said so in the report (verified: false). */
-	return 1;
+	/* A real CD writer: the export it burned from still matches the
+	 * author's track hashes, and the disc matches the export. */
+	{
+		char bin[4200];
+		unsigned bad = 0;
+		int rc;
+
+		if (author_audio_verify_export(j->audio, j->export_dir, EXPORT_NAME, &bad, e))
+			return -1;
+		snprintf(bin, sizeof(bin), "%s/" EXPORT_NAME ".bin", j->export_dir);
+		rc = burner_verify_audio(j->burner, bin, (uint32_t)j->est.sectors, relay_progress,
+					 &rl, e);
+		if (rc == BURNER_UNREADABLE) {
+			snprintf(not_verified, cap, "%.255s", e->msg);
+			err_clear(e);
+			return 1;
+		}
+		return rc ? -1 : 0;
+	}
 }
 
 /* WRITTEN → spool erased → ERASED with the delivered report, one transaction. */
@@ -468,7 +490,7 @@ int handover_run(const struct config *cfg, struct store *s, struct spool *sp,
 		r->refusal = REFUSE_INTERNAL;
 		goto out;
 	}
-	verified = verify_disc(&j, md5, e);
+	verified = verify_disc(&j, md5, r->not_verified, sizeof(r->not_verified), e);
 	if (verified < 0) {
 		r->refusal = REFUSE_VERIFY_FAILED;
 		back_to_claimed(&j, ORDER_VERIFYING, true, e->msg);
@@ -487,7 +509,12 @@ int handover_run(const struct config *cfg, struct store *s, struct spool *sp,
 	}
 	r->finished_at = time(NULL);
 	tell(&j, BURNER_STAGE_DONE, 1, 1);
-	log_info("handover", "order %s written, verified, erased", order_id);
+	r->verified = verified == 0;
+	if (r->verified)
+		log_info("handover", "order %s written, verified, erased", order_id);
+	else
+		log_warn("handover", "order %s written and erased, NOT verified: %s", order_id,
+			 r->not_verified);
 	rc = 0;
 out:
 	job_free(&j, eject);

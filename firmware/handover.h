@@ -8,8 +8,11 @@
  *   WRITING  (committed before the laser turns on)
  *      │ libburn write with progress; failure: back to CLAIMED, blank counted ruined
  *      ▼
- *   VERIFYING (read back, compared with what was written)
- *      │ failure: back to CLAIMED, blank counted ruined
+ *   VERIFYING (read back, compared with what was written; an audio CD on a
+ *      │ real writer with burn_read_audio at the drive's read offset)
+ *      │ failure: back to CLAIMED, blank counted ruined.  A drive that reads
+ *      │ no audio at all: not verified, said so in the log, the result and
+ *      │ the report, and handed over
  *      ▼
  *   WRITTEN ── disc ejected ──▶ spool erased ──▶ ERASED + "delivered" report queued
  *                                                  (one transaction)
@@ -76,6 +79,10 @@ struct handover_opts {
 
 struct handover_result {
 	enum handover_refusal refusal;
+	bool verified;            /* the disc was read back and matched (data: MD5;
+				     audio: CUE/BIN re-read, or CD-DA read back) */
+	char not_verified[256];   /* when written but not verified: what happened
+				     ("the drive cannot read audio sectors back: ...") */
 	char output[4096];        /* where the image or CUE sheet went (pseudo-drives) */
 	uint64_t bytes;
 	double write_mb_per_s, verify_mb_per_s;
@@ -91,7 +98,9 @@ int handover_check(const struct config *cfg, struct store *s, struct spool *sp,
 		   const char *order_id, const struct handover_opts *o,
 		   struct handover_result *r, struct err *e);
 
-/* The whole path above.  0: written, verified, erased, report queued. */
+/* The whole path above.  0: written, erased, report queued, and verified
+ * unless r->verified is false: then r->not_verified says why (a drive that
+ * reads no audio back), and the report says "verified": false. */
 int handover_run(const struct config *cfg, struct store *s, struct spool *sp,
 		 const char *order_id, const struct handover_opts *o,
 		 struct handover_result *r, struct err *e);

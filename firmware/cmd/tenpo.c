@@ -217,7 +217,12 @@ static int write_order(struct app *a, const char *id, struct err *e)
 		printf("SIMULATED %s %" PRIu64 " bytes; the order stays claimed\n", id, r.bytes);
 		return 0;
 	}
-	printf("WRITTEN %s %s %" PRIu64 " bytes, verified, spool erased\n", id, r.output, r.bytes);
+	if (r.verified)
+		printf("WRITTEN %s %s %" PRIu64 " bytes, verified, spool erased\n", id, r.output,
+		       r.bytes);
+	else
+		printf("WRITTEN %s %s %" PRIu64 " bytes, NOT verified (%s), spool erased\n", id,
+		       r.output, r.bytes, r.not_verified);
 	if (delivery_open(&a->delivery, &a->cfg, &why) ||
 	    report_flush(a->store, a->delivery, time(NULL), true, &sent, &why))
 		printf("REPORT queued (%s); the next sync sends it\n", why.msg);

@@ -387,6 +387,55 @@ static void disc_progress_spans_tracks(void **state)
 	assert_int_equal(total, 1000ull * 2048);
 }
 
+/* A drive reads audio a few frames early or late: the read-back is
+ * compared at the shift that makes a probe match, the smallest first. */
+static void audio_read_offset(void **state)
+{
+	enum { LEN = 4 * 2352, MARGIN = 40 * 4 };
+	static uint8_t src[LEN + 2 * MARGIN], disc[LEN];
+	uint32_t x = 12345;
+	int off = 99;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(src); i++) {
+		x = x * 1103515245u + 12345u;
+		src[i] = (uint8_t)(x >> 16);
+	}
+	memcpy(disc, src + MARGIN, LEN);
+	assert_int_equal(burner_audio_offset(disc, LEN, src, sizeof(src), MARGIN, 40, &off), 0);
+	assert_int_equal(off, 0);
+	memcpy(disc, src + MARGIN + 3 * 4, LEN); /* the drive reads 3 frames late */
+	assert_int_equal(burner_audio_offset(disc, LEN, src, sizeof(src), MARGIN, 40, &off), 0);
+	assert_int_equal(off, 3);
+	memcpy(disc, src + MARGIN - 7 * 4, LEN);
+	assert_int_equal(burner_audio_offset(disc, LEN, src, sizeof(src), MARGIN, 40, &off), 0);
+	assert_int_equal(off, -7);
+	/* beyond the search, or one byte changed: nothing matches */
+	assert_int_equal(burner_audio_offset(disc, LEN, src, sizeof(src), MARGIN, 6, &off), -1);
+	memcpy(disc, src + MARGIN, LEN);
+	disc[LEN / 2] ^= 1;
+	assert_int_equal(burner_audio_offset(disc, LEN, src, sizeof(src), MARGIN, 40, &off), -1);
+	/* silence matches at once, at no shift */
+	memset(src, 0, sizeof(src));
+	memset(disc, 0, sizeof(disc));
+	assert_int_equal(burner_audio_offset(disc, LEN, src, sizeof(src), MARGIN, 40, &off), 0);
+	assert_int_equal(off, 0);
+}
+
+/* A pseudo-drive reads no audio: said so, not passed off as a verdict. */
+static void audio_verify_on_pseudo_unreadable(void **state)
+{
+	struct fx *f = *state;
+	struct burner *b = NULL;
+	struct err e = { "" };
+
+	must(burner_open(&b, f->adr, BURNER_BLANK_CD_R, &e), &e, "open");
+	assert_int_equal(burner_verify_audio(b, "/nonexistent.bin", 1000, NULL, NULL, &e),
+			 BURNER_UNREADABLE);
+	assert_non_null(strstr(e.msg, "cannot read audio"));
+	burner_close(b, false);
+}
+
 static struct burner_media media(int profile, enum burner_family fam, bool writable,
 				  enum burner_status st, uint64_t free_bytes)
 {
@@ -1162,6 +1211,8 @@ int main(void)
 		cmocka_unit_test(stage_and_status_names),
 		cmocka_unit_test(geometry_and_addresses),
 		cmocka_unit_test(disc_progress_spans_tracks),
+		cmocka_unit_test(audio_read_offset),
+		T(audio_verify_on_pseudo_unreadable),
 		cmocka_unit_test(fit_rules),
 		T(each_emulated_blank),
 		T(open_refusals),

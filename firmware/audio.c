@@ -360,36 +360,18 @@ static void fill_cdtext_spec(const struct author_audio *a, struct cdtext_track *
 	cs->track_count = a->count;
 }
 
-/* The packs, from a scratch session of as many tracks. */
+/* The CD-TEXT packs, for the .cdt and a real writer's lead-in. */
 static int make_packs(struct author_audio *a, struct err *e)
 {
 	struct cdtext_track tt[AUTHOR_MAX_TRACKS];
-	struct burn_session *s = burn_session_create();
 	struct cdtext_spec cs;
-	int rc = -1;
 
-	if (!s)
-		return err_fail(e, "out of memory");
-	for (size_t i = 0; i < a->count; i++) {
-		struct burn_track *t = burn_track_create();
-
-		if (!t) {
-			err_fail(e, "out of memory");
-			goto out;
-		}
-		burn_track_define_data(t, 0, 0, 1, BURN_AUDIO);
-		burn_session_add_track(s, t, BURN_POS_END);
-		burn_track_free(t);
-	}
 	fill_cdtext_spec(a, tt, &cs);
-	if (cdtext_attach(s, &cs, &a->cdt, e) || cdtext_packs(s, &a->packs, &a->pack_count, e))
-		goto out;
+	if (cdtext_make(&cs, &a->packs, &a->pack_count, &a->cdt, e))
+		return -1;
 	if (a->cdt.limit)
 		log_warn(MOD, "CD-TEXT too long: every text cut to %zu bytes", a->cdt.limit);
-	rc = 0;
-out:
-	burn_session_free(s);
-	return rc;
+	return 0;
 }
 
 static int lay_out(struct author_audio *a, const struct author_audio_spec *spec,
@@ -493,6 +475,12 @@ size_t author_audio_track_count(const struct author_audio *a)
 const struct author_track_layout *author_audio_track(const struct author_audio *a, size_t i)
 {
 	return i < a->count ? &a->tracks[i] : NULL;
+}
+
+const unsigned char *author_audio_packs(const struct author_audio *a, size_t *count)
+{
+	*count = a->pack_count;
+	return a->packs;
 }
 
 void author_audio_cdtext(const struct author_audio *a, int *blocks, size_t *limit)
@@ -898,11 +886,8 @@ out:
 int author_audio_disc(const struct author_audio *a, const char *dir, const char *name,
 		      struct burn_disc **disc, struct err *e)
 {
-	struct cdtext_track tt[AUTHOR_MAX_TRACKS];
-	struct cdtext_result res;
 	struct burn_session *s = NULL;
 	struct burn_disc *d = NULL;
-	struct cdtext_spec cs;
 	char bin[PATH_MAX];
 	struct stat st;
 
@@ -927,9 +912,6 @@ int author_audio_disc(const struct author_audio *a, const char *dir, const char 
 	for (size_t i = 0; i < a->count; i++)
 		if (add_disc_track(a, i, bin, s, e))
 			goto out_free;
-	fill_cdtext_spec(a, tt, &cs);
-	if (cdtext_attach(s, &cs, &res, e))
-		goto out_free;
 	burn_session_free(s); /* the disc holds its own reference */
 	*disc = d;
 	return 0;

@@ -225,6 +225,10 @@ const struct author_track_layout *author_audio_track(const struct author_audio *
 						     size_t i); /* 0-based */
 /* CD-TEXT language blocks (1 or 2) and the cut applied (0: none). */
 void author_audio_cdtext(const struct author_audio *a, int *blocks, size_t *limit);
+/* The CD-TEXT packs (18 bytes each), as NAME.cdt holds them, for a real
+ * writer's lead-in (burner_write_audio()); owned by a, valid until it is
+ * freed. */
+const unsigned char *author_audio_packs(const struct author_audio *a, size_t *count);
 
 /* name: 1..64 of [A-Za-z0-9._-], not starting with '.'; dir must exist.
  * Replaces an earlier export of the same name. */
@@ -238,7 +242,8 @@ int author_audio_verify_export(const struct author_audio *a, const char *dir,
 
 /* One session of BURN_AUDIO tracks reading DIR/NAME.bin (one descriptor per
  * track, from its INDEX 01 for its `sectors`; no byte swap), pregaps as laid
- * out, CD-TEXT on the session and tracks.  Write it SAO (BURN_WRITE_SAO):
+ * out.  CD-TEXT is not on the session: write author_audio_packs() to the
+ * lead-in (burner_write_audio() takes them).  Write it SAO (BURN_WRITE_SAO):
  * libburn applies pregaps and CD-TEXT only there.  NAME.bin must be the
  * export of this author_audio (its size is checked).  The caller owns *disc
  * and releases everything (sessions, tracks, sources, descriptors) with

@@ -379,10 +379,13 @@ int burner_write_data(struct burner *b, struct burn_source *src, uint64_t size,
 		      bool simulate, burner_progress_fn cb, void *arg,
 		      struct burner_result *res, struct err *e);
 
-/* Writes an audio session (tracks, pregaps, CD-TEXT as the caller built it)
- * to a blank CD in a real writer, SAO.  A pseudo-drive refuses: "audio CDs
- * are written as CUE/BIN on pseudo-drives".  res->md5 stays zero. */
-int burner_write_audio(struct burner *b, struct burn_disc *disc, bool simulate,
+/* Writes an audio session (tracks and pregaps as the caller built it) to a
+ * blank CD in a real writer, SAO, with `cdtext_count` CD-TEXT packs (18
+ * bytes each, CRCs checked; NULL/0: none) in the lead-in.  A pseudo-drive
+ * refuses: "audio CDs are written as CUE/BIN on pseudo-drives".  res->md5
+ * stays zero. */
+int burner_write_audio(struct burner *b, struct burn_disc *disc,
+		       const unsigned char *cdtext, size_t cdtext_count, bool simulate,
 		       burner_progress_fn cb, void *arg, struct burner_result *res,
 		       struct err *e);
 

@@ -628,7 +628,8 @@ static int track_lengths(struct write_job *j, struct burn_disc *disc)
 	return 0;
 }
 
-int burner_write_audio(struct burner *b, struct burn_disc *disc, bool simulate,
+int burner_write_audio(struct burner *b, struct burn_disc *disc,
+		       const unsigned char *cdtext, size_t cdtext_count, bool simulate,
 		       burner_progress_fn cb, void *arg, struct burner_result *res,
 		       struct err *e)
 {
@@ -663,6 +664,13 @@ int burner_write_audio(struct burner *b, struct burn_disc *disc, bool simulate,
 	j.opts = new_opts(b, disc, simulate, e);
 	if (!j.opts)
 		return -1;
+	if (cdtext && cdtext_count &&
+	    burn_write_opts_set_leadin_text(j.opts, (unsigned char *)cdtext, (int)cdtext_count,
+					    0) <= 0) {
+		burn_write_opts_free(j.opts);
+		burner_drain_msgs(b);
+		return err_fail(e, "%s: libburn refused the CD-TEXT packs", b->address);
+	}
 	log_info(MSG_MOD, "%s: %swriting an audio CD of %d sectors", b->address,
 		 simulate ? "simulated " : "", sectors);
 	run_write(b, &j);

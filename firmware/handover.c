@@ -370,8 +370,11 @@ static int write_disc(struct job *j, struct handover_result *r, bool *ruined, ui
 		rc = author_audio_export(j->audio, dir, EXPORT_NAME, e) ||
 		     author_audio_disc(j->audio, dir, EXPORT_NAME, &disc, e);
 		if (!rc) {
-			rc = burner_write_audio(j->burner, disc, j->o->simulate, relay_progress, &rl,
-						&res, e);
+			size_t npacks = 0;
+			const unsigned char *packs = author_audio_packs(j->audio, &npacks);
+
+			rc = burner_write_audio(j->burner, disc, packs, npacks, j->o->simulate,
+						relay_progress, &rl, &res, e);
 			*ruined = res.media_touched;
 		}
 		if (disc)

@@ -855,7 +855,7 @@ static void audio_refused_on_pseudo(void **state)
 	struct err e = { "" };
 
 	must(burner_open(&b, f->adr, BURNER_BLANK_CD_R, &e), &e, "open");
-	assert_int_equal(burner_write_audio(b, disc, false, NULL, NULL, NULL, &e), -1);
+	assert_int_equal(burner_write_audio(b, disc, NULL, 0, false, NULL, NULL, NULL, &e), -1);
 	has(e.msg, "audio CDs are written as CUE/BIN on pseudo-drives");
 	burner_close(b, false);
 	burn_disc_free(disc);

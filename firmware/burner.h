@@ -24,6 +24,7 @@
  *     burner_write_data()│      │ returns: done, failed or cancelled,
  *     burner_write_audio()      │ always with libburn idle again
  *     burner_verify_data()──────┘
+ *     burner_verify_audio()
  *
  * Invariants:
  *   - a handle holds exactly one grabbed drive from open to close, and no

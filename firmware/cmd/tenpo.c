@@ -186,12 +186,9 @@ static int cmd_show(struct app *a, const char *id, struct err *e)
 
 static int print_progress(void *arg, const struct handover_progress *p)
 {
-	static const char *const names[] = { "preparing", "writing", "closing", "verifying",
-					     "erasing", "done" };
-
 	(void)arg;
 	if (p->total)
-		fprintf(stdout, "\r%-10s %5.1f %%  %6.1f MB/s  ", names[p->stage],
+		fprintf(stdout, "\r%-10s %5.1f %%  %6.1f MB/s  ", burner_stage_name(p->stage),
 			p->bytes * 100.0 / (double)p->total, p->mb_per_s);
 	if (p->stage == BURNER_STAGE_DONE)
 		fputc('\n', stdout);

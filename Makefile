@@ -26,7 +26,7 @@ CFLAGS  += $(CSTD) $(WARN) $(OPT) $(SANFLAGS) -MMD -MP -Ifirmware -pthread
 LDFLAGS += $(SANFLAGS) -pthread
 LIBS    := -lburn -lisofs -lsndfile -lmbedtls -lmbedx509 -lmbedcrypto -lnettle -lsqlite3 -lcjson -lm
 
-FW_SRC  := $(wildcard firmware/*.c)
+FW_SRC  := $(wildcard firmware/*.c firmware/wm/*.c)
 FW_OBJ  := $(FW_SRC:%.c=$(BUILD)/obj/%.o)
 LIBTENPO := $(BUILD)/libtenpo.a
 

@@ -28,7 +28,7 @@
 #include "log.h"
 #include "manifest.h"
 #include "report.h"
-#include "wm_order.h"
+#include "mark_check.h"
 
 #define SINK_BUF (1 << 20)
 

@@ -26,7 +26,7 @@
 #include <sndfile.h>
 
 #include "err.h"
-#include "watermark.h"
+#include "wm/watermark.h"
 
 enum { EXIT_USAGE = 2, EXIT_NO_MARK = 3, EXIT_CONFLICT = 4 };
 

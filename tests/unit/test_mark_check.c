@@ -28,9 +28,9 @@
 
 #include "spool.h"
 #include "store.h"
-#include "watermark.h"
-#include "wm_order.h"
-#include "wm_wav.h"
+#include "wm/watermark.h"
+#include "mark_check.h"
+#include "wm/wm_wav.h"
 
 #define RATE 44100
 #define KEY_HEX "7d1c0aa4e2b55f3e9a8c61d04b7f2e19c3a5d86f0e41b29a7c5d3e8f1a6b4c20"

@@ -54,7 +54,7 @@
 #include "manifest.h"
 #include "spool.h"
 #include "store.h"
-#include "watermark.h"
+#include "wm/watermark.h"
 
 /* Files at least this long must give their mark back (see above). */
 #define WM_ORDER_MIN_SECONDS 20.0

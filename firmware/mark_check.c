@@ -4,7 +4,7 @@
  * Files are examined in manifest order and the first one that fails the
  * order ends the check: its reason is the order's.
  */
-#include "wm_order.h"
+#include "mark_check.h"
 
 #include <inttypes.h>
 #include <stdarg.h>

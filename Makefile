@@ -70,8 +70,11 @@ ALL_LIBS := $(LIBTENPO_SERVER) $(KIOSK_LIBS)
 # the archives call each other (mark_check -> wm, wm -> err): one group
 link_group = -Wl,--start-group $(filter %.a,$^) -Wl,--end-group
 
-SRV_SRC := $(wildcard tests/delivery-server/*.c)
+# the reference delivery server: its modules as an archive, which tenpo-wm
+# links too (trace reads the server's database through db.h)
+SRV_SRC := $(filter-out tests/delivery-server/main.c,$(wildcard tests/delivery-server/*.c))
 SRV_OBJ := $(SRV_SRC:%.c=$(BUILD)/obj/%.o)
+LIBDELIVERY := $(BUILD)/libtenpo-delivery.a
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -93,15 +96,17 @@ $(BUILD)/obj/%.o: %.c
 $(LIBTENPO): $(FW_OBJ) $(call archive_list,$(BUILD)/libtenpo.list,$(FW_OBJ))
 $(LIBTENPO_WM): $(WM_OBJ) $(call archive_list,$(BUILD)/libtenpo-wm.list,$(WM_OBJ))
 $(LIBTENPO_SERVER): $(HALF_OBJ) $(call archive_list,$(BUILD)/libtenpo-server.list,$(HALF_OBJ))
-$(LIBTENPO) $(LIBTENPO_WM) $(LIBTENPO_SERVER):
+$(LIBDELIVERY): $(SRV_OBJ) $(call archive_list,$(BUILD)/libtenpo-delivery.list,$(SRV_OBJ))
+$(LIBTENPO) $(LIBTENPO_WM) $(LIBTENPO_SERVER) $(LIBDELIVERY):
 	@mkdir -p $(dir $@)
 	rm -f $@
 	ar rcs $@ $(filter %.o,$^)
 
-$(BUILD)/tenpo-wm: $(BUILD)/obj/firmware/cmd/tenpo-wm.o $(ALL_LIBS)
+$(BUILD)/obj/firmware/cmd/tenpo-wm.o: TENPO_CFLAGS += -Itests/delivery-server
+$(BUILD)/tenpo-wm: $(BUILD)/obj/firmware/cmd/tenpo-wm.o $(LIBDELIVERY) $(ALL_LIBS)
 	$(CC) $(TENPO_LDFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(link_group) $(LIBS)
 
-$(BUILD)/tenpo-delivery: $(SRV_OBJ) $(ALL_LIBS)
+$(BUILD)/tenpo-delivery: $(BUILD)/obj/tests/delivery-server/main.o $(LIBDELIVERY) $(ALL_LIBS)
 	$(CC) $(TENPO_LDFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(link_group) $(LIBS)
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(ALL_LIBS)

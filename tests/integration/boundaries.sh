@@ -3,7 +3,9 @@
 #   protocol (manifest writing and signing, TLS listening, the watermark
 #   embedder: libtenpo-server.a), while the reference server does;
 # - the watermark codec (libtenpo-wm.a, firmware/wm/) needs nothing of the
-#   firmware but err_*.
+#   firmware but err_*;
+# - tenpo-wm trace reads the server's database through db.h's read API,
+#   never with SQL of its own against the server's tables.
 . "$TENPO_TOP/tests/lib.sh"
 command -v nm >/dev/null || { not_ok "nm (binutils) is installed"; exit 1; }
 defined() { nm --defined-only -g "$1" 2>/dev/null | awk 'NF == 3 && $2 ~ /[TDBR]/ { print $3 }' | sort -u; }
@@ -35,4 +37,10 @@ check "nm reads the codec" [ -s "$WORK/wm.undef" ]
 uses=$(comm -12 "$WORK/wm.undef" "$WORK/fw.syms" | grep -v '^err_' | tr '\n' ' ')
 check "the watermark codec uses nothing of the firmware but err_*${uses:+ (uses: $uses)}" \
 	[ -z "$uses" ]
+
+nm -u "$BIN/obj/firmware/cmd/tenpo-wm.o" >"$WORK/wm-cmd.undef" 2>/dev/null
+check "nm reads tenpo-wm.o" grep -q wm_detect_file "$WORK/wm-cmd.undef"
+sql=$(grep -o 'sqlite3_[a-z0-9_]*' "$WORK/wm-cmd.undef" | tr '\n' ' ')
+check "tenpo-wm speaks no SQL of its own${sql:+ (calls: $sql)}" [ -z "$sql" ]
+check "tenpo-wm uses the server database's read API" grep -q db_orders_of "$WORK/wm-cmd.undef"
 finish

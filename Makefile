@@ -10,6 +10,8 @@
 #   make bench-wm   deps (and the codecs), the watermark against them
 #   make fuzz       deps, libFuzzer targets into build/fuzz/ (clang)
 #   make deps       installs the Debian packages the build and tests need
+#   make check-fresh  the README's two commands in a fresh Debian 12 root
+#                   (root, network, long: not part of check)
 #
 # The commands a user types run `deps` first and only then a second make
 # ($(MAKE) ...), which reads this file afresh: flags asked of pkg-config are
@@ -81,7 +83,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 PROGRAMS := $(BUILD)/tenpo $(BUILD)/tenpo-delivery $(BUILD)/tenpo-wm
 
-.PHONY: all deps check test demo bench bench-wm fuzz fuzz-build clean sdl-check \
+.PHONY: all deps check test demo bench bench-wm fuzz fuzz-build clean check-fresh sdl-check \
 	prune-tests
 all: $(PROGRAMS) $(UNIT_BIN) prune-tests
 
@@ -124,6 +126,8 @@ check:
 
 test: check
 
+# settings of yours for the demo's kiosk, kept across runs: build/demo.conf
+# (or TENPO_DEMO_CONF=FILE), e.g. `pseudo_media = cd-r`; see tests/demo.sh
 demo:
 	@sh tests/deps.sh
 	$(MAKE) --no-print-directory all
@@ -142,6 +146,11 @@ bench-wm:
 	@sh tests/deps.sh bench
 	$(MAKE) --no-print-directory all
 	@sh tests/bench/wm_eval.sh $(BUILD)
+
+# the README's two commands, in order, in a fresh Debian 12 root: see
+# tests/check-fresh.sh; logs in build/fresh/
+check-fresh:
+	@sh tests/check-fresh.sh
 
 # ---- ui/: the SDL2 touchscreen as libtenpo-ui.a, its tests, its benchmark ----
 # SDL headers as system headers (-isystem): our warnings, not theirs.

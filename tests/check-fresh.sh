@@ -61,6 +61,7 @@ cleanup() {
 	[ -d "$ROOT" ] && stop_root_processes
 	unmount_all
 	if [ -z "${FRESH_KEEP:-}" ] && [ -d "$ROOT" ] && ! grep -q " $ROOT/" /proc/mounts; then
+		echo "check-fresh: removing $ROOT (FRESH_KEEP=1 keeps it)"
 		rm -rf "$ROOT"
 	fi
 }

@@ -30,7 +30,17 @@ check "its log keeps what it printed" grep -q "^ok 1 - started" "$FAKE/test-logs
 check "the other test still ran and passed" grep -q "unit/test_quick .* 1 passed" "$WORK/run.out"
 check "the closing line counts both" grep -q "^2 passed, 1 failed$" "$WORK/run.out"
 pid=$(cat "$WORK/child.pid" 2>/dev/null)
-stopped() { [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; }
+# gone, or a zombie its new parent has not reaped yet; the TERM timeout
+# sent it may take a moment to land, after timeout itself returned
+stopped() {
+	[ -n "$pid" ] || return 1
+	for _ in $(seq 1 50); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		[ "$(awk '{ print $3 }' "/proc/$pid/stat" 2>/dev/null)" = Z ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
 check "the hung test's child was stopped too" stopped
 check_fails "a bad bound is refused in one line" "TENPO_TEST_TIMEOUT must be" \
 	env TENPO_TEST_TIMEOUT=soon sh "$TOP/tests/run.sh" "$FAKE" unit/test_quick

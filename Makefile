@@ -51,7 +51,7 @@ LIBS    := -lburn -lisofs -lsndfile -lmbedtls -lmbedx509 -lmbedcrypto -lnettle -
 # source (no member newer than the archive) still rebuilds the archive
 # without the stale object.
 archive_list = $(shell mkdir -p $(dir $1) && \
-	{ [ "$$(cat $1 2>/dev/null)" = "$(strip $2)" ] || echo "$(strip $2)" >$1; })$1
+	{ [ -f $1 ] && [ "$$(cat $1)" = "$(strip $2)" ] || echo "$(strip $2)" >$1; })$1
 
 SERVER_HALF := firmware/manifest_sign.c firmware/tls_server.c firmware/wm/wm_embed.c
 
@@ -63,7 +63,7 @@ WM_SRC  := $(filter-out $(SERVER_HALF),$(wildcard firmware/wm/*.c))
 WM_OBJ  := $(WM_SRC:%.c=$(BUILD)/obj/%.o)
 LIBTENPO_WM := $(BUILD)/libtenpo-wm.a
 
-HALF_OBJ := $(SERVER_HALF:%.c=$(BUILD)/obj/%.o)
+HALF_OBJ := $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard $(SERVER_HALF)))
 LIBTENPO_SERVER := $(BUILD)/libtenpo-server.a
 
 # the kiosk's archives, and everything (the server half first)

@@ -1,7 +1,8 @@
 # The Makefile on a tiny tree of its own (a copy of it, three sources): an
 # archive is rebuilt without the object of a deleted source; the user's
 # CFLAGS replace only the user's part (the project's standard, warnings and
-# include paths stay); a stale test program is pruned.
+# include paths stay); a stale test program is pruned; `make demo` (also
+# under -j) builds the UI with the flags pkg-config gives after deps ran.
 . "$TENPO_TOP/tests/lib.sh"
 TREE="$WORK/tree"
 mkdir -p "$TREE/firmware/wm"
@@ -60,4 +61,45 @@ printf '#!/bin/sh\necho "ok 1 - stale"\n' >"$TREE/b/tests/test_gone"
 chmod +x "$TREE/b/tests/test_gone"
 tmake BUILD=b prune-tests
 check "a test program without its source is pruned" [ ! -e "$TREE/b/tests/test_gone" ]
+
+# make demo on a "fresh machine": pkg-config knows SDL only once deps ran
+# (a fake pkg-config and deps.sh), and the UI refuses to compile without
+# what it answers then
+FRESH="$WORK/fresh"
+mkdir -p "$FRESH/bin" "$FRESH/firmware/cmd" "$FRESH/tests/delivery-server" "$FRESH/ui"
+cp "$TOP/Makefile" "$FRESH/"
+cat >"$FRESH/bin/pkg-config" <<SH
+#!/bin/sh
+[ -f "$FRESH/deps-ran" ] || exit 1
+case " \$* " in *" --cflags "*) echo "-DSDL_FROM_DEPS" ;; esac
+exit 0
+SH
+chmod +x "$FRESH/bin/pkg-config"
+printf 'sleep 1\ntouch "%s/deps-ran"\n' "$FRESH" >"$FRESH/tests/deps.sh"
+printf 'echo "demo ran"\n' >"$FRESH/tests/demo.sh"
+# one source for each archive: the server half, the server, the codec
+printf 'int half(void);\nint half(void) { return 0; }\n' >"$FRESH/firmware/tls_server.c"
+printf 'int db(void);\nint db(void) { return 0; }\n' >"$FRESH/tests/delivery-server/db.c"
+mkdir -p "$FRESH/firmware/wm"
+cp "$TREE/firmware/wm/three.c" "$FRESH/firmware/wm/"
+for m in firmware/cmd/tenpo.c firmware/cmd/tenpo-wm.c tests/delivery-server/main.c; do
+	printf 'int main(void);\nint main(void) { return 0; }\n' >"$FRESH/$m"
+done
+cat >"$FRESH/ui/screen.c" <<'C'
+#ifndef SDL_FROM_DEPS
+#error "compiled without the flags pkg-config gives once deps ran"
+#endif
+int screen(void);
+int screen(void) { return 0; }
+C
+cp "$TREE/firmware/one.c" "$TREE/firmware/one.h" "$FRESH/firmware/"
+fresh_demo() { # make options...
+	rm -rf "$FRESH/build" "$FRESH/deps-ran"
+	PATH="$FRESH/bin:$PATH" make -C "$FRESH" --no-print-directory "$@" demo >"$WORK/demo.log" 2>&1 &&
+		grep -q "demo ran" "$WORK/demo.log"
+}
+check "make demo on a fresh tree builds the UI with deps' flags" fresh_demo
+check "make -j4 demo too" fresh_demo -j4
+check "a plain make without SDL says to run make deps" \
+	sh -c 'rm -rf "$1/build" "$1/deps-ran"; PATH="$1/bin:$PATH" make -C "$1" --no-print-directory all 2>&1 | grep -q "run .make deps. first"' sh "$FRESH"
 finish

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * wm_file: the watermark's file helpers (declared in watermark.h).
+ * wm_file: the watermark's file helpers for detection (declared in
+ * watermark.h); marking a file is wm_embed.c's.
  *
  * WAV goes through wm_wav's strict parser, so that a hostile header gets a
  * precise refusal and the fuzzer covers the path the delivery server and

@@ -57,9 +57,16 @@ stop_root_processes() {
 	done
 	sleep 1
 }
+# whatever is mounted under the root (ours, or a test's tmpfs), deepest first
+unmount_under_root() {
+	for m in $(awk -v r="$ROOT/" 'index($2, r) == 1 { print $2 }' /proc/mounts | sort -r); do
+		umount "$m" 2>/dev/null || umount -l "$m"
+	done
+}
 cleanup() {
 	[ -d "$ROOT" ] && stop_root_processes
 	unmount_all
+	unmount_under_root
 	if [ -z "${FRESH_KEEP:-}" ] && [ -d "$ROOT" ] && ! grep -q " $ROOT/" /proc/mounts; then
 		echo "check-fresh: removing $ROOT (FRESH_KEEP=1 keeps it)"
 		rm -rf "$ROOT"
@@ -75,9 +82,7 @@ mount_in() { # mount arguments..., TARGET last
 }
 
 # a root left mounted by an interrupted run: unmount before removing
-for m in $(awk -v r="$ROOT/" 'index($2, r) == 1 { print $2 }' /proc/mounts | sort -r); do
-	umount "$m" 2>/dev/null || umount -l "$m"
-done
+unmount_under_root
 rm -rf "$OUT"
 mkdir -p "$OUT"
 HEAD=$(git -C "$TOP" rev-parse --short HEAD)

@@ -3,7 +3,8 @@
  * author: turns an order's spool into what a disc will hold, and says how big
  * it is before a single byte is written.  It never touches a drive: `burner`
  * writes what author makes.  Implemented in author.c (setup, names, data
- * images), audio.c (audio CDs, over its WAV/FLAC decoder) and cdtext.c.
+ * images), author_audio.c (audio CDs, over audio.c's WAV/FLAC decoder) and
+ * cdtext.c.
  *
  * ── Process-wide setup ────────────────────────────────────────────────────
  * libisofs and libburn keep process-wide state.  main (or the core) calls

@@ -27,7 +27,7 @@
  *
  * watermark_key is optional for the file, not for the orders: without it
  * the kiosk cannot check the watermark, and every order with audio fails at
- * sync with "no watermark key configured" (wm_order.h).  A shop that sells
+ * sync with "no watermark key configured" (mark_check.h).  A shop that sells
  * only video and data needs none.
  */
 #ifndef TENPO_CONFIG_H

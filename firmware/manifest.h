@@ -107,6 +107,9 @@ struct manifest {
 int manifest_parse(const char *json, size_t len, struct manifest *m, struct err *e);
 void manifest_free(struct manifest *m);
 
+/* The server's half, manifest_to_json and manifest_sign, is manifest_sign.c
+ * (libtenpo-server.a; the kiosk does not link it). */
+
 /* Serialises m as the JSON above (caller frees).  The delivery server signs
  * exactly these bytes.  Round trip: manifest_parse(manifest_to_json(m)) == m. */
 char *manifest_to_json(const struct manifest *m, size_t *len, struct err *e);

@@ -28,7 +28,7 @@
 #include "log.h"
 #include "manifest.h"
 #include "report.h"
-#include "wm_order.h"
+#include "mark_check.h"
 
 #define SINK_BUF (1 << 20)
 
@@ -395,12 +395,12 @@ out:
 }
 
 /* A DOWNLOADING order whose files are all in: its watermarks are checked
- * (wm_order.h), then it becomes READY with a "received" report, or FAILED
+ * (mark_check.h), then it becomes READY with a "received" report, or FAILED
  * with the reason.  Killed half-way, the next pass checks again. */
 static void complete(struct sync_ctx *c, const struct store_order *o, struct sync_stats *st,
 		     int *rc, struct err *first)
 {
-	struct wm_order_verdict v;
+	struct mark_check_verdict v;
 	struct store_file *files = NULL;
 	struct err e = { "" };
 	char *body;
@@ -410,7 +410,7 @@ static void complete(struct sync_ctx *c, const struct store_order *o, struct syn
 		remember(first, rc, &e);
 		return;
 	}
-	if (wm_order_check(c->cfg->watermark_key, c->spool, o, files, n, c->stop, &v, &e)) {
+	if (mark_check_order(c->cfg->watermark_key, c->spool, o, files, n, c->stop, &v, &e)) {
 		if (!stopped(c))
 			remember(first, rc, &e);
 		goto out;

@@ -12,7 +12,7 @@
  *                .part), hashed, committed;
  *   5. check:    each DOWNLOADING order whose files are all in has the
  *                watermark of every audio file checked against its IDs
- *                (wm_order.h), and becomes READY with a "received" report
+ *                (mark_check.h), and becomes READY with a "received" report
  *                queued — or FAILED with the reason.  It comes after every
  *                order's downloads, so no transfer waits for a check;
  *   6. report:   the outbox is flushed.

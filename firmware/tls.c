@@ -2,7 +2,8 @@
 /*
  * tls: Mbed TLS 2.28 connections, as tls.h describes.
  *
- * Shared state.  A tls_client and a tls_server each own one `struct keys`:
+ * Shared state.  A tls_client and a tls_server (tls_server.c, the listening
+ * half) each own one `struct tls_keys`:
  * the CA chain, the own certificate and key, one CTR_DRBG and one
  * mbedtls_ssl_config.  Every connection made from them points at that config
  * and never writes to it.  The server handshakes connections from several
@@ -41,7 +42,7 @@
  * failures use the fixed phrases of tls.h, without a prefix, so the caller
  * can wrap them.
  */
-#include "tls.h"
+#include "tls_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -75,10 +76,8 @@
 #endif
 
 #define DEFAULT_CONNECT_MS 10000u
-#define DEFAULT_IO_MS 30000u
 #define PEM_FILE_MAX (1 << 20)
 #define CN_MAX 64 /* ub-common-name */
-#define LISTEN_BACKLOG 64
 
 static const int ciphersuites[] = {
 	MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
@@ -96,24 +95,10 @@ static const int sig_hashes[] = {
 	MBEDTLS_MD_NONE,
 };
 
-struct keys {
-	mbedtls_entropy_context entropy;
-	mbedtls_ctr_drbg_context drbg;
-	mbedtls_x509_crt ca;
-	mbedtls_x509_crt cert;
-	mbedtls_pk_context key;
-	mbedtls_ssl_config conf;
-};
-
 struct tls_client {
-	struct keys k;
+	struct tls_keys k;
 	char server_name[256];
 	unsigned connect_ms;
-	unsigned io_ms;
-};
-
-struct tls_server {
-	struct keys k;
 	unsigned io_ms;
 };
 
@@ -142,7 +127,7 @@ struct tls_conn {
 
 /* ---- small helpers ---- */
 
-static int64_t now_ms(void)
+int64_t tls_now_ms(void)
 {
 	struct timespec ts;
 
@@ -236,7 +221,7 @@ static void free_key_file(unsigned char *buf, size_t len)
 
 /* ---- keys and config, shared by client and server ---- */
 
-static void keys_init(struct keys *k)
+void tls_keys_init(struct tls_keys *k)
 {
 	mbedtls_entropy_init(&k->entropy);
 	mbedtls_ctr_drbg_init(&k->drbg);
@@ -246,7 +231,7 @@ static void keys_init(struct keys *k)
 	mbedtls_ssl_config_init(&k->conf);
 }
 
-static void keys_free(struct keys *k)
+void tls_keys_free(struct tls_keys *k)
 {
 	mbedtls_ssl_config_free(&k->conf);
 	mbedtls_pk_free(&k->key);
@@ -256,7 +241,7 @@ static void keys_free(struct keys *k)
 	mbedtls_entropy_free(&k->entropy);
 }
 
-static int keys_load(struct keys *k, int endpoint, const char *ca_path, const char *cert_path,
+int tls_keys_load(struct tls_keys *k, int endpoint, const char *ca_path, const char *cert_path,
 		     const char *key_path, struct err *e)
 {
 	static const char pers_client[] = "tenpo tls client";
@@ -330,7 +315,7 @@ static int keys_load(struct keys *k, int endpoint, const char *ca_path, const ch
  * error with the cause noted in b. */
 static int bio_wait(struct bio *b, short events, enum wait_dir dir)
 {
-	int64_t end = b->deadline ? b->deadline : now_ms() + b->io_ms;
+	int64_t end = b->deadline ? b->deadline : tls_now_ms() + b->io_ms;
 
 	if (b->no_wait) {
 		b->timed_out = dir;
@@ -338,7 +323,7 @@ static int bio_wait(struct bio *b, short events, enum wait_dir dir)
 	}
 	for (;;) {
 		struct pollfd p = { .fd = b->fd, .events = events };
-		int64_t left = end - now_ms();
+		int64_t left = end - tls_now_ms();
 		int n;
 
 		if (left <= 0) {
@@ -627,7 +612,7 @@ static void note_peer(struct tls_conn *c)
 
 /* Sets up a connection over fd (owned from here on) and runs the handshake
  * within deadline; then waits are bounded by io_ms. */
-static int conn_open(const mbedtls_ssl_config *conf, int fd, bool is_client,
+int tls_conn_open(const mbedtls_ssl_config *conf, int fd, bool is_client,
 		     const char *server_name, int64_t deadline, unsigned handshake_ms,
 		     unsigned io_ms, struct tls_conn **out, struct err *e)
 {
@@ -701,8 +686,8 @@ int tls_client_new(struct tls_client **out, const struct tls_client_conf *conf,
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return err_fail(e, "out of memory");
-	keys_init(&c->k);
-	if (keys_load(&c->k, MBEDTLS_SSL_IS_CLIENT, conf->ca_path, conf->cert_path,
+	tls_keys_init(&c->k);
+	if (tls_keys_load(&c->k, MBEDTLS_SSL_IS_CLIENT, conf->ca_path, conf->cert_path,
 		      conf->key_path, e)) {
 		tls_client_free(c);
 		return -1;
@@ -718,13 +703,13 @@ void tls_client_free(struct tls_client *c)
 {
 	if (!c)
 		return;
-	keys_free(&c->k);
+	tls_keys_free(&c->k);
 	free(c);
 }
 
 int tls_client_attach_fd(struct tls_client *c, int fd, struct tls_conn **out, struct err *e)
 {
-	return conn_open(&c->k.conf, fd, true, c->server_name, now_ms() + c->connect_ms,
+	return tls_conn_open(&c->k.conf, fd, true, c->server_name, tls_now_ms() + c->connect_ms,
 			 c->connect_ms, c->io_ms, out, e);
 }
 
@@ -745,7 +730,7 @@ static int connect_one(const struct addrinfo *ai, int64_t deadline)
 		goto fail;
 	for (;;) {
 		struct pollfd p = { .fd = fd, .events = POLLOUT };
-		int64_t left = deadline - now_ms();
+		int64_t left = deadline - tls_now_ms();
 		int n;
 
 		if (left <= 0) {
@@ -779,7 +764,7 @@ int tls_connect(struct tls_client *c, const char *host, uint16_t port, struct tl
 	 * interface is loopback. */
 	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
 				  .ai_flags = AI_NUMERICSERV };
-	int64_t deadline = now_ms() + c->connect_ms;
+	int64_t deadline = tls_now_ms() + c->connect_ms;
 	struct addrinfo *res = NULL;
 	char service[8], s[24];
 	int fd = -1, err = 0, rc;
@@ -804,91 +789,8 @@ int tls_connect(struct tls_client *c, const char *host, uint16_t port, struct tl
 		return err_fail(e, "cannot connect to %s:%u: %s", host, (unsigned)port,
 				strerror(err));
 	}
-	return conn_open(&c->k.conf, fd, true, c->server_name, deadline, c->connect_ms,
+	return tls_conn_open(&c->k.conf, fd, true, c->server_name, deadline, c->connect_ms,
 			 c->io_ms, out, e);
-}
-
-/* ---- server ---- */
-
-int tls_server_new(struct tls_server **out, const struct tls_server_conf *conf,
-		   struct err *e)
-{
-	struct tls_server *s;
-
-	s = calloc(1, sizeof(*s));
-	if (!s)
-		return err_fail(e, "out of memory");
-	keys_init(&s->k);
-	if (keys_load(&s->k, MBEDTLS_SSL_IS_SERVER, conf->ca_path, conf->cert_path,
-		      conf->key_path, e)) {
-		tls_server_free(s);
-		return -1;
-	}
-	s->io_ms = conf->io_timeout_ms ? conf->io_timeout_ms : DEFAULT_IO_MS;
-	*out = s;
-	return 0;
-}
-
-void tls_server_free(struct tls_server *s)
-{
-	if (!s)
-		return;
-	keys_free(&s->k);
-	free(s);
-}
-
-int tls_listen(const char *host, uint16_t port, int *fd_out, uint16_t *bound_port,
-	       struct err *e)
-{
-	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-				  .ai_flags = AI_PASSIVE | AI_NUMERICSERV };
-	const char *node = host && *host ? host : NULL;
-	const char *shown = node ? node : "*";
-	struct addrinfo *res = NULL;
-	struct sockaddr_storage ss;
-	socklen_t sslen = sizeof(ss);
-	char service[8];
-	int fd = -1, err = 0, one = 1, rc;
-
-	snprintf(service, sizeof(service), "%u", (unsigned)port);
-	rc = getaddrinfo(node, service, &hints, &res);
-	if (rc)
-		return err_fail(e, "cannot resolve %s: %s", shown,
-				rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
-	for (const struct addrinfo *ai = res; ai; ai = ai->ai_next) {
-		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-		if (fd < 0) {
-			err = errno;
-			continue;
-		}
-		if (!setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) &&
-		    !bind(fd, ai->ai_addr, ai->ai_addrlen) && !listen(fd, LISTEN_BACKLOG))
-			break;
-		err = errno;
-		close(fd);
-		fd = -1;
-	}
-	freeaddrinfo(res);
-	if (fd < 0)
-		return err_fail(e, "cannot listen on %s:%u: %s", shown, (unsigned)port,
-				strerror(err ? err : EADDRNOTAVAIL));
-	if (getsockname(fd, (struct sockaddr *)&ss, &sslen)) {
-		err_fail(e, "cannot listen on %s:%u: %s", shown, (unsigned)port, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	if (bound_port)
-		*bound_port = ntohs(ss.ss_family == AF_INET6
-					    ? ((struct sockaddr_in6 *)&ss)->sin6_port
-					    : ((struct sockaddr_in *)&ss)->sin_port);
-	*fd_out = fd;
-	return 0;
-}
-
-int tls_server_attach_fd(struct tls_server *s, int fd, struct tls_conn **out, struct err *e)
-{
-	return conn_open(&s->k.conf, fd, false, NULL, now_ms() + s->io_ms, s->io_ms, s->io_ms,
-			 out, e);
 }
 
 /* ---- data ---- */

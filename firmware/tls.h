@@ -66,6 +66,8 @@ int tls_connect(struct tls_client *c, const char *host, uint16_t port,
 int tls_client_attach_fd(struct tls_client *c, int fd, struct tls_conn **out,
 			 struct err *e);
 
+/* The listening half (tls_server.c, in libtenpo-server.a: the delivery
+ * server's, not linked into the kiosk). */
 int tls_server_new(struct tls_server **out, const struct tls_server_conf *conf,
 		   struct err *e);
 void tls_server_free(struct tls_server *s);

@@ -36,7 +36,7 @@
 #include "layout.h"
 #include "manifest.h"
 #include "prepare.h"
-#include "watermark.h"
+#include "wm/watermark.h"
 
 #define NAME_PLACEHOLDER "tenpo-fault-name-placeholder-4b1d"
 #define OVERSIZE_BYTES "5000000000"

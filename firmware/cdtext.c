@@ -272,7 +272,8 @@ static void close_pack(struct cursor *c)
 {
 	unsigned char *k = c->packs + c->n * PACK_BYTES;
 
-	memset(k + 4 + c->used, 0, (size_t)(PACK_TEXT - c->used));
+	if (c->used < PACK_TEXT) /* a full pack has no tail to clear */
+		memset(k + 4 + c->used, 0, (size_t)(PACK_TEXT - c->used));
 	pack_crc(k);
 	c->n++;
 	c->used = 0;

@@ -18,13 +18,21 @@
  * with at most HTTP_HEADERS_MAX header lines; no NUL, no obsolete line
  * folding, no whitespace before a header's colon, header names are tokens,
  * values printable (obs-text allowed); Content-Length is digits only, fits
- * int64, and repeated copies must agree; Transfer-Encoding other than
- * "identity" is refused (the protocol has no chunked bodies); HTTP/1.0 and
- * HTTP/1.1 only; status 100..599; request targets start with '/'.  Error
- * messages never echo the peer's bytes.
+ * int64, and repeated copies must agree; Transfer-Encoding is "chunked"
+ * alone (any other coding is refused), never with Content-Length (two
+ * framings would let two parsers disagree) and never in HTTP/1.0; HTTP/1.0
+ * and HTTP/1.1 only; status 100..599; request targets start with '/'.
+ * Error messages never echo the peer's bytes.  A failure caused by the
+ * peer's bytes (not by the transport) sets c->malformed.
  *
  * Bodies.  c->body_left counts what is left of the current body; a body is
- * never read past its end, so the next head is always found intact.  When
+ * never read past its end, so the next head is always found intact.
+ * Chunked bodies: c->body_left is what is left of the current chunk; when
+ * it reaches 0 the next read takes the chunk's CRLF and the next chunk-size
+ * line (hex digits, then optional ";ext" parameters, ignored) from the
+ * buffer, and after the last chunk the trailers (checked as header lines,
+ * then ignored).  c->body_len counts the bytes announced so far, checked
+ * against c->body_max before a chunk is read.  When
  * nothing is buffered and the caller's buffer is large, the stream reads
  * straight into it (one copy fewer on downloads).
  *
@@ -36,6 +44,7 @@
 
 #include <inttypes.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +60,25 @@ void http_conn_init(struct http_conn *c, struct http_stream s)
 	c->len = 0;
 	c->body_left = 0;
 	c->body_len = 0;
+	c->body_max = UINT64_MAX;
+	c->chunked = false;
+	c->malformed = false;
+}
+
+/* A failure that is the peer's fault: retrying will not help. */
+static int malformed(struct http_conn *c, struct err *e, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int malformed(struct http_conn *c, struct err *e, const char *fmt, ...)
+{
+	char msg[ERR_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	c->malformed = true;
+	return err_fail(e, "%s", msg);
 }
 
 /* ---- characters ---- */
@@ -257,15 +285,24 @@ static int apply_headers(struct http_message *m, int minor, struct err *e)
 		} else if (!strcasecmp(name, "transfer-encoding")) {
 			if (!strcasecmp(v, "identity"))
 				continue;
+			if (!strcasecmp(v, "chunked") && !m->chunked) {
+				m->chunked = true;
+				continue;
+			}
 			if (list_has(v, "chunked"))
-				return err_fail(e, "chunked transfer encoding is not supported");
+				return err_fail(e, "transfer coding other than chunked alone "
+						"is not supported");
 			return err_fail(e, "transfer encoding is not supported "
-					"(bodies carry Content-Length)");
+					"(only chunked)");
 		} else if (!strcasecmp(name, "connection")) {
 			if (list_has(v, "close"))
 				close = true;
 		}
 	}
+	if (m->chunked && m->content_length >= 0)
+		return err_fail(e, "both Content-Length and chunked transfer coding");
+	if (m->chunked && minor != 1)
+		return err_fail(e, "chunked transfer coding in an HTTP/1.0 message");
 	m->keep_alive = minor == 1 && !close;
 	return 0;
 }
@@ -282,6 +319,7 @@ static int parse_head(char *text, size_t len, struct http_message *m, bool reque
 	m->reason = NULL;
 	m->header_count = 0;
 	m->content_length = -1;
+	m->chunked = false;
 	m->keep_alive = false;
 	if (len > HTTP_HEAD_MAX)
 		return err_fail(e, "message head larger than %d bytes", HTTP_HEAD_MAX);
@@ -334,7 +372,8 @@ static int read_head(struct http_conn *c, struct http_message *m, bool request,
 {
 	size_t scanned = 0, end = 0;
 
-	if (c->body_left)
+	c->malformed = false;
+	if (c->body_left || c->chunked)
 		return err_fail(e, "the previous message's body was not read");
 	for (;;) {
 		const uint8_t *p = c->buf + c->pos;
@@ -345,7 +384,8 @@ static int read_head(struct http_conn *c, struct http_message *m, bool request,
 			if (p[i] != '\n')
 				continue;
 			if (i == 0 || p[i - 1] != '\r')
-				return err_fail(e, "bare LF in message head (lines must end in CRLF)");
+				return malformed(c, e, "bare LF in message head "
+						 "(lines must end in CRLF)");
 			if (i >= 3 && p[i - 2] == '\n' && p[i - 3] == '\r')
 				end = i + 1;
 		}
@@ -357,7 +397,11 @@ static int read_head(struct http_conn *c, struct http_message *m, bool request,
 			c->pos += end;
 			if (c->pos == c->len)
 				c->pos = c->len = 0;
-			return parse_head(m->head, end, m, request, e);
+			if (parse_head(m->head, end, m, request, e)) {
+				c->malformed = true;
+				return -1;
+			}
+			return 0;
 		}
 		if (avail >= HTTP_HEAD_MAX)
 			break;
@@ -381,13 +425,15 @@ static int read_head(struct http_conn *c, struct http_message *m, bool request,
 			return err_fail(e, "stream returned more than asked");
 		c->len += (size_t)n;
 	}
-	return err_fail(e, "message head larger than %d bytes", HTTP_HEAD_MAX);
+	return malformed(c, e, "message head larger than %d bytes", HTTP_HEAD_MAX);
 }
 
 static void start_body(struct http_conn *c, uint64_t len)
 {
 	c->body_left = len;
 	c->body_len = len;
+	c->body_max = UINT64_MAX;
+	c->chunked = false;
 }
 
 int http_read_request_head(struct http_conn *c, struct http_message *m, struct err *e)
@@ -396,6 +442,9 @@ int http_read_request_head(struct http_conn *c, struct http_message *m, struct e
 
 	if (rc)
 		return rc;
+	if (m->chunked)
+		return malformed(c, e, "chunked request bodies are not supported "
+				 "(send Content-Length)");
 	start_body(c, m->content_length > 0 ? (uint64_t)m->content_length : 0);
 	return 0;
 }
@@ -409,14 +458,22 @@ int http_read_response_head(struct http_conn *c, struct http_message *m, struct 
 		start_body(c, 0);
 		return 0;
 	}
+	if (m->chunked) {
+		start_body(c, 0);
+		c->chunked = true;
+		return 0;
+	}
 	if (m->content_length < 0)
-		return err_fail(e, "response without Content-Length");
+		return malformed(c, e, "response without Content-Length or chunked coding");
 	start_body(c, (uint64_t)m->content_length);
 	return 0;
 }
 
 static int truncated(struct http_conn *c, struct err *e)
 {
+	if (c->chunked)
+		return err_fail(e, "truncated chunked body after %" PRIu64 " bytes",
+				c->body_len - c->body_left);
 	return err_fail(e, "truncated body: %" PRIu64 " of %" PRIu64 " bytes",
 			c->body_len - c->body_left, c->body_len);
 }
@@ -437,11 +494,178 @@ static ssize_t fill(struct http_conn *c, struct err *e)
 	return n;
 }
 
+bool http_body_chunked(const struct http_conn *c)
+{
+	return c->chunked;
+}
+
+void http_limit_body(struct http_conn *c, uint64_t max)
+{
+	c->body_max = max;
+}
+
+/* Makes the buffer hold at least `need` (<= sizeof(c->buf)) unread bytes. */
+static int buffered(struct http_conn *c, size_t need, struct err *e)
+{
+	while (c->len - c->pos < need) {
+		ssize_t n;
+
+		if (c->pos) {
+			memmove(c->buf, c->buf + c->pos, c->len - c->pos);
+			c->len -= c->pos;
+			c->pos = 0;
+		}
+		n = c->s.read(c->s.ctx, c->buf + c->len, sizeof(c->buf) - c->len, e);
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			return truncated(c, e);
+		if ((size_t)n > sizeof(c->buf) - c->len)
+			return err_fail(e, "stream returned more than asked");
+		c->len += (size_t)n;
+	}
+	return 0;
+}
+
+/* The length (CRLF included) of the line at c->pos, once it is buffered
+ * whole; longer than max, or ending in a bare LF, is an error. */
+static ssize_t buffered_line(struct http_conn *c, size_t max, const char *what,
+			     struct err *e)
+{
+	size_t scanned = 0;
+
+	for (;;) {
+		const uint8_t *p = c->buf + c->pos;
+		size_t avail = c->len - c->pos;
+
+		for (size_t i = scanned; i < avail && i < max; i++) {
+			if (p[i] != '\n')
+				continue;
+			if (i == 0 || p[i - 1] != '\r')
+				return malformed(c, e, "bare LF in %s (lines must end in CRLF)",
+						 what);
+			return (ssize_t)(i + 1);
+		}
+		if (avail >= max)
+			return malformed(c, e, "%s longer than %zu bytes", what, max);
+		scanned = avail;
+		if (buffered(c, avail + 1, e))
+			return -1;
+	}
+}
+
+static void consume(struct http_conn *c, size_t n)
+{
+	c->pos += n;
+	if (c->pos == c->len)
+		c->pos = c->len = 0;
+}
+
+static int hex_digit(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/* After the last chunk: trailer lines up to the empty line, checked as
+ * header lines and ignored. */
+static int read_trailers(struct http_conn *c, struct err *e)
+{
+	size_t total = 0;
+
+	for (unsigned lines = 0;; lines++) {
+		ssize_t n = buffered_line(c, HTTP_HEAD_MAX, "chunked trailer", e);
+		const char *p;
+
+		if (n < 0)
+			return -1;
+		p = (const char *)c->buf + c->pos;
+		total += (size_t)n;
+		if (n == 2) {
+			consume(c, 2);
+			return 0;
+		}
+		if (lines >= HTTP_HEADERS_MAX || total > HTTP_HEAD_MAX)
+			return malformed(c, e, "chunked trailers larger than %d bytes or %d lines",
+					 HTTP_HEAD_MAX, HTTP_HEADERS_MAX);
+		{
+			const char *q = p, *end = p + n - 2;
+
+			while (q < end && is_tchar((unsigned char)*q))
+				q++;
+			if (q == p || q == end || *q != ':')
+				return malformed(c, e, "malformed chunked trailer");
+			for (q++; q < end; q++)
+				if (!is_value_char((unsigned char)*q))
+					return malformed(c, e, "invalid character in chunked trailer");
+		}
+		consume(c, (size_t)n);
+	}
+}
+
+/* The current chunk is used up: takes its CRLF (none before the first) and
+ * the next chunk-size line; at the last chunk the trailers, and the body
+ * is over (c->chunked false). */
+static int next_chunk(struct http_conn *c, struct err *e)
+{
+	uint64_t size = 0;
+	const char *p, *end;
+	ssize_t n;
+	size_t digits = 0;
+
+	if (c->body_len) {
+		if (buffered(c, 2, e))
+			return -1;
+		if (c->buf[c->pos] != '\r' || c->buf[c->pos + 1] != '\n')
+			return malformed(c, e, "chunk data not followed by CRLF");
+		consume(c, 2);
+	}
+	n = buffered_line(c, HTTP_CHUNK_LINE_MAX, "chunk-size line", e);
+	if (n < 0)
+		return -1;
+	p = (const char *)c->buf + c->pos;
+	end = p + n - 2;
+	for (; p + digits < end && hex_digit(p[digits]) >= 0; digits++) {
+		if (size > UINT64_MAX >> 4)
+			return malformed(c, e, "chunk size out of range");
+		size = size << 4 | (uint64_t)hex_digit(p[digits]);
+	}
+	if (!digits)
+		return malformed(c, e, "malformed chunk-size line");
+	for (p += digits; p < end && is_ows(*p); p++)
+		;
+	if (p < end && *p != ';')
+		return malformed(c, e, "malformed chunk-size line");
+	for (; p < end; p++)
+		if (!is_value_char((unsigned char)*p))
+			return malformed(c, e, "invalid character in chunk extension");
+	consume(c, (size_t)n);
+	if (size > c->body_max - c->body_len)
+		return malformed(c, e, "chunked body larger than the limit of %" PRIu64 " bytes",
+				 c->body_max);
+	if (size == 0) {
+		if (read_trailers(c, e))
+			return -1;
+		c->chunked = false;
+		return 0;
+	}
+	c->body_left = size;
+	c->body_len += size;
+	return 0;
+}
+
 ssize_t http_read_body(struct http_conn *c, void *buf, size_t len, struct err *e)
 {
 	size_t want = len, avail;
 	ssize_t n;
 
+	if (c->chunked && c->body_left == 0 && next_chunk(c, e))
+		return -1;
 	if (c->body_left == 0 || len == 0)
 		return 0;
 	if (want > c->body_left)
@@ -472,12 +696,57 @@ ssize_t http_read_body(struct http_conn *c, void *buf, size_t len, struct err *e
 	return (ssize_t)want;
 }
 
+/* A chunked body read whole: the buffer grows (doubling) up to cap + 1. */
+static int read_chunked_all(struct http_conn *c, size_t cap, char **out, size_t *len,
+			    struct err *e)
+{
+	size_t got = 0, size = 0;
+	char *buf = NULL;
+
+	if ((uint64_t)cap < c->body_max)
+		c->body_max = cap;
+	for (;;) {
+		ssize_t n;
+
+		if (got + 1 >= size) {
+			size_t want = size ? size * 2 : 4096;
+			char *grown;
+
+			if (want > cap + 1 || want < size)
+				want = cap + 1;
+			grown = realloc(buf, want);
+			if (!grown) {
+				free(buf);
+				return err_fail(e, "out of memory");
+			}
+			buf = grown;
+			size = want;
+		}
+		n = http_read_body(c, buf + got, size - 1 - got, e);
+		if (n < 0) {
+			free(buf);
+			return -1;
+		}
+		if (n == 0 && !c->chunked)
+			break;
+		if (n == 0) /* cannot happen: body_max stops a chunk past cap */
+			return free(buf), err_fail(e, "chunked body larger than %zu bytes", cap);
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	*out = buf;
+	*len = got;
+	return 0;
+}
+
 int http_read_body_all(struct http_conn *c, size_t cap, char **out, size_t *len,
 		       struct err *e)
 {
 	size_t got = 0, total;
 	char *buf;
 
+	if (c->chunked)
+		return read_chunked_all(c, cap, out, len, e);
 	if (c->body_left > cap || c->body_left >= SIZE_MAX)
 		return err_fail(e, "body of %" PRIu64 " bytes is larger than the limit of %zu",
 				c->body_left, cap);
@@ -504,9 +773,13 @@ int http_read_body_all(struct http_conn *c, size_t cap, char **out, size_t *len,
 
 int http_skip_body(struct http_conn *c, struct err *e)
 {
-	while (c->body_left) {
+	for (;;) {
 		size_t avail;
 
+		if (c->chunked && !c->body_left && next_chunk(c, e))
+			return -1;
+		if (!c->body_left)
+			return 0;
 		if (c->pos == c->len && fill(c, e) < 0)
 			return -1;
 		avail = c->len - c->pos;
@@ -517,7 +790,6 @@ int http_skip_body(struct http_conn *c, struct err *e)
 			c->pos = c->len = 0;
 		c->body_left -= avail;
 	}
-	return 0;
 }
 
 /* ---- writing ---- */

@@ -27,12 +27,7 @@
  *
  * Bodies.  c->body_left counts what is left of the current body; a body is
  * never read past its end, so the next head is always found intact.
- * Chunked bodies: c->body_left is what is left of the current chunk; when
- * it reaches 0 the next read takes the chunk's CRLF and the next chunk-size
- * line (hex digits, then optional ";ext" parameters, ignored) from the
- * buffer, and after the last chunk the trailers (checked as header lines,
- * then ignored).  c->body_len counts the bytes announced so far, checked
- * against c->body_max before a chunk is read.  When
+ * Chunked bodies are read in http_chunked.c.  When
  * nothing is buffered and the caller's buffer is large, the stream reads
  * straight into it (one copy fewer on downloads).
  *
@@ -41,6 +36,7 @@
  * request or answer is one write (one TLS record).
  */
 #include "http.h"
+#include "http_internal.h"
 
 #include <inttypes.h>
 #include <limits.h>
@@ -65,11 +61,7 @@ void http_conn_init(struct http_conn *c, struct http_stream s)
 	c->malformed = false;
 }
 
-/* A failure that is the peer's fault: retrying will not help. */
-static int malformed(struct http_conn *c, struct err *e, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int malformed(struct http_conn *c, struct err *e, const char *fmt, ...)
+int http_malformed(struct http_conn *c, struct err *e, const char *fmt, ...)
 {
 	char msg[ERR_MSG_MAX];
 	va_list ap;
@@ -81,25 +73,7 @@ static int malformed(struct http_conn *c, struct err *e, const char *fmt, ...)
 	return err_fail(e, "%s", msg);
 }
 
-/* ---- characters ---- */
-
-static bool is_tchar(unsigned char ch)
-{
-	if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'))
-		return true;
-	return ch && strchr("!#$%&'*+-.^_`|~", ch);
-}
-
-/* A field value's bytes: HTAB, SP, VCHAR, obs-text. */
-static bool is_value_char(unsigned char ch)
-{
-	return ch == '\t' || (ch >= 0x20 && ch != 0x7f);
-}
-
-static bool is_ows(char ch)
-{
-	return ch == ' ' || ch == '\t';
-}
+/* ---- characters: http_internal.h ---- */
 
 /* Decimal digits at *p: at least one, no overflow.  Moves *p past them. */
 static int parse_u64(const char **p, uint64_t *out)
@@ -130,13 +104,13 @@ static bool list_has(const char *v, const char *token)
 		const char *end;
 		size_t n;
 
-		while (is_ows(*v) || *v == ',')
+		while (http_is_ows(*v) || *v == ',')
 			v++;
 		end = v;
 		while (*end && *end != ',')
 			end++;
 		n = (size_t)(end - v);
-		while (n && is_ows(v[n - 1]))
+		while (n && http_is_ows(v[n - 1]))
 			n--;
 		if (n == tl && !strncasecmp(v, token, tl))
 			return true;
@@ -187,7 +161,7 @@ static int parse_request_line(char *line, struct http_message *m, int *minor, st
 {
 	char *sp1, *sp2;
 
-	for (sp1 = line; is_tchar((unsigned char)*sp1); sp1++)
+	for (sp1 = line; http_is_tchar((unsigned char)*sp1); sp1++)
 		;
 	if (sp1 == line || *sp1 != ' ')
 		return err_fail(e, "malformed request line");
@@ -228,7 +202,7 @@ static int parse_status_line(char *line, struct http_message *m, int *minor, str
 		return err_fail(e, "status code %d out of range", m->status);
 	m->reason = line[12] ? line + 13 : line + 12;
 	for (r = (const unsigned char *)m->reason; *r; r++)
-		if (!is_value_char(*r))
+		if (!http_is_value_char(*r))
 			return err_fail(e, "invalid character in reason phrase");
 	return 0;
 }
@@ -237,12 +211,12 @@ static int parse_header_line(char *line, struct http_message *m, struct err *e)
 {
 	char *p = line, *v, *end;
 
-	if (is_ows(*line))
+	if (http_is_ows(*line))
 		return err_fail(e, "obsolete line folding in message head");
-	while (is_tchar((unsigned char)*p))
+	while (http_is_tchar((unsigned char)*p))
 		p++;
 	if (*p != ':')
-		return err_fail(e, p != line && is_ows(*p)
+		return err_fail(e, p != line && http_is_ows(*p)
 					   ? "whitespace between header name and colon"
 					   : "invalid character in header name");
 	if (p == line)
@@ -251,13 +225,13 @@ static int parse_header_line(char *line, struct http_message *m, struct err *e)
 		return err_fail(e, "more than %d header lines", HTTP_HEADERS_MAX);
 	*p = '\0';
 	v = p + 1;
-	while (is_ows(*v))
+	while (http_is_ows(*v))
 		v++;
 	end = v + strlen(v);
-	while (end > v && is_ows(end[-1]))
+	while (end > v && http_is_ows(end[-1]))
 		*--end = '\0';
 	for (const char *q = v; *q; q++)
-		if (!is_value_char((unsigned char)*q))
+		if (!http_is_value_char((unsigned char)*q))
 			return err_fail(e, "invalid character in header %s", line);
 	m->headers[m->header_count].name = line;
 	m->headers[m->header_count].value = v;
@@ -384,7 +358,7 @@ static int read_head(struct http_conn *c, struct http_message *m, bool request,
 			if (p[i] != '\n')
 				continue;
 			if (i == 0 || p[i - 1] != '\r')
-				return malformed(c, e, "bare LF in message head "
+				return http_malformed(c, e, "bare LF in message head "
 						 "(lines must end in CRLF)");
 			if (i >= 3 && p[i - 2] == '\n' && p[i - 3] == '\r')
 				end = i + 1;
@@ -425,7 +399,7 @@ static int read_head(struct http_conn *c, struct http_message *m, bool request,
 			return err_fail(e, "stream returned more than asked");
 		c->len += (size_t)n;
 	}
-	return malformed(c, e, "message head larger than %d bytes", HTTP_HEAD_MAX);
+	return http_malformed(c, e, "message head larger than %d bytes", HTTP_HEAD_MAX);
 }
 
 static void start_body(struct http_conn *c, uint64_t len)
@@ -443,7 +417,7 @@ int http_read_request_head(struct http_conn *c, struct http_message *m, struct e
 	if (rc)
 		return rc;
 	if (m->chunked)
-		return malformed(c, e, "chunked request bodies are not supported "
+		return http_malformed(c, e, "chunked request bodies are not supported "
 				 "(send Content-Length)");
 	start_body(c, m->content_length > 0 ? (uint64_t)m->content_length : 0);
 	return 0;
@@ -464,12 +438,12 @@ int http_read_response_head(struct http_conn *c, struct http_message *m, struct 
 		return 0;
 	}
 	if (m->content_length < 0)
-		return malformed(c, e, "response without Content-Length or chunked coding");
+		return http_malformed(c, e, "response without Content-Length or chunked coding");
 	start_body(c, (uint64_t)m->content_length);
 	return 0;
 }
 
-static int truncated(struct http_conn *c, struct err *e)
+int http_truncated(struct http_conn *c, struct err *e)
 {
 	if (c->chunked)
 		return err_fail(e, "truncated chunked body after %" PRIu64 " bytes",
@@ -486,7 +460,7 @@ static ssize_t fill(struct http_conn *c, struct err *e)
 	if (n < 0)
 		return -1;
 	if (n == 0)
-		return truncated(c, e);
+		return http_truncated(c, e);
 	if ((size_t)n > sizeof(c->buf))
 		return err_fail(e, "stream returned more than asked");
 	c->pos = 0;
@@ -494,177 +468,12 @@ static ssize_t fill(struct http_conn *c, struct err *e)
 	return n;
 }
 
-bool http_body_chunked(const struct http_conn *c)
-{
-	return c->chunked;
-}
-
-void http_limit_body(struct http_conn *c, uint64_t max)
-{
-	c->body_max = max;
-}
-
-/* Makes the buffer hold at least `need` (<= sizeof(c->buf)) unread bytes. */
-static int buffered(struct http_conn *c, size_t need, struct err *e)
-{
-	while (c->len - c->pos < need) {
-		ssize_t n;
-
-		if (c->pos) {
-			memmove(c->buf, c->buf + c->pos, c->len - c->pos);
-			c->len -= c->pos;
-			c->pos = 0;
-		}
-		n = c->s.read(c->s.ctx, c->buf + c->len, sizeof(c->buf) - c->len, e);
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			return truncated(c, e);
-		if ((size_t)n > sizeof(c->buf) - c->len)
-			return err_fail(e, "stream returned more than asked");
-		c->len += (size_t)n;
-	}
-	return 0;
-}
-
-/* The length (CRLF included) of the line at c->pos, once it is buffered
- * whole; longer than max, or ending in a bare LF, is an error. */
-static ssize_t buffered_line(struct http_conn *c, size_t max, const char *what,
-			     struct err *e)
-{
-	size_t scanned = 0;
-
-	for (;;) {
-		const uint8_t *p = c->buf + c->pos;
-		size_t avail = c->len - c->pos;
-
-		for (size_t i = scanned; i < avail && i < max; i++) {
-			if (p[i] != '\n')
-				continue;
-			if (i == 0 || p[i - 1] != '\r')
-				return malformed(c, e, "bare LF in %s (lines must end in CRLF)",
-						 what);
-			return (ssize_t)(i + 1);
-		}
-		if (avail >= max)
-			return malformed(c, e, "%s longer than %zu bytes", what, max);
-		scanned = avail;
-		if (buffered(c, avail + 1, e))
-			return -1;
-	}
-}
-
-static void consume(struct http_conn *c, size_t n)
-{
-	c->pos += n;
-	if (c->pos == c->len)
-		c->pos = c->len = 0;
-}
-
-static int hex_digit(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
-/* After the last chunk: trailer lines up to the empty line, checked as
- * header lines and ignored. */
-static int read_trailers(struct http_conn *c, struct err *e)
-{
-	size_t total = 0;
-
-	for (unsigned lines = 0;; lines++) {
-		ssize_t n = buffered_line(c, HTTP_HEAD_MAX, "chunked trailer", e);
-		const char *p;
-
-		if (n < 0)
-			return -1;
-		p = (const char *)c->buf + c->pos;
-		total += (size_t)n;
-		if (n == 2) {
-			consume(c, 2);
-			return 0;
-		}
-		if (lines >= HTTP_HEADERS_MAX || total > HTTP_HEAD_MAX)
-			return malformed(c, e, "chunked trailers larger than %d bytes or %d lines",
-					 HTTP_HEAD_MAX, HTTP_HEADERS_MAX);
-		{
-			const char *q = p, *end = p + n - 2;
-
-			while (q < end && is_tchar((unsigned char)*q))
-				q++;
-			if (q == p || q == end || *q != ':')
-				return malformed(c, e, "malformed chunked trailer");
-			for (q++; q < end; q++)
-				if (!is_value_char((unsigned char)*q))
-					return malformed(c, e, "invalid character in chunked trailer");
-		}
-		consume(c, (size_t)n);
-	}
-}
-
-/* The current chunk is used up: takes its CRLF (none before the first) and
- * the next chunk-size line; at the last chunk the trailers, and the body
- * is over (c->chunked false). */
-static int next_chunk(struct http_conn *c, struct err *e)
-{
-	uint64_t size = 0;
-	const char *p, *end;
-	ssize_t n;
-	size_t digits = 0;
-
-	if (c->body_len) {
-		if (buffered(c, 2, e))
-			return -1;
-		if (c->buf[c->pos] != '\r' || c->buf[c->pos + 1] != '\n')
-			return malformed(c, e, "chunk data not followed by CRLF");
-		consume(c, 2);
-	}
-	n = buffered_line(c, HTTP_CHUNK_LINE_MAX, "chunk-size line", e);
-	if (n < 0)
-		return -1;
-	p = (const char *)c->buf + c->pos;
-	end = p + n - 2;
-	for (; p + digits < end && hex_digit(p[digits]) >= 0; digits++) {
-		if (size > UINT64_MAX >> 4)
-			return malformed(c, e, "chunk size out of range");
-		size = size << 4 | (uint64_t)hex_digit(p[digits]);
-	}
-	if (!digits)
-		return malformed(c, e, "malformed chunk-size line");
-	for (p += digits; p < end && is_ows(*p); p++)
-		;
-	if (p < end && *p != ';')
-		return malformed(c, e, "malformed chunk-size line");
-	for (; p < end; p++)
-		if (!is_value_char((unsigned char)*p))
-			return malformed(c, e, "invalid character in chunk extension");
-	consume(c, (size_t)n);
-	if (size > c->body_max - c->body_len)
-		return malformed(c, e, "chunked body larger than the limit of %" PRIu64 " bytes",
-				 c->body_max);
-	if (size == 0) {
-		if (read_trailers(c, e))
-			return -1;
-		c->chunked = false;
-		return 0;
-	}
-	c->body_left = size;
-	c->body_len += size;
-	return 0;
-}
-
 ssize_t http_read_body(struct http_conn *c, void *buf, size_t len, struct err *e)
 {
 	size_t want = len, avail;
 	ssize_t n;
 
-	if (c->chunked && c->body_left == 0 && next_chunk(c, e))
+	if (c->chunked && c->body_left == 0 && http_next_chunk(c, e))
 		return -1;
 	if (c->body_left == 0 || len == 0)
 		return 0;
@@ -677,7 +486,7 @@ ssize_t http_read_body(struct http_conn *c, void *buf, size_t len, struct err *e
 		if (n < 0)
 			return -1;
 		if (n == 0)
-			return truncated(c, e);
+			return http_truncated(c, e);
 		if ((size_t)n > want)
 			return err_fail(e, "stream returned more than asked");
 		c->body_left -= (uint64_t)n;
@@ -696,49 +505,6 @@ ssize_t http_read_body(struct http_conn *c, void *buf, size_t len, struct err *e
 	return (ssize_t)want;
 }
 
-/* A chunked body read whole: the buffer grows (doubling) up to cap + 1. */
-static int read_chunked_all(struct http_conn *c, size_t cap, char **out, size_t *len,
-			    struct err *e)
-{
-	size_t got = 0, size = 0;
-	char *buf = NULL;
-
-	if ((uint64_t)cap < c->body_max)
-		c->body_max = cap;
-	for (;;) {
-		ssize_t n;
-
-		if (got + 1 >= size) {
-			size_t want = size ? size * 2 : 4096;
-			char *grown;
-
-			if (want > cap + 1 || want < size)
-				want = cap + 1;
-			grown = realloc(buf, want);
-			if (!grown) {
-				free(buf);
-				return err_fail(e, "out of memory");
-			}
-			buf = grown;
-			size = want;
-		}
-		n = http_read_body(c, buf + got, size - 1 - got, e);
-		if (n < 0) {
-			free(buf);
-			return -1;
-		}
-		if (n == 0 && !c->chunked)
-			break;
-		if (n == 0) /* cannot happen: body_max stops a chunk past cap */
-			return free(buf), err_fail(e, "chunked body larger than %zu bytes", cap);
-		got += (size_t)n;
-	}
-	buf[got] = '\0';
-	*out = buf;
-	*len = got;
-	return 0;
-}
-
 int http_read_body_all(struct http_conn *c, size_t cap, char **out, size_t *len,
 		       struct err *e)
 {
@@ -746,7 +512,7 @@ int http_read_body_all(struct http_conn *c, size_t cap, char **out, size_t *len,
 	char *buf;
 
 	if (c->chunked)
-		return read_chunked_all(c, cap, out, len, e);
+		return http_read_chunked_all(c, cap, out, len, e);
 	if (c->body_left > cap || c->body_left >= SIZE_MAX)
 		return err_fail(e, "body of %" PRIu64 " bytes is larger than the limit of %zu",
 				c->body_left, cap);
@@ -776,7 +542,7 @@ int http_skip_body(struct http_conn *c, struct err *e)
 	for (;;) {
 		size_t avail;
 
-		if (c->chunked && !c->body_left && next_chunk(c, e))
+		if (c->chunked && !c->body_left && http_next_chunk(c, e))
 			return -1;
 		if (!c->body_left)
 			return 0;
@@ -801,12 +567,12 @@ static bool extra_headers_ok(const char *h)
 	while (*h) {
 		const char *p = h;
 
-		while (is_tchar((unsigned char)*p))
+		while (http_is_tchar((unsigned char)*p))
 			p++;
 		if (p == h || *p != ':')
 			return false;
 		for (p++; *p && *p != '\r'; p++)
-			if (!is_value_char((unsigned char)*p))
+			if (!http_is_value_char((unsigned char)*p))
 				return false;
 		if (p[0] != '\r' || p[1] != '\n')
 			return false;
@@ -820,7 +586,7 @@ static bool token_ok(const char *s)
 	if (!*s)
 		return false;
 	for (; *s; s++)
-		if (!is_tchar((unsigned char)*s))
+		if (!http_is_tchar((unsigned char)*s))
 			return false;
 	return true;
 }
@@ -919,7 +685,7 @@ int http_write_response(struct http_conn *c, int status, const char *content_typ
 		return err_fail(e, "response: status %d out of range", status);
 	if (content_type) {
 		for (const char *p = content_type; *p; p++)
-			if (!is_value_char((unsigned char)*p))
+			if (!http_is_value_char((unsigned char)*p))
 				return err_fail(e, "response: malformed content type");
 	}
 	if (!extra_headers_ok(extra_headers))

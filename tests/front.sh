@@ -28,6 +28,7 @@ FRONT_PID=""
 start_delivery() {
 	start_server "$DIR" || return 1
 	[ "$FRONT" = nginx ] || return 0
+	command -v nginx >/dev/null || { echo "# nginx is not installed (tests/deps.sh)"; return 1; }
 	FRONT_PORT=$(free_port)
 	front_refresh || return 1
 	conf_set "$CONF" server "127.0.0.1:$FRONT_PORT"

@@ -9,7 +9,9 @@
  * tests/run.sh sets it) for a PKI and a shop's config.  A server thread
  * accepts connections on a loopback port and answers each request with the
  * next scripted response, recording what it was asked (request line, Host,
- * Range, body).  Timeouts are safety nets, never asserted on.
+ * Range, body); an empty answer is no answer (a stalled server).  Timeouts
+ * are safety nets, never asserted on, but one: the stall test waits the
+ * client's io_timeout_s (1 s) out.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -104,7 +106,9 @@ static void *server_main(void *arg)
 			memcpy(s->body, body, len + 1);
 			free(body);
 			f->sc.requests++;
-			if (tls_write_all(c, a, strlen(a), &e) || strstr(a, "Connection: close"))
+			if (!*a) /* stalled: wait for the client to give up */
+				http_read_request_head(&hc, &m, &e);
+			if (!*a || tls_write_all(c, a, strlen(a), &e) || strstr(a, "Connection: close"))
 				break;
 		}
 		tls_close(c);
@@ -364,6 +368,40 @@ static void failures_have_classes_and_codes(void **state)
 	}
 }
 
+/* The codes the staff screen reads, for causes whose words never said
+ * "connect": a stalled server is unreachable, a certificate for another
+ * name is a TLS refusal (and not retried). */
+static void outcome_codes_not_words(void **state)
+{
+	struct fx *f = *state;
+	const char *const script[] = { "", HEALTH_OK, NULL };
+	struct config saved = f->cfg;
+	struct delivery_listing *list = NULL;
+	uint16_t id;
+	int64_t t, na;
+	size_t n;
+	struct err e;
+
+	f->cfg.io_timeout_s = 1;
+	f->cfg.retries = 1;
+	serve(f, script);
+	assert_int_equal(delivery_list_orders(f->d, &list, &n, &e), -1);
+	assert_non_null(strstr(e.msg, "stalled"));
+	assert_null(strstr(e.msg, "connect"));
+	assert_int_equal(delivery_take_outcome(f->d), DELIVERY_UNREACHABLE);
+	delivery_close(f->d);
+
+	snprintf(f->cfg.server_name, sizeof(f->cfg.server_name), "delivery.tenpo.example");
+	f->cfg.retries = 3;
+	assert_int_equal(delivery_open(&f->d, &f->cfg, &e), 0);
+	assert_int_equal(delivery_health(f->d, &id, &t, &na, &e), -1);
+	assert_non_null(strstr(e.msg, "for another host name"));
+	assert_int_equal(delivery_take_outcome(f->d), DELIVERY_TLS_REFUSED);
+	f->cfg = saved;
+	finish(f);
+	assert_int_equal(f->sc.requests, 1); /* the refused handshake was not retried */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -372,6 +410,7 @@ int main(void)
 		cmocka_unit_test(chunked_download),
 		cmocka_unit_test(report_needs_its_id_echoed),
 		cmocka_unit_test(failures_have_classes_and_codes),
+		cmocka_unit_test(outcome_codes_not_words),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -81,7 +81,10 @@ pid $f/nginx.pid;
 error_log $f/error.log notice;
 events { worker_connections 64; }
 http {
-	access_log $f/access.log;
+	log_format front '\$remote_addr "\$request" \$status \$body_bytes_sent host=\$host '
+		'ae="\$http_accept_encoding" ce="\$sent_http_content_encoding" '
+		'te="\$sent_http_transfer_encoding"';
+	access_log $f/access.log front;
 	client_body_temp_path $f/tmp/body;
 	proxy_temp_path $f/tmp/proxy;
 	fastcgi_temp_path $f/tmp/fastcgi;

@@ -91,5 +91,11 @@ nx -D "$WORK/post.head" -o "$WORK/post.body" -H 'Content-Type: application/json'
 	--data '{"report_id": "r-front-1", "kind": "nonsense", "at": 1}' \
 	"https://localhost:$FRONT_PORT/v1/orders/NOSUCHORDER/reports"
 check "nginx: a proxied answer goes out chunked" grep -qi '^transfer-encoding: chunked' "$WORK/post.head"
+nx --compressed -D "$WORK/gz.head" -o /dev/null "https://localhost:$FRONT_PORT/v1/orders"
+check "nginx: gzip is on (for a client that asks for it)" grep -qi '^content-encoding: gzip' "$WORK/gz.head"
 check "nginx: the kiosk syncs through it" tenpo sync --config "$CONF"
+# nginx logs an empty value as "-"
+check "nginx: the kiosk asked for no compression and got none" \
+	grep -q '"GET /v1/orders HTTP/1.1" 200 .* host=localhost ae="identity" ce="-"' \
+	"$WORK/front/access.log"
 finish

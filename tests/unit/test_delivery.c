@@ -22,6 +22,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -402,6 +404,41 @@ static void outcome_codes_not_words(void **state)
 	assert_int_equal(f->sc.requests, 1); /* the refused handshake was not retried */
 }
 
+/* A head over HTTP_HEAD_MAX is the server's doing: refused once, not
+ * retried four times. */
+static void oversized_head_not_retried(void **state)
+{
+	struct fx *f = *state;
+	size_t n = HTTP_HEAD_MAX + 100;
+	char *big = malloc(n + 64);
+	const char *script[] = { big, big, NULL };
+	struct delivery_listing *list = NULL;
+	size_t count;
+	struct err e;
+
+	assert_non_null(big);
+	strcpy(big, "HTTP/1.1 200 OK\r\nX-Pad: ");
+	memset(big + strlen(big), 'x', n);
+	strcpy(big + strlen("HTTP/1.1 200 OK\r\nX-Pad: ") + n, "\r\nContent-Length: 0\r\n\r\n");
+	serve(f, script);
+	assert_int_equal(delivery_list_orders(f->d, &list, &count, &e), -1);
+	assert_non_null(strstr(e.msg, "message head larger than"));
+	assert_int_equal(delivery_take_outcome(f->d), DELIVERY_PROTOCOL_ERROR);
+	/* the server waits for the retry that must not come: end its wait */
+	{
+		int fd = socket(AF_INET, SOCK_STREAM, 0);
+		struct sockaddr_in a = { .sin_family = AF_INET,
+					 .sin_port = htons(f->cfg.server_port),
+					 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+
+		assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+		close(fd);
+	}
+	finish(f);
+	assert_int_equal(f->sc.requests, 1);
+	free(big);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -411,6 +448,7 @@ int main(void)
 		cmocka_unit_test(report_needs_its_id_echoed),
 		cmocka_unit_test(failures_have_classes_and_codes),
 		cmocka_unit_test(outcome_codes_not_words),
+		cmocka_unit_test(oversized_head_not_retried),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

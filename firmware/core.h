@@ -28,6 +28,7 @@
 
 #include "burner.h"
 #include "config.h"
+#include "delivery.h"
 #include "err.h"
 #include "manifest.h"
 #include "order.h"
@@ -149,7 +150,8 @@ struct core_queue_row {
 };
 
 struct core_net_view {
-	bool reachable;
+	bool reachable;              /* outcome is not DELIVERY_UNREACHABLE */
+	enum delivery_outcome outcome; /* the last pass's worst (delivery_outcome_name) */
 	int64_t last_sync_at;        /* 0: never */
 	char last_error[CORE_TEXT];
 	int64_t server_cert_not_after;

@@ -24,10 +24,12 @@
 #include "log.h"
 #include "sync.h"
 
-static void publish_net(struct core *c, int rc, const struct err *e, int64_t cert_not_after)
+static void publish_net(struct core *c, int rc, enum delivery_outcome outcome,
+			const struct err *e, int64_t cert_not_after)
 {
 	pthread_mutex_lock(&c->lock);
-	c->snap.net.reachable = rc == 0 || !strstr(e->msg, "connect");
+	c->snap.net.outcome = outcome;
+	c->snap.net.reachable = outcome != DELIVERY_UNREACHABLE;
 	if (!rc)
 		c->snap.net.last_sync_at = time(NULL);
 	snprintf(c->snap.net.last_error, sizeof(c->snap.net.last_error), "%.250s", rc ? e->msg : "");
@@ -50,7 +52,7 @@ void *core_fetch_main(void *arg)
 	    spool_open(&sp, c->cfg.spool, c->cfg.spool_quota_bytes, &e) ||
 	    delivery_open(&d, &c->cfg, &e)) {
 		log_error("fetch", "cannot start: %s", e.msg);
-		publish_net(c, -1, &e, 0);
+		publish_net(c, -1, DELIVERY_OK, &e, 0);
 		goto out;
 	}
 	while (!c->stop) {
@@ -64,12 +66,13 @@ void *core_fetch_main(void *arg)
 		int rc;
 
 		err_clear(&e);
+		delivery_take_outcome(d);
 		rc = sync_pass(&ctx, &st, &e);
 		if (rc && !c->stop)
 			log_warn("fetch", "sync: %s", e.msg);
 		if (!rc && delivery_health(d, &server_id, &server_time, &not_after, NULL))
 			not_after = 0;
-		publish_net(c, rc, &e, not_after);
+		publish_net(c, rc, delivery_take_outcome(d), &e, not_after);
 
 		pthread_mutex_lock(&c->lock);
 		clock_gettime(CLOCK_REALTIME, &until);

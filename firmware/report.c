@@ -115,7 +115,7 @@ int report_flush(struct store *s, struct delivery *d, int64_t now, bool all,
 			rc = err_fail(e, "report %s: body is not a JSON object", r->id);
 			continue;
 		}
-		sent_rc = delivery_post_report(d, r->order_id, body, strlen(body), &why);
+		sent_rc = delivery_post_report(d, r->order_id, r->id, body, strlen(body), &why);
 		free(body);
 		if (sent_rc == 0) {
 			if (store_report_acked(s, r->id, e)) {

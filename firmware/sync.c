@@ -229,10 +229,13 @@ out:
 
 struct sink {
 	struct sync_ctx *c;
+	const char *id;
+	unsigned idx;
 	struct spool_writer *w;
 	struct digest_ctx hash;
 	uint8_t *buf;
 	size_t fill;
+	uint64_t from;   /* where this pass's bytes start in the file */
 	uint64_t got;
 };
 
@@ -269,6 +272,22 @@ static int sink_take(void *arg, const void *buf, size_t len, struct err *e)
 	return 0;
 }
 
+/* The server ignored Range and sends the whole file: the .part starts
+ * again from zero (truncated when the writer reopens it at 0). */
+static int sink_restart(void *arg, struct err *e)
+{
+	struct sink *s = arg;
+
+	s->fill = 0;
+	spool_writer_close(s->w, false, NULL);
+	s->w = NULL;
+	if (spool_writer_open(s->c->spool, s->id, s->idx, 0, &s->w, e))
+		return -1;
+	digest_init(&s->hash);
+	s->from = s->got = 0;
+	return 0;
+}
+
 static bool file_exists(const char *path)
 {
 	struct stat sb;
@@ -284,7 +303,7 @@ static enum file_result fetch_one(struct sync_ctx *c, const char *id,
 				  const struct store_file *f, struct sync_stats *st,
 				  struct err *e)
 {
-	struct sink s = { .c = c };
+	struct sink s = { .c = c, .id = id, .idx = f->idx };
 	uint8_t got[DIGEST_LEN];
 	char path[4096];
 	uint64_t part = 0, hashed = 0;
@@ -318,8 +337,9 @@ static enum file_result fetch_one(struct sync_ctx *c, const char *id,
 		goto out_error;
 	if (part)
 		log_info("sync", "order %s file %u: resuming at byte %" PRIu64, id, f->idx, part);
-	s.got = part;
-	if (delivery_fetch_file(c->delivery, id, f->idx, part, f->m.size, sink_take, &s, e))
+	s.from = s.got = part;
+	if (delivery_fetch_file(c->delivery, id, f->idx, part, f->m.size, sink_take, sink_restart,
+				&s, e))
 		goto out_error;
 	if (sink_flush(&s, e) || spool_writer_close(s.w, true, e)) {
 		s.w = NULL;
@@ -327,7 +347,7 @@ static enum file_result fetch_one(struct sync_ctx *c, const char *id,
 	}
 	s.w = NULL;
 	free(s.buf);
-	st->bytes += s.got - part;
+	st->bytes += s.got - s.from;
 	digest_final(&s.hash, got);
 	if (!digest_equal(got, f->m.sha256, DIGEST_LEN)) {
 		spool_discard_part(c->spool, id, f->idx, NULL);

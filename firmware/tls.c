@@ -100,6 +100,7 @@ struct tls_client {
 	char server_name[256];
 	unsigned connect_ms;
 	unsigned io_ms;
+	enum tls_connect_failure last_failure; /* of the last tls_connect() */
 };
 
 enum wait_dir { WAIT_NONE, WAIT_READ, WAIT_WRITE };
@@ -123,6 +124,8 @@ struct tls_conn {
 	const char *server_name; /* client: the name checked; lives in tls_client */
 	char peer_cn[CN_MAX + 1];
 	int64_t peer_not_after;
+	bool refused;            /* the failure is the peer's settings: a retry
+				    meets the same refusal */
 };
 
 /* ---- small helpers ---- */
@@ -428,12 +431,23 @@ static bool alert_is_about_certificate(unsigned char a)
 	       a == 116;
 }
 
-/* The words for the peer's fatal alert a. */
-static int alert_fail(struct tls_conn *c, unsigned char a, struct err *e)
+/* The words for the peer's fatal alert a, sent in a record of TLS 1.minor-1
+ * (the version the peer chose; 3 is TLS 1.2). */
+static int alert_fail(struct tls_conn *c, unsigned char a, int minor, struct err *e)
 {
 	const char *peer = c->is_client ? "server" : "client";
 	const char *name = alert_name(a);
 
+	/* only an internal error on the peer's side may go away by itself */
+	c->refused = a != MBEDTLS_SSL_ALERT_MSG_INTERNAL_ERROR;
+	if (c->is_client && minor >= 0 && minor < MBEDTLS_SSL_MINOR_VERSION_3)
+		return err_fail(e, "server speaks only TLS 1.%d or older: enable TLS 1.2 on the "
+				"server (the kiosk refuses older versions)", minor - 1);
+	if (c->is_client && a == MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE)
+		return err_fail(e, "server accepts none of our cipher suites (handshake failure "
+				"alert): it needs an ECDSA P-256 certificate (an RSA certificate "
+				"cannot serve ECDHE-ECDSA) and ECDHE-ECDSA with ChaCha20-Poly1305 "
+				"or AES-128-GCM enabled");
 	if (name && alert_is_about_certificate(a))
 		return err_fail(e, "%s refused our certificate (%s)", peer, name);
 	if (a == MBEDTLS_SSL_ALERT_MSG_PROTOCOL_VERSION)
@@ -444,11 +458,19 @@ static int alert_fail(struct tls_conn *c, unsigned char a, struct err *e)
 }
 
 /* The alert Mbed TLS just received.  2.28 has no getter for it; after
- * MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE the record is still in in_msg. */
+ * MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE the record is still in in_msg, its
+ * header (with the version the peer chose) in in_hdr. */
 static int received_alert(const struct tls_conn *c)
 {
 	if (c->ssl.in_msg && c->ssl.in_msgtype == MBEDTLS_SSL_MSG_ALERT && c->ssl.in_msglen >= 2)
 		return c->ssl.in_msg[1];
+	return -1;
+}
+
+static int received_alert_minor(const struct tls_conn *c)
+{
+	if (c->ssl.in_hdr && c->ssl.in_hdr[1] == MBEDTLS_SSL_MAJOR_VERSION_3)
+		return c->ssl.in_hdr[2];
 	return -1;
 }
 
@@ -458,15 +480,17 @@ static int received_alert(const struct tls_conn *c)
  * receive buffer (Mbed TLS reads no further than the record it parses).
  * Before the handshake ends, records are plaintext.  -1 when there is no
  * such alert. */
-static int pending_alert(int fd)
+static int pending_alert(int fd, int *minor)
 {
 	unsigned char rec[7];
 	ssize_t n = recv(fd, rec, sizeof(rec), MSG_DONTWAIT);
 
 	if (n == (ssize_t)sizeof(rec) && rec[0] == MBEDTLS_SSL_MSG_ALERT &&
 	    rec[1] == MBEDTLS_SSL_MAJOR_VERSION_3 && rec[3] == 0 && rec[4] == 2 &&
-	    rec[5] == MBEDTLS_SSL_ALERT_LEVEL_FATAL)
+	    rec[5] == MBEDTLS_SSL_ALERT_LEVEL_FATAL) {
+		*minor = rec[2];
 		return rec[6];
+	}
 	return -1;
 }
 
@@ -476,6 +500,15 @@ static int verify_fail(struct tls_conn *c, struct err *e)
 	uint32_t f = mbedtls_ssl_get_verify_result(&c->ssl);
 	char info[300], *p;
 
+	c->refused = true;
+	if (f & MBEDTLS_X509_BADCERT_EXT_KEY_USAGE)
+		return err_fail(e, "%s certificate is not for TLS %ss: its extended key usage "
+				"lacks %s (reissue it with extendedKeyUsage = %s)", peer, peer,
+				c->is_client ? "serverAuth" : "clientAuth",
+				c->is_client ? "serverAuth" : "clientAuth");
+	if (f & MBEDTLS_X509_BADCERT_KEY_USAGE)
+		return err_fail(e, "%s certificate's key usage lacks digitalSignature (reissue "
+				"it with keyUsage = digitalSignature)", peer);
 	if (f & MBEDTLS_X509_BADCERT_MISSING)
 		return err_fail(e, "%s sent no certificate", peer);
 	if (f & MBEDTLS_X509_BADCERT_NOT_TRUSTED)
@@ -514,26 +547,48 @@ static int conn_fail(struct tls_conn *c, int ret, struct err *e)
 		return err_fail(e, "%s stalled: no data for %s s", peer, secs(c->bio.io_ms, s));
 	}
 	if (!c->handshaken && (ret == MBEDTLS_ERR_NET_CONN_RESET || ret == MBEDTLS_ERR_SSL_CONN_EOF)) {
-		int a = pending_alert(c->bio.fd);
+		int minor = -1, a = pending_alert(c->bio.fd, &minor);
 
 		if (a >= 0)
-			return alert_fail(c, (unsigned char)a, e);
+			return alert_fail(c, (unsigned char)a, minor, e);
 	}
 	if (c->bio.sys_errno)
 		return err_fail(e, "connection to %s lost%s: %s", peer,
 				c->handshaken ? "" : " during the TLS handshake",
 				strerror(c->bio.sys_errno));
+	/* from here on, what the peer sent decides: the same peer sends it again */
+	c->refused = !c->handshaken && ret != MBEDTLS_ERR_SSL_CONN_EOF &&
+		     ret != MBEDTLS_ERR_NET_CONN_RESET && ret != MBEDTLS_ERR_SSL_TIMEOUT &&
+		     ret != MBEDTLS_ERR_SSL_ALLOC_FAILED;
 	switch (ret) {
 	case MBEDTLS_ERR_X509_CERT_VERIFY_FAILED:
 		return verify_fail(c, e);
+	case MBEDTLS_ERR_SSL_BAD_HS_CERTIFICATE:
+		/* a certificate whose (extended) key usage is wrong for its role
+		 * lands here, with the verify flags saying which */
+		if (mbedtls_ssl_get_verify_result(&c->ssl) &
+		    (MBEDTLS_X509_BADCERT_EXT_KEY_USAGE | MBEDTLS_X509_BADCERT_KEY_USAGE))
+			return verify_fail(c, e);
+		break;
+	case MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE:
+		/* Mbed TLS cannot reassemble a handshake message split over
+		 * records: in practice, a certificate chain over 16 KB */
+		if (!c->handshaken && c->ssl.in_hslen > c->ssl.in_msglen)
+			return err_fail(e, "%s sent a handshake message of %zu bytes, more than "
+					"one 16 KB TLS record (usually a certificate chain over "
+					"16 KB): send a shorter chain (no root, fewer "
+					"intermediates and names)", peer, c->ssl.in_hslen);
+		break;
 	case MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE:
 		return err_fail(e, "client sent no certificate");
 	case MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE:
 		if (received_alert(c) >= 0)
-			return alert_fail(c, (unsigned char)received_alert(c), e);
+			return alert_fail(c, (unsigned char)received_alert(c),
+					  received_alert_minor(c), e);
 		return err_fail(e, "%s ended the connection with a fatal alert", peer);
 	case MBEDTLS_ERR_SSL_BAD_HS_PROTOCOL_VERSION:
-		return err_fail(e, "%s does not speak TLS 1.2 (older versions are refused)", peer);
+		return err_fail(e, "%s does not speak TLS 1.2 (older versions are refused)%s", peer,
+				c->is_client ? ": enable TLS 1.2 on the server" : "");
 	case MBEDTLS_ERR_SSL_NO_CIPHER_CHOSEN:
 		return err_fail(e, "%s offers no common cipher suite (ECDHE-ECDSA with "
 				"ChaCha20-Poly1305 or AES-128-GCM)", peer);
@@ -613,12 +668,13 @@ static void note_peer(struct tls_conn *c)
 /* Sets up a connection over fd (owned from here on) and runs the handshake
  * within deadline; then waits are bounded by io_ms. */
 int tls_conn_open(const mbedtls_ssl_config *conf, int fd, bool is_client,
-		     const char *server_name, int64_t deadline, unsigned handshake_ms,
-		     unsigned io_ms, struct tls_conn **out, struct err *e)
+		  const char *server_name, int64_t deadline, unsigned handshake_ms,
+		  unsigned io_ms, struct tls_conn **out, bool *refused, struct err *e)
 {
 	struct tls_conn *c;
 	int one = 1, flags, ret;
 
+	*refused = false;
 	c = calloc(1, sizeof(*c));
 	if (!c) {
 		close(fd);
@@ -658,6 +714,7 @@ int tls_conn_open(const mbedtls_ssl_config *conf, int fd, bool is_client,
 	while (ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE);
 	if (ret) {
 		conn_fail(c, ret, e);
+		*refused = c->refused;
 		goto fail;
 	}
 	c->handshaken = true;
@@ -709,8 +766,13 @@ void tls_client_free(struct tls_client *c)
 
 int tls_client_attach_fd(struct tls_client *c, int fd, struct tls_conn **out, struct err *e)
 {
-	return tls_conn_open(&c->k.conf, fd, true, c->server_name, tls_now_ms() + c->connect_ms,
-			 c->connect_ms, c->io_ms, out, e);
+	bool refused;
+	int rc = tls_conn_open(&c->k.conf, fd, true, c->server_name, tls_now_ms() + c->connect_ms,
+			       c->connect_ms, c->io_ms, out, &refused, e);
+
+	c->last_failure = rc ? refused ? TLS_CONNECT_REFUSED : TLS_CONNECT_BROKEN
+			     : TLS_CONNECT_OK;
+	return rc;
 }
 
 /* Non-blocking connect to one address, finished by the deadline.  Returns
@@ -768,7 +830,9 @@ int tls_connect(struct tls_client *c, const char *host, uint16_t port, struct tl
 	struct addrinfo *res = NULL;
 	char service[8], s[24];
 	int fd = -1, err = 0, rc;
+	bool refused;
 
+	c->last_failure = TLS_CONNECT_UNREACHABLE;
 	snprintf(service, sizeof(service), "%u", (unsigned)port);
 	/* Name resolution is not bounded by the deadline (getaddrinfo cannot
 	 * be); the kiosk's server is normally an address or a local name. */
@@ -789,8 +853,16 @@ int tls_connect(struct tls_client *c, const char *host, uint16_t port, struct tl
 		return err_fail(e, "cannot connect to %s:%u: %s", host, (unsigned)port,
 				strerror(err));
 	}
-	return tls_conn_open(&c->k.conf, fd, true, c->server_name, deadline, c->connect_ms,
-			 c->io_ms, out, e);
+	rc = tls_conn_open(&c->k.conf, fd, true, c->server_name, deadline, c->connect_ms, c->io_ms,
+		       out, &refused, e);
+	c->last_failure = rc ? refused ? TLS_CONNECT_REFUSED : TLS_CONNECT_BROKEN
+			     : TLS_CONNECT_OK;
+	return rc;
+}
+
+enum tls_connect_failure tls_client_last_failure(const struct tls_client *c)
+{
+	return c->last_failure;
 }
 
 /* ---- data ---- */

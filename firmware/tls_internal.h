@@ -46,9 +46,10 @@ int tls_keys_load(struct tls_keys *k, int endpoint, const char *ca_path, const c
 
 /* A connection over fd (owned from the call on, closed on failure) with
  * the handshake finished by deadline (monotonic ms); later waits are
- * bounded by io_ms each. */
+ * bounded by io_ms each.  *refused: the failure was the peer refusing our
+ * settings (a retry cannot help), not a broken transport. */
 int tls_conn_open(const mbedtls_ssl_config *conf, int fd, bool is_client,
 		  const char *server_name, int64_t deadline, unsigned handshake_ms,
-		  unsigned io_ms, struct tls_conn **out, struct err *e);
+		  unsigned io_ms, struct tls_conn **out, bool *refused, struct err *e);
 
 #endif

@@ -102,6 +102,8 @@ int tls_listen(const char *host, uint16_t port, int *fd_out, uint16_t *bound_por
 
 int tls_server_attach_fd(struct tls_server *s, int fd, struct tls_conn **out, struct err *e)
 {
+	bool refused;
+
 	return tls_conn_open(&s->k.conf, fd, false, NULL, tls_now_ms() + s->io_ms, s->io_ms,
-			     s->io_ms, out, e);
+			     s->io_ms, out, &refused, e);
 }

@@ -30,6 +30,10 @@ static const struct fault_desc faults[] = {
 	 * Content-Length, send half of the body and close the connection: the
 	 * kiosk must resume with Range from where it got to. */
 	{ FAULT_TRUNCATE, "truncate" },
+	/* Downloads of file 0 ignore Range and answer 200 with the whole
+	 * file, as a server without range support does: with truncate, the
+	 * kiosk's resume must restart the file from byte 0. */
+	{ FAULT_NO_RANGE, "no-range" },
 	/* The first download of file 0 sends half of the body, then nothing
 	 * for FAULT_STALL_SECONDS, then closes: the kiosk's io timeout must
 	 * fire and the download resume. */

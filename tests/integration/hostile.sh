@@ -83,6 +83,7 @@ expect_ready() {
 }
 expect_ready flaky-hash
 expect_ready truncate
+expect_ready truncate,no-range
 expect_ready stall
 
 # --- a list too large to be honest ----------------------------------------

@@ -363,6 +363,7 @@ static void header_example_parses(void **state)
 		"  \"price\": { \"amount\": 1500, \"currency\": \"JPY\", \"prepaid\": true },\n"
 		"  \"issued_at\": 1795000000, \"expires_at\": 1797592000,\n"
 		"  \"pickup\": { \"kdf\": \"pbkdf2-hmac-sha256\", \"iterations\": 20000,\n"
+		"              \"locator\": 40312,\n"
 		"              \"salt\": \"000102030405060708090a0b0c0d0e0f\",\n"
 		"              \"hash\": \"" "00112233445566778899AABBCCDDEEFF"
 		"00112233445566778899aabbccddeeff\" },\n"
@@ -383,6 +384,7 @@ static void header_example_parses(void **state)
 	assert_int_equal(m.media, MEDIA_AUDIO_CD);
 	assert_string_equal(m.title, "夜明けの歌");
 	assert_int_equal(m.ids.shop, 1001);
+	assert_int_equal(m.pickup.locator, 40312);
 	assert_int_equal(m.pickup.hash[8], 0x88);
 	assert_int_equal(m.pickup.hash[10], 0xaa);
 	assert_int_equal(m.file_count, 1);
@@ -737,6 +739,7 @@ static void missing_keys(void **state)
 		{ "price.prepaid", "manifest: price.prepaid: missing" },
 		{ "pickup.kdf", "manifest: pickup.kdf: missing" },
 		{ "pickup.iterations", "manifest: pickup.iterations: missing" },
+		{ "pickup.locator", "manifest: pickup.locator: missing" },
 		{ "pickup.salt", "manifest: pickup.salt: missing" },
 		{ "pickup.hash", "manifest: pickup.hash: missing" },
 		{ "files.1.name", "manifest: files[1].name: missing" },
@@ -806,6 +809,8 @@ static void wrong_types_and_values(void **state)
 		     "manifest: pickup.iterations: out of range");
 	refused_edit(base, "pickup.iterations", cJSON_CreateNumber(PICKUP_MAX_ITERATIONS + 1),
 		     "manifest: pickup.iterations: out of range");
+	refused_edit(base, "pickup.locator", cJSON_CreateNumber(PICKUP_LOCATOR_MAX + 1),
+		     "manifest: pickup.locator: out of range");
 	refused_edit(base, "pickup.salt", cJSON_CreateString("00"),
 		     "manifest: pickup.salt: not 32 hex digits");
 	refused_edit(base, "pickup.hash",

@@ -73,10 +73,13 @@ test: check
 demo: deps all
 	@sh tests/demo.sh $(BUILD)
 
-bench: deps all $(BUILD)/burn_bench $(BUILD)/ui_bench
+bench: deps all $(BUILD)/burn_bench $(BUILD)/ui_bench $(BUILD)/claim_bench
 	@sh tests/bench/run.sh $(BUILD)
 
 $(BUILD)/burn_bench: $(BUILD)/obj/tests/bench/burn_bench.o $(LIBTENPO)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/claim_bench: $(BUILD)/obj/tests/bench/claim_bench.o $(LIBTENPO)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 # the watermark against Debian's codecs (lame, vorbis-tools, sox): see the script

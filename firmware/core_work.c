@@ -53,7 +53,7 @@ void *core_fetch_main(void *arg)
 		publish_net(c, -1, &e, 0);
 		goto out;
 	}
-	while (!c->stop) {
+	while (!atomic_load(&c->stop)) {
 		struct sync_ctx ctx = {
 			.cfg = &c->cfg, .store = s, .spool = sp, .delivery = d, .stop = &c->stop,
 		};
@@ -65,16 +65,16 @@ void *core_fetch_main(void *arg)
 
 		err_clear(&e);
 		rc = sync_pass(&ctx, &st, &e);
-		if (rc && !c->stop)
+		if (rc && !atomic_load(&c->stop))
 			log_warn("fetch", "sync: %s", e.msg);
 		if (!rc && delivery_health(d, &server_id, &server_time, &not_after, NULL))
 			not_after = 0;
 		publish_net(c, rc, &e, not_after);
 
 		pthread_mutex_lock(&c->lock);
-		clock_gettime(CLOCK_REALTIME, &until);
+		clock_gettime(CLOCK_MONOTONIC, &until);
 		until.tv_sec += c->cfg.sync_interval_s;
-		while (!c->stop && !c->sync_now &&
+		while (!atomic_load(&c->stop) && !c->sync_now &&
 		       pthread_cond_timedwait(&c->fetch_cond, &c->lock, &until) == 0)
 			;
 		c->sync_now = false;
@@ -109,7 +109,9 @@ static enum core_progress_stage progress_stage(enum handover_stage s)
 static int on_progress(void *arg, const struct handover_progress *p)
 {
 	struct core *c = arg;
+	struct core_event ev = { .job = JOB_VERIFYING };
 	struct core_progress *g;
+	bool verifying;
 	unsigned stage_pct = p->total ? (unsigned)(p->bytes * 100 / p->total) : 0;
 
 	pthread_mutex_lock(&c->lock);
@@ -138,12 +140,18 @@ static int on_progress(void *arg, const struct handover_progress *p)
 	default:
 		g->percent = 0;
 	}
-	if (p->stage == HANDOVER_VERIFYING && c->snap.stage == SESSION_WRITING)
-		c->snap.stage = SESSION_VERIFYING;
+	/* the session's stage is the event thread's: tell it, once */
+	verifying = p->stage == HANDOVER_VERIFYING && !c->verify_posted;
+	if (verifying) {
+		c->verify_posted = true;
+		snprintf(ev.order_id, sizeof(ev.order_id), "%s", c->job.order_id);
+	}
 	core_changed(c);
 	pthread_mutex_unlock(&c->lock);
 	core_notify(c);
-	return c->stop ? 1 : 0;
+	if (verifying)
+		core_post_event(c, &ev);
+	return atomic_load(&c->stop) ? 1 : 0;
 }
 
 static void publish_drive(struct core *c, const struct handover_drive *d, const char *address)
@@ -238,16 +246,22 @@ void *core_burn_main(void *arg)
 	struct store *s = NULL;
 	struct spool *sp = NULL;
 	struct err e = { "" };
+	char broken[CORE_TEXT] = "";
 
 	if (store_open(&s, c->cfg.database, &e) ||
 	    spool_open(&sp, c->cfg.spool, c->cfg.spool_quota_bytes, &e)) {
 		log_error("burn", "cannot start: %s", e.msg);
-		goto out;
+		/* every job gets this answer, so no customer waits for a disc
+		 * check that never comes */
+		snprintf(broken, sizeof(broken), "the disc writer cannot start: %.200s", e.msg);
+		store_close(s);
+		s = NULL;
+	} else {
+		if (handover_recover(&c->cfg, s, sp, &e))
+			log_error("burn", "recovery: %s", e.msg);
+		release_claimed(s, c->started_at);
 	}
-	if (handover_recover(&c->cfg, s, sp, &e))
-		log_error("burn", "recovery: %s", e.msg);
-	release_claimed(s, c->started_at);
-	{
+	if (s) {
 		/* staff see the drive from the start, not after the first job */
 		struct handover_opts o = {
 			.drive = c->cfg.drive,
@@ -265,20 +279,26 @@ void *core_burn_main(void *arg)
 		struct core_event ev;
 
 		pthread_mutex_lock(&c->lock);
-		while (!c->stop && c->job.kind == JOB_NONE)
+		while (!atomic_load(&c->stop) && c->job.kind == JOB_NONE)
 			pthread_cond_wait(&c->burn_cond, &c->lock);
 		job = c->job;
+		c->verify_posted = false;
 		pthread_mutex_unlock(&c->lock);
-		if (c->stop)
+		if (atomic_load(&c->stop))
 			break;
-		run_job(c, s, sp, &job, &ev);
+		if (broken[0]) {
+			ev = (struct core_event){ .job = job.kind, .rc = -1, .refusal = REFUSE_INTERNAL };
+			snprintf(ev.order_id, sizeof(ev.order_id), "%s", job.order_id);
+			snprintf(ev.text, sizeof(ev.text), "%s", broken);
+		} else {
+			run_job(c, s, sp, &job, &ev);
+		}
 		pthread_mutex_lock(&c->lock);
 		c->job.kind = JOB_NONE;
 		pthread_mutex_unlock(&c->lock);
 		/* after the slot is free, so the event thread can start the next job */
 		core_post_event(c, &ev);
 	}
-out:
 	spool_close(sp);
 	store_close(s);
 	return NULL;

@@ -118,7 +118,7 @@ static int check_one(const struct wm_key *k, const struct manifest_ids *ids,
 
 int wm_order_check_tracks(const struct wm_key *k, const struct manifest_ids *ids,
 			  const struct wm_order_track *tracks, size_t n,
-			  const volatile sig_atomic_t *stop, struct wm_order_verdict *v,
+			  const atomic_int *stop, struct wm_order_verdict *v,
 			  struct err *e)
 {
 	memset(v, 0, sizeof(*v));
@@ -144,7 +144,7 @@ int wm_order_check_tracks(const struct wm_key *k, const struct manifest_ids *ids
 }
 
 int wm_order_check(const char *key_path, struct spool *sp, const struct store_order *o,
-		   const struct store_file *files, size_t n, const volatile sig_atomic_t *stop,
+		   const struct store_file *files, size_t n, const atomic_int *stop,
 		   struct wm_order_verdict *v, struct err *e)
 {
 	struct wm_order_track *tracks;

@@ -46,7 +46,7 @@
 #ifndef TENPO_WM_ORDER_H
 #define TENPO_WM_ORDER_H
 
-#include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -78,14 +78,14 @@ struct wm_order_track {
  * (may be NULL) is looked at between files. */
 int wm_order_check_tracks(const struct wm_key *k, const struct manifest_ids *ids,
 			  const struct wm_order_track *tracks, size_t n,
-			  const volatile sig_atomic_t *stop, struct wm_order_verdict *v,
+			  const atomic_int *stop, struct wm_order_verdict *v,
 			  struct err *e);
 
 /* The check of a spooled order: its audio files in the spool, against the
  * IDs of o's manifest, under the key in the file key_path ("" or NULL: no
  * key configured). */
 int wm_order_check(const char *key_path, struct spool *sp, const struct store_order *o,
-		   const struct store_file *files, size_t n, const volatile sig_atomic_t *stop,
+		   const struct store_file *files, size_t n, const atomic_int *stop,
 		   struct wm_order_verdict *v, struct err *e);
 
 #endif

@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,13 +31,15 @@
 #include "store.h"
 #include "sync.h"
 
-/* The one piece of file-scope state: set by SIGINT/SIGTERM. */
-static volatile sig_atomic_t stop_requested;
+/* The one piece of file-scope state: set by SIGINT/SIGTERM, read by the
+ * threads the command runs.  A lock-free atomic is safe in a handler. */
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "the stop flag is set from a signal handler");
+static atomic_int stop_requested;
 
 static void on_signal(int sig)
 {
 	(void)sig;
-	stop_requested = 1;
+	atomic_store(&stop_requested, 1);
 }
 
 struct app {

@@ -38,6 +38,20 @@ static void publish_net(struct core *c, int rc, const struct err *e, int64_t cer
 	core_notify(c);
 }
 
+/* Retention, once per pass: what is over for retention_days becomes the
+ * disc record (store_compact). */
+static void compact(struct core *c, struct store *s)
+{
+	int64_t keep = (int64_t)c->cfg.retention_days * 86400;
+	unsigned n = 0;
+	struct err e = { "" };
+
+	if (store_compact(s, time(NULL) - keep, &n, &e))
+		log_warn("fetch", "retention: %s", e.msg);
+	else if (n)
+		log_info("fetch", "retention: %u orders compacted into the disc record", n);
+}
+
 void *core_fetch_main(void *arg)
 {
 	struct core *c = arg;
@@ -70,6 +84,7 @@ void *core_fetch_main(void *arg)
 		if (!rc && delivery_health(d, &server_id, &server_time, &not_after, NULL))
 			not_after = 0;
 		publish_net(c, rc, &e, not_after);
+		compact(c, s);
 
 		pthread_mutex_lock(&c->lock);
 		clock_gettime(CLOCK_MONOTONIC, &until);

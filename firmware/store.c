@@ -11,6 +11,7 @@
  *   store_outbox.c    the report outbox
  *   store_guard.c     the pickup guard
  *   store_staff.c     counters and the staff log
+ *   store_retention.c compacting orders that are over into discs (v3)
  *
  * Schema, version 3 (PRAGMA user_version; application_id 'Tenp'):
  *
@@ -231,6 +232,26 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	" CHECK (pickup_locator BETWEEN 0 AND 65535);"
 	"CREATE INDEX orders_by_locator ON orders (pickup_locator)"
 	" WHERE pickup_locator IS NOT NULL;"
+	/* retention (store_retention.c): one row per order that is over */
+	"CREATE TABLE discs ("
+	" order_id TEXT PRIMARY KEY NOT NULL"
+	"  CHECK (length(order_id) BETWEEN 1 AND 64 AND order_id NOT GLOB '*[^A-Za-z0-9_-]*'),"
+	" state TEXT NOT NULL CHECK (state IN ('reported', 'expired', 'cancelled')),"
+	" reason TEXT NOT NULL DEFAULT '' CHECK (length(CAST(reason AS BLOB)) < 256),"
+	" title TEXT NOT NULL DEFAULT '' CHECK (length(CAST(title AS BLOB)) < 256),"
+	" artist TEXT NOT NULL DEFAULT '' CHECK (length(CAST(artist AS BLOB)) < 256),"
+	" media TEXT CHECK (media IN ('audio-cd', 'data-cd', 'data-dvd')),"
+	" price INTEGER CHECK (price >= 0),"
+	" currency TEXT CHECK (currency GLOB '[A-Z][A-Z][A-Z]'),"
+	" user_id INTEGER, shop_id INTEGER, delivery_server_id INTEGER, content_server_id INTEGER,"
+	" created_at INTEGER NOT NULL, written_at INTEGER, closed_at INTEGER NOT NULL,"
+	" compacted_at INTEGER NOT NULL,"
+	" receipt TEXT CHECK (receipt IS NULL OR length(CAST(receipt AS BLOB)) <= 4096)"
+	") WITHOUT ROWID;"
+	"DROP TRIGGER transitions_no_delete;"
+	"CREATE TRIGGER transitions_no_delete BEFORE DELETE ON transitions"
+	" WHEN NOT EXISTS (SELECT 1 FROM discs d WHERE d.order_id = OLD.order_id)"
+	" BEGIN SELECT RAISE(ABORT, 'the transition log is append-only'); END;"
 	"PRAGMA user_version = 3;",
 };
 

@@ -150,6 +150,34 @@ static int cmd_orders(struct app *a, struct err *e)
 	return 0;
 }
 
+/* An order compacted by retention: the record the shop keeps. */
+static int show_disc(struct app *a, const char *id, struct err *e)
+{
+	struct store_disc *d = malloc(sizeof(*d));
+	int found;
+
+	if (!d)
+		return err_fail(e, "out of memory");
+	found = store_disc_get(a->store, id, d, e);
+	if (found == 1) {
+		printf("order     %s\nstate     %s (compacted %" PRId64 ")%s%s\n"
+		       "title     %s\nartist    %s\nmedia     %s\nprice     %" PRIu64 " %s\n"
+		       "ids       user %" PRIu32 " shop %" PRIu32 " delivery server %u content server %u\n"
+		       "times     created %" PRId64 " written %" PRId64 " closed %" PRId64 "\n",
+		       d->id, order_state_name(d->state), d->compacted_at,
+		       d->reason[0] ? "  reason: " : "", d->reason, d->title, d->artist,
+		       d->media[0] ? d->media : "-", d->price, d->currency, d->ids.user, d->ids.shop,
+		       d->ids.delivery_server, d->ids.content_server, d->created_at, d->written_at,
+		       d->closed_at);
+		if (d->receipt[0])
+			printf("receipt   %s\n", d->receipt);
+	}
+	free(d);
+	if (found == 0)
+		return err_fail(e, "no order %s", id);
+	return found < 0 ? -1 : 0;
+}
+
 static int cmd_show(struct app *a, const char *id, struct err *e)
 {
 	struct store_order o;
@@ -158,8 +186,10 @@ static int cmd_show(struct app *a, const char *id, struct err *e)
 	size_t nf = 0, nl = 0;
 	int found = store_order_get(a->store, id, &o, e);
 
-	if (found <= 0)
-		return found < 0 ? -1 : err_fail(e, "no order %s", id);
+	if (found == 0)
+		return show_disc(a, id, e);
+	if (found < 0)
+		return -1;
 	printf("order     %s\nstate     %s%s%s\n", o.id, order_state_name(o.state),
 	       o.reason[0] ? "  reason: " : "", o.reason);
 	if (o.has_manifest) {

@@ -151,6 +151,7 @@ int pickup_verifier_compute(const char *code, struct pickup_verifier *v, struct 
 	if (pickup_normalize(code, digits))
 		return err_fail(e, "pickup: code is not %d digits", PICKUP_CODE_DIGITS);
 	v->locator = locate(digits);
+	v->has_locator = true;
 	rc = derive(digits, v, v->hash, e);
 	mbedtls_platform_zeroize(digits, sizeof(digits));
 	return rc;
@@ -225,6 +226,7 @@ int pickup_generate(char code[PICKUP_CODE_DIGITS + 1], uint32_t iterations,
 	if (random_digits(code, e))
 		return -1;
 	v->locator = locate(code);
+	v->has_locator = true;
 	if (derive(code, v, v->hash, e)) {
 		mbedtls_platform_zeroize(code, PICKUP_CODE_DIGITS + 1);
 		return -1;

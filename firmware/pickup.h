@@ -41,6 +41,8 @@
 
 struct pickup_verifier {
 	uint32_t locator; /* pickup_locator() of the code, 0..PICKUP_LOCATOR_MAX */
+	bool has_locator; /* false: a manifest from before locators (the stamp of an
+			     old disc); the store accepts no such order */
 	uint32_t iterations;
 	uint8_t salt[PICKUP_SALT_LEN];
 	uint8_t hash[PICKUP_HASH_LEN];

@@ -48,6 +48,9 @@ static int manifest_fits(const char *id, const char *json, size_t json_len,
 	if (m->pickup.iterations < PICKUP_MIN_ITERATIONS ||
 	    m->pickup.iterations > PICKUP_MAX_ITERATIONS)
 		return err_fail(e, "store: order %s: pickup iterations out of range", id);
+	if (!m->pickup.has_locator)
+		return err_fail(e, "store: order %s: the manifest has no pickup.locator "
+			       "(the server must send one: PROTOCOL.md)", id);
 	if (m->pickup.locator > PICKUP_LOCATOR_MAX)
 		return err_fail(e, "store: order %s: pickup locator out of range", id);
 	for (size_t i = 0; i < m->file_count; i++) {

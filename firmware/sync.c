@@ -189,6 +189,10 @@ static void take_manifest(struct sync_ctx *c, const char *id, struct sync_stats 
 		err_fail(&e, "manifest is for order %s, not %s", m.order_id, id);
 		goto out_fail;
 	}
+	if (!m.pickup.has_locator) {
+		err_fail(&e, "manifest has no pickup.locator: the server must send one (PROTOCOL.md)");
+		goto out_fail;
+	}
 	if (m.ids.shop != c->cfg->shop_id) {
 		err_fail(&e, "manifest is for shop %" PRIu32 ", this is shop %" PRIu32, m.ids.shop,
 			 c->cfg->shop_id);

@@ -197,6 +197,30 @@ static void wrong_code_counted(void **state)
 	assert_int_equal(claim(f, "12345", &o, &e), CLAIM_MALFORMED);
 }
 
+/* A manifest without a locator is not taken: its order could be found only
+ * by trying every order's PBKDF2. */
+static void manifest_without_locator_refused(void **state)
+{
+	struct fx *f = *state;
+	static const char json[] = "{}";
+	static const uint8_t sig[] = { 0x30, 0x01 };
+	struct manifest_file file = { .size = 1000, .kind = FILE_DATA };
+	struct manifest m = { .version = 1, .media = MEDIA_DATA_CD, .files = &file, .file_count = 1,
+			      .total_bytes = 1000, .issued_at = 1, .expires_at = INT32_MAX };
+	struct err e = { "" };
+
+	snprintf(m.order_id, sizeof(m.order_id), "OLDSERVER");
+	memcpy(m.currency, "JPY", 4);
+	snprintf(file.name, sizeof(file.name), "film.avi");
+	m.pickup = verifier_of(CODE);
+	m.pickup.has_locator = false;
+	assert_int_equal(store_order_announce(f->s, "OLDSERVER", &e), 1);
+	assert_int_equal(store_order_accept_manifest(f->s, "OLDSERVER", json, sizeof(json) - 1, sig,
+						     sizeof(sig), &m, &e),
+			 -1);
+	assert_non_null(strstr(e.msg, "no pickup.locator"));
+}
+
 /* Orders from before schema 3 have no locator: found while they can still
  * be picked up, never scanned once they are done. */
 static void legacy_orders_without_locator(void **state)
@@ -223,6 +247,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(candidates_are_one_lookup, setup, teardown),
 		cmocka_unit_test_setup_teardown(wrong_code_counted, setup, teardown),
 		cmocka_unit_test_setup_teardown(legacy_orders_without_locator, setup, teardown),
+		cmocka_unit_test_setup_teardown(manifest_without_locator_refused, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

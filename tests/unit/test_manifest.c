@@ -48,6 +48,8 @@ static void fill_common(struct manifest *m, enum media_kind media, size_t n)
 	m->issued_at = 1795000000;
 	m->expires_at = 1797592000;
 	m->pickup.iterations = PICKUP_DEFAULT_ITERATIONS;
+	m->pickup.locator = 40312;
+	m->pickup.has_locator = true;
 	for (size_t i = 0; i < PICKUP_SALT_LEN; i++)
 		m->pickup.salt[i] = (uint8_t)(0xa0 + i);
 	for (size_t i = 0; i < PICKUP_HASH_LEN; i++)
@@ -739,7 +741,6 @@ static void missing_keys(void **state)
 		{ "price.prepaid", "manifest: price.prepaid: missing" },
 		{ "pickup.kdf", "manifest: pickup.kdf: missing" },
 		{ "pickup.iterations", "manifest: pickup.iterations: missing" },
-		{ "pickup.locator", "manifest: pickup.locator: missing" },
 		{ "pickup.salt", "manifest: pickup.salt: missing" },
 		{ "pickup.hash", "manifest: pickup.hash: missing" },
 		{ "files.1.name", "manifest: files[1].name: missing" },
@@ -761,6 +762,9 @@ static void missing_keys(void **state)
 		refused_edit(base, nested[i].path, NULL, nested[i].want);
 	/* A track is optional off audio-cd. */
 	accepted_edit(base, "files.2.track", NULL);
+	/* So is the locator, for the stamps of discs written before it (the
+	 * store refuses such an order: test_claim.c) */
+	accepted_edit(base, "pickup.locator", NULL);
 	free(base);
 }
 

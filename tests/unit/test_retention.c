@@ -121,6 +121,7 @@ static void delivered(struct fx *f, const char *id, bool acked)
 	m.ids.shop = 1001;
 	snprintf(file.name, sizeof(file.name), "film.avi");
 	m.pickup.iterations = PICKUP_MIN_ITERATIONS;
+	m.pickup.has_locator = true;
 	assert_int_equal(store_order_announce(f->s, id, &e), 1);
 	must(store_order_accept_manifest(f->s, id, json, sizeof(json) - 1, sig, sizeof(sig), &m,
 					 &e),

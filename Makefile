@@ -135,10 +135,13 @@ demo:
 
 bench:
 	@sh tests/deps.sh
-	$(MAKE) --no-print-directory all $(BUILD)/burn_bench $(BUILD)/ui_bench
+	$(MAKE) --no-print-directory all $(BUILD)/burn_bench $(BUILD)/ui_bench $(BUILD)/claim_bench
 	@sh tests/bench/run.sh $(BUILD)
 
 $(BUILD)/burn_bench: $(BUILD)/obj/tests/bench/burn_bench.o $(ALL_LIBS)
+	$(CC) $(TENPO_LDFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(link_group) $(LIBS)
+
+$(BUILD)/claim_bench: $(BUILD)/obj/tests/bench/claim_bench.o $(ALL_LIBS)
 	$(CC) $(TENPO_LDFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(link_group) $(LIBS)
 
 # the watermark against Debian's codecs (lame, vorbis-tools, sox): see the script

@@ -69,6 +69,8 @@ struct config {
 	unsigned retries;                   /* attempts per request within one sync pass */
 	unsigned retry_base_ms;             /* first backoff; doubles, with jitter */
 	unsigned max_file_failures;         /* hash mismatches before the order fails */
+	unsigned retention_days;            /* orders over for this long are compacted into
+					       the disc record (store_compact); default 90 */
 	int log_level;                      /* enum log_level */
 };
 

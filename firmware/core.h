@@ -211,6 +211,12 @@ void core_snapshot(struct core *c, struct core_snapshot *out);
 bool core_pin_matches(const char *stored, const char *pin);
 int core_pin_make(const char *pin, char *out, size_t cap, struct err *e);
 
+/* The PIN lock-out: seconds left after `failures` wrong PINs since the last
+ * accepted one, the last at last_failure_at (wall clock, from the staff
+ * log, so it survives a restart).  Never more than the lock-out itself,
+ * whatever the clock did since: a clock set back does not stretch it. */
+int64_t core_pin_lock_left(unsigned failures, int64_t last_failure_at, int64_t now);
+
 const char *core_session_stage_name(enum core_session_stage s);
 const char *core_msg_name(enum core_msg m);
 

@@ -40,6 +40,20 @@ static void publish_net(struct core *c, int rc, enum delivery_outcome outcome,
 	core_notify(c);
 }
 
+/* Retention, once per pass: what is over for retention_days becomes the
+ * disc record (store_compact). */
+static void compact(struct core *c, struct store *s)
+{
+	int64_t keep = (int64_t)c->cfg.retention_days * 86400;
+	unsigned n = 0;
+	struct err e = { "" };
+
+	if (store_compact(s, time(NULL) - keep, &n, &e))
+		log_warn("fetch", "retention: %s", e.msg);
+	else if (n)
+		log_info("fetch", "retention: %u orders compacted into the disc record", n);
+}
+
 void *core_fetch_main(void *arg)
 {
 	struct core *c = arg;
@@ -55,7 +69,7 @@ void *core_fetch_main(void *arg)
 		publish_net(c, -1, DELIVERY_OK, &e, 0);
 		goto out;
 	}
-	while (!c->stop) {
+	while (!atomic_load(&c->stop)) {
 		struct sync_ctx ctx = {
 			.cfg = &c->cfg, .store = s, .spool = sp, .delivery = d, .stop = &c->stop,
 		};
@@ -68,16 +82,17 @@ void *core_fetch_main(void *arg)
 		err_clear(&e);
 		delivery_take_outcome(d);
 		rc = sync_pass(&ctx, &st, &e);
-		if (rc && !c->stop)
+		if (rc && !atomic_load(&c->stop))
 			log_warn("fetch", "sync: %s", e.msg);
 		if (!rc && delivery_health(d, &server_id, &server_time, &not_after, NULL))
 			not_after = 0;
 		publish_net(c, rc, delivery_take_outcome(d), &e, not_after);
+		compact(c, s);
 
 		pthread_mutex_lock(&c->lock);
-		clock_gettime(CLOCK_REALTIME, &until);
+		clock_gettime(CLOCK_MONOTONIC, &until);
 		until.tv_sec += c->cfg.sync_interval_s;
-		while (!c->stop && !c->sync_now &&
+		while (!atomic_load(&c->stop) && !c->sync_now &&
 		       pthread_cond_timedwait(&c->fetch_cond, &c->lock, &until) == 0)
 			;
 		c->sync_now = false;
@@ -105,7 +120,9 @@ _Static_assert(sizeof(stage_share) / sizeof(stage_share[0]) == BURNER_STAGE_COUN
 static int on_progress(void *arg, const struct handover_progress *p)
 {
 	struct core *c = arg;
+	struct core_event ev = { .job = JOB_VERIFYING };
 	struct core_progress *g;
+	bool verifying;
 	unsigned stage_pct = p->total ? (unsigned)(p->bytes * 100 / p->total) : 0;
 	unsigned k = (unsigned)p->stage < BURNER_STAGE_COUNT ? (unsigned)p->stage : 0;
 
@@ -117,12 +134,18 @@ static int on_progress(void *arg, const struct handover_progress *p)
 	g->mb_per_s = p->mb_per_s;
 	g->eta_s = p->eta_s;
 	g->percent = stage_share[k].from + stage_pct * stage_share[k].span / 100;
-	if (p->stage == BURNER_STAGE_VERIFYING && c->snap.stage == SESSION_WRITING)
-		c->snap.stage = SESSION_VERIFYING;
+	/* the session's stage is the event thread's: tell it, once */
+	verifying = p->stage == BURNER_STAGE_VERIFYING && !c->verify_posted;
+	if (verifying) {
+		c->verify_posted = true;
+		snprintf(ev.order_id, sizeof(ev.order_id), "%s", c->job.order_id);
+	}
 	core_changed(c);
 	pthread_mutex_unlock(&c->lock);
 	core_notify(c);
-	return c->stop ? 1 : 0;
+	if (verifying)
+		core_post_event(c, &ev);
+	return atomic_load(&c->stop) ? 1 : 0;
 }
 
 static void publish_drive(struct core *c, const struct handover_drive *d, const char *address)
@@ -217,16 +240,22 @@ void *core_burn_main(void *arg)
 	struct store *s = NULL;
 	struct spool *sp = NULL;
 	struct err e = { "" };
+	char broken[CORE_TEXT] = "";
 
 	if (store_open(&s, c->cfg.database, &e) ||
 	    spool_open(&sp, c->cfg.spool, c->cfg.spool_quota_bytes, &e)) {
 		log_error("burn", "cannot start: %s", e.msg);
-		goto out;
+		/* every job gets this answer, so no customer waits for a disc
+		 * check that never comes */
+		snprintf(broken, sizeof(broken), "the disc writer cannot start: %.200s", e.msg);
+		store_close(s);
+		s = NULL;
+	} else {
+		if (handover_recover(&c->cfg, s, sp, &e))
+			log_error("burn", "recovery: %s", e.msg);
+		release_claimed(s, c->started_at);
 	}
-	if (handover_recover(&c->cfg, s, sp, &e))
-		log_error("burn", "recovery: %s", e.msg);
-	release_claimed(s, c->started_at);
-	{
+	if (s) {
 		/* staff see the drive from the start, not after the first job */
 		struct handover_opts o = {
 			.drive = c->cfg.drive,
@@ -244,20 +273,26 @@ void *core_burn_main(void *arg)
 		struct core_event ev;
 
 		pthread_mutex_lock(&c->lock);
-		while (!c->stop && c->job.kind == JOB_NONE)
+		while (!atomic_load(&c->stop) && c->job.kind == JOB_NONE)
 			pthread_cond_wait(&c->burn_cond, &c->lock);
 		job = c->job;
+		c->verify_posted = false;
 		pthread_mutex_unlock(&c->lock);
-		if (c->stop)
+		if (atomic_load(&c->stop))
 			break;
-		run_job(c, s, sp, &job, &ev);
+		if (broken[0]) {
+			ev = (struct core_event){ .job = job.kind, .rc = -1, .refusal = REFUSE_INTERNAL };
+			snprintf(ev.order_id, sizeof(ev.order_id), "%s", job.order_id);
+			snprintf(ev.text, sizeof(ev.text), "%s", broken);
+		} else {
+			run_job(c, s, sp, &job, &ev);
+		}
 		pthread_mutex_lock(&c->lock);
 		c->job.kind = JOB_NONE;
 		pthread_mutex_unlock(&c->lock);
 		/* after the slot is free, so the event thread can start the next job */
 		core_post_event(c, &ev);
 	}
-out:
 	spool_close(sp);
 	store_close(s);
 	return NULL;

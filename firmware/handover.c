@@ -170,6 +170,17 @@ static void export_place(const char *address, char *dir, size_t dcap, char *name
 		name[0] = 'd';
 }
 
+/* Only a content fault fails an order for good; a failure for want of a
+ * resource leaves it claimed and retryable.  The errno a failed call left
+ * tells them apart (the caller clears errno first): the values below are
+ * never a property of the content, so a stale one can at worst make a bad
+ * order retryable, never fail a good one. */
+static bool transient_errno(int err)
+{
+	return err == ENOMEM || err == EMFILE || err == ENFILE || err == EIO || err == EAGAIN ||
+	       err == ENOBUFS;
+}
+
 /* Loads the order, its manifest and files, and re-hashes the spool: a file
  * damaged since it was downloaded must not reach a disc. */
 static int load(struct job *j, const char *id, bool rehash, enum handover_refusal *why,
@@ -199,8 +210,12 @@ static int load(struct job *j, const char *id, bool rehash, enum handover_refusa
 			return -1;
 		if (!rehash)
 			continue;
-		if (digest_sha256_file(j->paths[i], UINT64_MAX, got, &n, e) ||
-		    n != j->files[i].m.size || !digest_equal(got, j->files[i].m.sha256, DIGEST_LEN)) {
+		errno = 0;
+		if (digest_sha256_file(j->paths[i], UINT64_MAX, got, &n, e)) {
+			*why = transient_errno(errno) ? REFUSE_INTERNAL : REFUSE_CONTENT;
+			return err_wrap(e, "spool file %u", j->files[i].idx);
+		}
+		if (n != j->files[i].m.size || !digest_equal(got, j->files[i].m.sha256, DIGEST_LEN)) {
 			*why = REFUSE_CONTENT;
 			return err_fail(e, "spool file %u (%.100s) is damaged; download it again",
 					j->files[i].idx, j->files[i].m.name);
@@ -288,8 +303,9 @@ static int prepare(struct job *j, const char *id, bool rehash, struct handover_r
 {
 	if (load(j, id, rehash, &r->refusal, e))
 		return -1;
+	errno = 0;
 	if (author_order(j, e)) {
-		r->refusal = REFUSE_CONTENT;
+		r->refusal = transient_errno(errno) ? REFUSE_INTERNAL : REFUSE_CONTENT;
 		return -1;
 	}
 	r->bytes = j->est.bytes;
@@ -469,6 +485,14 @@ int handover_run(const struct config *cfg, struct store *s, struct spool *sp,
 			if (store_order_move(s, order_id, ORDER_CLAIMED, ORDER_FAILED, why.msg, NULL, e))
 				log_error("handover", "%s", e->msg);
 			*e = why;
+		} else if (r->refusal == REFUSE_INTERNAL && j.order.state == ORDER_CLAIMED) {
+			/* transient: the order stays claimed; staff see why */
+			struct err why = *e, note = { "" };
+			char reason[STORE_REASON_MAX];
+
+			snprintf(reason, sizeof(reason), "not written, will retry: %.200s", why.msg);
+			if (store_order_note(s, order_id, reason, &note))
+				log_error("handover", "%s", note.msg);
 		}
 		goto out;
 	}

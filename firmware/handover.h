@@ -29,7 +29,7 @@
 #ifndef TENPO_HANDOVER_H
 #define TENPO_HANDOVER_H
 
-#include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -74,7 +74,7 @@ struct handover_opts {
 	bool eject;
 	handover_progress_fn progress;
 	void *arg;
-	const volatile sig_atomic_t *stop;
+	const atomic_int *stop;
 };
 
 struct handover_result {

@@ -383,6 +383,14 @@ static int read_pickup(const cJSON *root, struct pickup_verifier *v, struct err 
 	if (n < PICKUP_MIN_ITERATIONS)
 		return field_fail(e, "pickup", "iterations", "out of range");
 	v->iterations = (uint32_t)n;
+	/* absent only in manifests from before it (the stamps of old discs);
+	 * the store refuses to take such an order (store_manifest.c) */
+	v->has_locator = cJSON_GetObjectItemCaseSensitive(o, "locator") != NULL;
+	if (v->has_locator) {
+		if (get_uint(o, "pickup", "locator", PICKUP_LOCATOR_MAX, &n, e))
+			return -1;
+		v->locator = (uint32_t)n;
+	}
 	if (get_hex(o, "pickup", "salt", v->salt, PICKUP_SALT_LEN, e))
 		return -1;
 	return get_hex(o, "pickup", "hash", v->hash, PICKUP_HASH_LEN, e);

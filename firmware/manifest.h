@@ -32,7 +32,7 @@
  *     "price": { "amount": 1500, "currency": "JPY", "prepaid": true },
  *     "issued_at": 1795000000, "expires_at": 1797592000,
  *     "pickup": { "kdf": "pbkdf2-hmac-sha256", "iterations": 20000,
- *                 "salt": "<32 hex>", "hash": "<64 hex>" },
+ *                 "locator": 40312, "salt": "<32 hex>", "hash": "<64 hex>" },
  *     "files": [
  *       { "name": "01 Morning.wav", "size": 5292044, "sha256": "<64 hex>",
  *         "kind": "audio",

@@ -103,6 +103,7 @@ static bool build(cJSON *root, const struct manifest *m)
 	o = cJSON_AddObjectToObject(root, "pickup");
 	if (!o || !cJSON_AddStringToObject(o, "kdf", KDF_NAME) ||
 	    !add_int(o, "iterations", m->pickup.iterations) ||
+	    (m->pickup.has_locator && !add_int(o, "locator", m->pickup.locator)) ||
 	    !add_hex(o, "salt", m->pickup.salt, PICKUP_SALT_LEN) ||
 	    !add_hex(o, "hash", m->pickup.hash, PICKUP_HASH_LEN))
 		return false;

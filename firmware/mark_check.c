@@ -118,7 +118,7 @@ static int check_one(const struct wm_key *k, const struct manifest_ids *ids,
 
 int mark_check_tracks(const struct wm_key *k, const struct manifest_ids *ids,
 			  const struct mark_check_track *tracks, size_t n,
-			  const volatile sig_atomic_t *stop, struct mark_check_verdict *v,
+			  const atomic_int *stop, struct mark_check_verdict *v,
 			  struct err *e)
 {
 	memset(v, 0, sizeof(*v));
@@ -144,7 +144,7 @@ int mark_check_tracks(const struct wm_key *k, const struct manifest_ids *ids,
 }
 
 int mark_check_order(const char *key_path, struct spool *sp, const struct store_order *o,
-		   const struct store_file *files, size_t n, const volatile sig_atomic_t *stop,
+		   const struct store_file *files, size_t n, const atomic_int *stop,
 		   struct mark_check_verdict *v, struct err *e)
 {
 	struct mark_check_track *tracks;

@@ -46,7 +46,7 @@
 #ifndef TENPO_MARK_CHECK_H
 #define TENPO_MARK_CHECK_H
 
-#include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -78,14 +78,14 @@ struct mark_check_track {
  * (may be NULL) is looked at between files. */
 int mark_check_tracks(const struct wm_key *k, const struct manifest_ids *ids,
 			  const struct mark_check_track *tracks, size_t n,
-			  const volatile sig_atomic_t *stop, struct mark_check_verdict *v,
+			  const atomic_int *stop, struct mark_check_verdict *v,
 			  struct err *e);
 
 /* The check of a spooled order: its audio files in the spool, against the
  * IDs of o's manifest, under the key in the file key_path ("" or NULL: no
  * key configured). */
 int mark_check_order(const char *key_path, struct spool *sp, const struct store_order *o,
-		   const struct store_file *files, size_t n, const volatile sig_atomic_t *stop,
+		   const struct store_file *files, size_t n, const atomic_int *stop,
 		   struct mark_check_verdict *v, struct err *e);
 
 #endif

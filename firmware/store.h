@@ -38,7 +38,7 @@
 #include "manifest.h"
 #include "order.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 #define STORE_REASON_MAX 256
 #define STORE_REPORT_ID_LEN 36 /* UUID text */
 #define STORE_REPORT_BODY_MAX 65536 /* bytes of a report's JSON body */
@@ -189,6 +189,43 @@ int store_order_history(struct store *s, const char *id, char ***lines, size_t *
  * -1 when the order is unknown or has no manifest yet. */
 int store_order_pickup(struct store *s, const char *id, struct pickup_verifier *v,
 		       struct err *e);
+
+/* The orders a typed code may belong to: those whose manifest's pickup
+ * locator is `locator` (pickup.h), plus any order accepted before the
+ * store knew locators that is still downloading, ready or claimed.  *out
+ * is the caller's to free(); verifier.locator is set to `locator`. */
+struct store_pickup_candidate {
+	char id[ORDER_ID_MAX + 1];
+	struct pickup_verifier verifier;
+};
+int store_pickup_candidates(struct store *s, uint32_t locator,
+			    struct store_pickup_candidate **out, size_t *n, struct err *e);
+
+/* Retention (store_retention.c): every reported, expired or cancelled
+ * order last changed before `before` (Unix seconds) and with no report
+ * left to send becomes one row of the disc record (store_disc) and leaves
+ * orders, files, transitions and outbox, in one transaction.  *compacted:
+ * how many. */
+int store_compact(struct store *s, int64_t before, unsigned *compacted, struct err *e);
+
+/* The record the shop keeps of a compacted order. */
+struct store_disc {
+	char id[ORDER_ID_MAX + 1];
+	enum order_state state;        /* reported, expired or cancelled */
+	char reason[STORE_REASON_MAX];
+	char title[MANIFEST_TEXT_MAX];
+	char artist[MANIFEST_TEXT_MAX];
+	char media[16];                /* "" for an order that never had a manifest */
+	uint64_t price;
+	char currency[4];
+	struct manifest_ids ids;
+	int64_t created_at, written_at; /* written_at 0: no disc was written */
+	int64_t closed_at, compacted_at;
+	char receipt[4097];            /* the delivered report's body, or "" */
+};
+
+/* 1 found (out filled), 0 not a compacted order, -1 error. */
+int store_disc_get(struct store *s, const char *id, struct store_disc *out, struct err *e);
 
 /* Runs SQLite's integrity_check and foreign_key_check, and checks that every
  * order's state is the to-state of the last row of its transition log.

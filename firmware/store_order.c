@@ -275,7 +275,9 @@ int store_order_announce(struct store *s, const char *id, struct err *e)
 {
 	static const char sql[] =
 		"INSERT INTO orders (id, state, created_at, updated_at)"
-		" VALUES (?1, 'announced', ?2, ?2) ON CONFLICT (id) DO NOTHING";
+		" SELECT ?1, 'announced', ?2, ?2"
+		" WHERE NOT EXISTS (SELECT 1 FROM discs WHERE order_id = ?1)" /* compacted */
+		" ON CONFLICT (id) DO NOTHING";
 	static const char log_sql[] =
 		"INSERT INTO transitions (order_id, from_state, to_state, at)"
 		" VALUES (?1, NULL, 'announced', ?2)";

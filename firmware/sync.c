@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "author.h"
 #include "digest.h"
@@ -186,6 +187,10 @@ static void take_manifest(struct sync_ctx *c, const char *id, struct sync_stats 
 		goto out_fail;
 	if (strcmp(m.order_id, id)) {
 		err_fail(&e, "manifest is for order %s, not %s", m.order_id, id);
+		goto out_fail;
+	}
+	if (!m.pickup.has_locator) {
+		err_fail(&e, "manifest has no pickup.locator: the server must send one (PROTOCOL.md)");
 		goto out_fail;
 	}
 	if (m.ids.shop != c->cfg->shop_id) {

@@ -27,7 +27,7 @@
 #ifndef TENPO_SYNC_H
 #define TENPO_SYNC_H
 
-#include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -43,7 +43,7 @@ struct sync_ctx {
 	struct spool *spool;
 	struct delivery *delivery;
 	/* set (e.g. by a signal handler or the core) to end the pass early */
-	const volatile sig_atomic_t *stop;
+	const atomic_int *stop;
 	/* send every pending report, not only those due (manual sync) */
 	bool flush_all_reports;
 };

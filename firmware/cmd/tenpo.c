@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,13 +31,15 @@
 #include "store.h"
 #include "sync.h"
 
-/* The one piece of file-scope state: set by SIGINT/SIGTERM. */
-static volatile sig_atomic_t stop_requested;
+/* The one piece of file-scope state: set by SIGINT/SIGTERM, read by the
+ * threads the command runs.  A lock-free atomic is safe in a handler. */
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "the stop flag is set from a signal handler");
+static atomic_int stop_requested;
 
 static void on_signal(int sig)
 {
 	(void)sig;
-	stop_requested = 1;
+	atomic_store(&stop_requested, 1);
 }
 
 struct app {
@@ -147,6 +150,34 @@ static int cmd_orders(struct app *a, struct err *e)
 	return 0;
 }
 
+/* An order compacted by retention: the record the shop keeps. */
+static int show_disc(struct app *a, const char *id, struct err *e)
+{
+	struct store_disc *d = malloc(sizeof(*d));
+	int found;
+
+	if (!d)
+		return err_fail(e, "out of memory");
+	found = store_disc_get(a->store, id, d, e);
+	if (found == 1) {
+		printf("order     %s\nstate     %s (compacted %" PRId64 ")%s%s\n"
+		       "title     %s\nartist    %s\nmedia     %s\nprice     %" PRIu64 " %s\n"
+		       "ids       user %" PRIu32 " shop %" PRIu32 " delivery server %u content server %u\n"
+		       "times     created %" PRId64 " written %" PRId64 " closed %" PRId64 "\n",
+		       d->id, order_state_name(d->state), d->compacted_at,
+		       d->reason[0] ? "  reason: " : "", d->reason, d->title, d->artist,
+		       d->media[0] ? d->media : "-", d->price, d->currency, d->ids.user, d->ids.shop,
+		       d->ids.delivery_server, d->ids.content_server, d->created_at, d->written_at,
+		       d->closed_at);
+		if (d->receipt[0])
+			printf("receipt   %s\n", d->receipt);
+	}
+	free(d);
+	if (found == 0)
+		return err_fail(e, "no order %s", id);
+	return found < 0 ? -1 : 0;
+}
+
 static int cmd_show(struct app *a, const char *id, struct err *e)
 {
 	struct store_order o;
@@ -155,8 +186,10 @@ static int cmd_show(struct app *a, const char *id, struct err *e)
 	size_t nf = 0, nl = 0;
 	int found = store_order_get(a->store, id, &o, e);
 
-	if (found <= 0)
-		return found < 0 ? -1 : err_fail(e, "no order %s", id);
+	if (found == 0)
+		return show_disc(a, id, e);
+	if (found < 0)
+		return -1;
 	printf("order     %s\nstate     %s%s%s\n", o.id, order_state_name(o.state),
 	       o.reason[0] ? "  reason: " : "", o.reason);
 	if (o.has_manifest) {

@@ -250,7 +250,11 @@ static int fill_manifest(struct checkout *c, uint16_t server_id, struct err *e)
 	m->prepaid = !r->unpaid;
 	m->issued_at = now;
 	m->expires_at = now + r->expires_in_s;
-	return pickup_generate(c->code, PICKUP_DEFAULT_ITERATIONS, &m->pickup, e);
+	if (pickup_generate(c->code, PICKUP_DEFAULT_ITERATIONS, &m->pickup, e))
+		return -1;
+	if (r->faults & FAULT_NO_LOCATOR)
+		m->pickup.has_locator = false;
+	return 0;
 }
 
 /* Replaces the first `needle` in c->json with `with`. */

@@ -69,6 +69,9 @@ static const struct fault_desc faults[] = {
 	/* Music only.  File 0 is watermarked for user + 1 (mod 2^32) instead
 	 * of the order's user, the other IDs right; hashed as served. */
 	{ FAULT_OTHER_USER, "other-user" },
+	/* The manifest has no pickup.locator, as from a server older than
+	 * it; signed as served.  The kiosk must fail the order at sync. */
+	{ FAULT_NO_LOCATOR, "no-locator" },
 };
 
 #define FAULT_COUNT (sizeof(faults) / sizeof(faults[0]))

@@ -35,6 +35,8 @@ static bool same(const struct manifest *a, const struct manifest *b)
 	    strcmp(a->currency, b->currency) || a->prepaid != b->prepaid ||
 	    a->issued_at != b->issued_at || a->expires_at != b->expires_at ||
 	    a->pickup.iterations != b->pickup.iterations ||
+	    a->pickup.locator != b->pickup.locator ||
+	    a->pickup.has_locator != b->pickup.has_locator ||
 	    memcmp(a->pickup.salt, b->pickup.salt, PICKUP_SALT_LEN) ||
 	    memcmp(a->pickup.hash, b->pickup.hash, PICKUP_HASH_LEN) ||
 	    a->file_count != b->file_count || a->total_bytes != b->total_bytes)

@@ -64,6 +64,7 @@ expect_failed() {
 	check "$1: nothing of it is in the spool" [ -z "$(ls "$SHOP/spool/$ORDER" 2>/dev/null | grep '\.data$')" ]
 }
 expect_failed bad-signature audio-cd "signature"
+expect_failed no-locator data-cd "pickup.locator"
 expect_failed bad-hash data-cd "SHA-256 mismatch 3 times"
 expect_failed evil-path data-cd "name"
 expect_failed abs-path data-cd "name"

@@ -303,7 +303,7 @@ static void a_short_marked_track_is_proof_enough(void **state)
 static void stop_is_not_a_verdict(void **state)
 {
 	struct fixture *fx = *state;
-	volatile sig_atomic_t stop = 1;
+	atomic_int stop = 1;
 	struct mark_check_track t = { "/nonexistent", 1, 0 };
 	struct mark_check_verdict v;
 	struct err e;

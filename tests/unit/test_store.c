@@ -189,6 +189,7 @@ static void make_manifest(struct manifest *m, const char *id, size_t nfiles, uin
 	m->issued_at = 1795000000;
 	m->expires_at = 1797592000;
 	m->pickup.iterations = PICKUP_DEFAULT_ITERATIONS;
+	m->pickup.has_locator = true;
 	for (int i = 0; i < PICKUP_SALT_LEN; i++)
 		m->pickup.salt[i] = (uint8_t)(0xa0 + i);
 	for (int i = 0; i < PICKUP_HASH_LEN; i++)

@@ -580,7 +580,7 @@ static void test_list_drag(void **state)
  * the stop flag.  The snapshot callback wakes the UI so no wait lasts. */
 struct loop_env {
 	struct env *v;
-	volatile sig_atomic_t stop;
+	atomic_int stop;
 	unsigned snapshots;
 	struct core_intent got[8];
 	unsigned n_got;

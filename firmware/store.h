@@ -113,12 +113,17 @@ int store_order_move(struct store *s, const char *id, enum order_state from,
 		     const struct store_report_new *report, struct err *e);
 
 /* FAILED → order_retry_target(failed_from), attempts + 1.  For a download
- * retry the files' done flags are kept (the spool still has them). */
+ * retry the files' done flags are kept (the spool still has them).  Refused,
+ * with order_action_check()'s reason, unless ORDER_ACT_RETRY is allowed. */
 int store_order_retry(struct store *s, const char *id, struct err *e);
 
 /* FAILED → ANNOUNCED whatever it failed in, every file marked not done:
- * "download again" (the caller erases the spool first).  The manifest is
- * fetched and checked again by the next sync. */
+ * "download again".  Refused unless ORDER_ACT_REFETCH is allowed, and then
+ * nothing changes: the caller erases the spool only after this succeeded
+ * (check, move, erase), so a refused refetch leaves the content alone.  The
+ * manifest is fetched and checked again by the next sync, which downloads
+ * every file afresh (a file a failed erase left behind is kept only if its
+ * SHA-256 matches). */
 int store_order_refetch(struct store *s, const char *id, struct err *e);
 
 /* Records a reason without changing state (e.g. "server unreachable, will

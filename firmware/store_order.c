@@ -65,6 +65,21 @@ int store_expect_state(struct store *s, const char *id, enum order_state from,
 	return 0;
 }
 
+/* The action guard: the order's state allows this staff action
+ * (order_action_allowed(), the one table), checked inside the transaction
+ * that performs it. */
+static int expect_action(struct store *s, const char *id, enum order_action a, struct head *h,
+			 struct err *e)
+{
+	int found = store_load_head(s, id, h, e);
+
+	if (found < 0)
+		return -1;
+	if (!found)
+		return err_fail(e, "order %s not found", id);
+	return order_action_check(a, h->state, id, e);
+}
+
 /* Appends the log row, then changes the state (I4), then queues the report
  * (I5).  Runs inside the caller's transaction, after its checks. */
 int store_apply_move(struct store *s, const struct move *m, struct err *e)
@@ -210,7 +225,7 @@ int store_order_retry(struct store *s, const char *id, struct err *e)
 		return bad_id(e);
 	if (store_tx_begin(s, e))
 		return -1;
-	if (store_expect_state(s, id, ORDER_FAILED, &h, e))
+	if (expect_action(s, id, ORDER_ACT_RETRY, &h, e))
 		goto fail;
 	m.to = order_retry_target((enum order_state)h.failed_from);
 	if (check_move(id, &h, m.to, &retry, e) || store_apply_move(s, &m, e))
@@ -233,7 +248,7 @@ int store_order_refetch(struct store *s, const char *id, struct err *e)
 		return bad_id(e);
 	if (store_tx_begin(s, e))
 		return -1;
-	if (store_expect_state(s, id, ORDER_FAILED, &h, e) || store_apply_move(s, &m, e) ||
+	if (expect_action(s, id, ORDER_ACT_REFETCH, &h, e) || store_apply_move(s, &m, e) ||
 	    store_prepare(s, &st, sql, e))
 		goto fail;
 	if (bind_text(st, 1, id) || sqlite3_step(st) != SQLITE_DONE) {

@@ -708,7 +708,7 @@ static void failed_needs_reason_and_retry_target(void **state)
 		assert_non_null(strstr(e.msg, "needs a reason"));
 		assert_int_equal(store_order_move(f->s, id, ff, ORDER_FAILED, NULL, NULL, &e), -1);
 		assert_int_equal(store_order_retry(f->s, id, &e), -1);
-		assert_non_null(strstr(e.msg, ", not failed"));
+		assert_non_null(strstr(e.msg, ": retry is only for failed orders"));
 		snapshot(f, after, sizeof(after));
 		assert_string_equal(before, after);
 
@@ -1358,6 +1358,36 @@ static void counters_and_staff_log(void **state)
 	assert_int_equal(fails, 0);
 }
 
+/* The store performs a staff action only where order_action_allowed() says,
+ * and a refused one changes nothing. */
+static void staff_actions_enforced(void **state)
+{
+	struct fx *f = *state;
+
+	for (int st = 0; st < ORDER_STATE_COUNT; st++) {
+		for (int a = 0; a < 2; a++) {
+			enum order_action act = a ? ORDER_ACT_REFETCH : ORDER_ACT_RETRY;
+			struct err e = { "" };
+			char id[40], before[8192], after[8192];
+			int rc;
+
+			snprintf(id, sizeof(id), "A-%d-%s", a, order_state_name(st));
+			drive(f, id, (enum order_state)st, ORDER_DOWNLOADING, 100);
+			snapshot(f, before, sizeof(before));
+			rc = a ? store_order_refetch(f->s, id, &e) : store_order_retry(f->s, id, &e);
+			if (order_action_allowed(act, (enum order_state)st)) {
+				must(rc, &e, id);
+				assert_int_equal(state_of(f, id), ORDER_ANNOUNCED);
+				continue;
+			}
+			assert_int_equal(rc, -1);
+			assert_non_null(strstr(e.msg, " is only for failed orders"));
+			snapshot(f, after, sizeof(after));
+			assert_string_equal(before, after);
+		}
+	}
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1384,6 +1414,7 @@ int main(void)
 		T(crash_keeps_log_and_state_together),
 		T(delivered_ack_reports_order),
 		T(counters_and_staff_log),
+		T(staff_actions_enforced),
 	};
 #undef T
 

@@ -501,7 +501,14 @@ int handover_recover(const struct config *cfg, struct store *s, struct spool *sp
 	size_t n;
 	int rc = 0;
 
-	(void)cfg;
+	if (!strncmp(cfg->drive, "stdio:", 6)) {
+		/* an audio export killed half way leaves an image-sized .tmp */
+		char dir[2048], name[80];
+
+		export_place(cfg->drive, dir, sizeof(dir), name, sizeof(name));
+		if (author_audio_export_discard(dir, name, e))
+			return -1;
+	}
 	if (store_orders_list(s, -1, &o, &n, e))
 		return -1;
 	for (size_t i = 0; i < n; i++) {
@@ -510,8 +517,11 @@ int handover_recover(const struct config *cfg, struct store *s, struct spool *sp
 		if (o[i].state == ORDER_WRITING || o[i].state == ORDER_VERIFYING) {
 			log_warn("handover", "order %s was %s when the kiosk stopped; back to claimed",
 				 o[i].id, order_state_name(o[i].state));
-			if (store_order_move(s, o[i].id, o[i].state, ORDER_CLAIMED,
-					     "interrupted: the kiosk stopped while writing", NULL,
+			char reason[80];
+
+			snprintf(reason, sizeof(reason), "interrupted: the kiosk stopped while %s",
+				 o[i].state == ORDER_WRITING ? "writing" : "verifying");
+			if (store_order_move(s, o[i].id, o[i].state, ORDER_CLAIMED, reason, NULL,
 					     &why) ||
 			    store_counter_add(s, "ruined_blanks", 1, NULL, &why))
 				rc = err_fail(e, "%s", why.msg);

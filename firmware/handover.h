@@ -21,7 +21,8 @@
  *
  * handover_recover() finishes what a crash interrupted: an order left in
  * WRITING or VERIFYING goes back to CLAIMED (the blank is counted ruined),
- * one left WRITTEN has its spool erased and becomes ERASED.
+ * one left WRITTEN has its spool erased and becomes ERASED; on a stdio:
+ * drive, the .tmp files of an audio export cut short are removed.
  */
 #ifndef TENPO_HANDOVER_H
 #define TENPO_HANDOVER_H

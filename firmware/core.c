@@ -432,6 +432,7 @@ int core_start(struct core **out, const struct config *cfg, core_wake_fn wake, v
 	c->handover_ready = true;
 	if (open_stores(c, e))
 		goto fail;
+	core_recover(c); /* before any thread: nothing can claim an order yet */
 	{
 		struct err why = { "" };
 

@@ -78,6 +78,9 @@ void core_post_event(struct core *c, const struct core_event *ev);
 /* Hands the burn worker a job; false when it is busy. */
 bool core_start_job(struct core *c, enum core_job_kind kind, const char *order_id);
 
+/* Before any thread runs: handover_recover(), then every CLAIMED order back
+ * to READY (no session survives a restart).  Errors are logged. */
+void core_recover(struct core *c);
 void *core_fetch_main(void *arg);
 void *core_burn_main(void *arg);
 

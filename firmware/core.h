@@ -165,6 +165,7 @@ struct core_staff_view {
 	unsigned queue_count;
 	struct core_queue_row queue[CORE_MAX_QUEUE];
 	uint64_t spool_used, spool_quota, spool_fs_free;
+	unsigned spool_waiting;      /* orders the last sync left waiting for spool space */
 	unsigned log_count;
 	char log[CORE_MAX_LOG_LINES][160];
 	char last_action[CORE_TEXT]; /* result of the last staff action */

@@ -328,6 +328,7 @@ void core_staff_refresh(struct core *c)
 
 	pthread_mutex_lock(&c->lock);
 	v->logged_in = c->snap.staff.logged_in;
+	v->spool_waiting = c->snap.staff.spool_waiting; /* the fetch worker's */
 	memcpy(v->last_action, c->snap.staff.last_action, sizeof(v->last_action));
 	c->snap.staff = *v;
 	c->snap.net.outbox_pending = (unsigned)nr;

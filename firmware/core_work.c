@@ -70,6 +70,12 @@ void *core_fetch_main(void *arg)
 		if (!rc && delivery_health(d, &server_id, &server_time, &not_after, NULL))
 			not_after = 0;
 		publish_net(c, rc, &e, not_after);
+		pthread_mutex_lock(&c->lock);
+		if (c->snap.staff.spool_waiting != st.waiting_for_space) {
+			c->snap.staff.spool_waiting = st.waiting_for_space;
+			core_changed(c);
+		}
+		pthread_mutex_unlock(&c->lock);
 
 		pthread_mutex_lock(&c->lock);
 		clock_gettime(CLOCK_REALTIME, &until);

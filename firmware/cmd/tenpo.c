@@ -134,9 +134,10 @@ static int cmd_sync(struct app *a, struct err *e)
 	int rc = sync_pass(&c, &st, e);
 
 	printf("listed %u, new %u, manifests %u, files %u (%" PRIu64 " bytes), ready %u, "
-	       "failed %u, cancelled %u, expired %u, reports sent %u\n",
+	       "failed %u, cancelled %u, expired %u, reports sent %u%s\n",
 	       st.listed, st.announced, st.manifests, st.files, st.bytes, st.ready, st.failed,
-	       st.cancelled, st.expired, st.reports_sent);
+	       st.cancelled, st.expired, st.reports_sent,
+	       st.waiting_for_space ? ", waiting for spool space" : "");
 	return rc;
 }
 

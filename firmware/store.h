@@ -90,7 +90,14 @@ struct store_report {
 	char last_error[STORE_REASON_MAX];
 };
 
+/* Opens an existing database (migrating an older schema forward).  A missing
+ * or empty file is refused, never made afresh: "store: PATH: no such database
+ * (a new one is made only on purpose, by tenpo init)". */
 int store_open(struct store **out, const char *path, struct err *e);
+/* Makes the database when there is none (or an empty file left by an
+ * interrupted create), or checks and migrates the one there; it is not
+ * kept open.  1: made new, 0: it was there already, -1: error. */
+int store_create(const char *path, struct err *e);
 void store_close(struct store *s);
 
 /* Records an order seen in the server's list.  Returns 1 if it was new,
@@ -170,6 +177,10 @@ void store_reports_free(struct store_report *r, size_t n);
 /* Marks a report acknowledged; for a "delivered" report whose order waits
  * in ERASED, also moves it to REPORTED, in the same transaction. */
 int store_report_acked(struct store *s, const char *report_id, struct err *e);
+/* next_attempt_at of a report the server refused for good (4xx): never due
+ * again, still pending for staff, its last_error saying why. */
+#define STORE_REPORT_NEVER INT64_MAX
+
 /* Counts a failed attempt and sets when to try again. */
 int store_report_deferred(struct store *s, const char *report_id, int64_t next_attempt_at,
 			  const char *last_error, struct err *e);

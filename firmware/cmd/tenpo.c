@@ -87,6 +87,13 @@ static int app_open(struct app *a, const char *config_path, const char *command,
 	/* before the store: a second instance must not even recover */
 	if (lock && instance_lock_take(&a->lock, a->cfg.database, command, e))
 		return -1;
+	if (!strcmp(command, "init")) {
+		int made = store_create(a->cfg.database, e);
+
+		if (made < 0)
+			return -1;
+		printf("%s %s\n", made ? "CREATED" : "KEPT", a->cfg.database);
+	}
 	if (store_open(&a->store, a->cfg.database, e))
 		return -1;
 	if (need_spool && spool_open(&a->spool, a->cfg.spool, a->cfg.spool_quota_bytes, e))
@@ -374,6 +381,15 @@ static int cmd_staff_pin(struct app *a, const char *pin, struct err *e)
 	return 0;
 }
 
+/* app_open() made (or kept) the database; nothing more to do. */
+static int cmd_init(struct app *a, const char *arg, struct err *e)
+{
+	(void)a;
+	(void)arg;
+	(void)e;
+	return 0;
+}
+
 static int cmd_retry(struct app *a, const char *id, struct err *e)
 {
 	struct store_order o;
@@ -407,6 +423,7 @@ static int run_orders(struct app *a, const char *arg, struct err *e)
 }
 
 static const struct command commands[] = {
+	{ "init", NULL, false, false, true, cmd_init },
 	{ "run", NULL, false, false, true, cmd_run },
 	{ "sync", NULL, true, true, true, run_sync },
 	{ "orders", NULL, false, false, false, run_orders },

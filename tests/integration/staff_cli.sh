@@ -85,5 +85,41 @@ check "write on a written order exits 0 (rc $rc: $(tr '\n' '|' <"$WORK/write2"))
 check "write on a written order says it finished it" grep -q "^FINISHED $W" "$WORK/write2"
 check "write on a written order finished it" \
 	sh -c "s=\$($BIN/tenpo orders --config '$CONF' | awk '\$1 == \"$W\" { print \$2 }'); [ \"\$s\" = erased ] || [ \"\$s\" = reported ]"
+
+# --- a missing database is refused, never made afresh --------------------------
+cp "$CONF" "$WORK/lost.conf"
+for k in ca cert key manifest_key watermark_key spool output; do
+	conf_set "$WORK/lost.conf" $k "$(conf_get "$CONF" $k)"
+done
+conf_set "$WORK/lost.conf" database "$WORK/lost.db"
+check_fails "sync on a missing database is refused" "no such database" \
+	tenpo sync --config "$WORK/lost.conf"
+check_fails "run on a missing database is refused" "no such database" \
+	tenpo run --config "$WORK/lost.conf" --display offscreen
+check "nothing was made in its place" [ ! -e "$WORK/lost.db" ]
+check "tenpo init makes it" sh -c "'$BIN/tenpo' init --config '$WORK/lost.conf' | grep -q '^CREATED'"
+check "tenpo init again keeps it" sh -c "'$BIN/tenpo' init --config '$CONF' | grep -q '^KEPT'"
+check "and keeps its orders" sh -c "'$BIN/tenpo' orders --config '$CONF' | grep -q '$W'"
+
+# --- two kiosks, one order: the second delivered report is refused (409) ------
+# (a kiosk that lost its database fetched and wrote the order again)
+place --shop 1001 --user 10 --title yoake --media data-cd || not_ok "place twice-written order"
+TWICE=$ORDER TWICE_CODE=$CODE
+conf_set "$WORK/lost.conf" spool "$WORK/lost-spool"
+tenpo sync --config "$CONF" >/dev/null 2>&1
+tenpo sync --config "$WORK/lost.conf" >/dev/null 2>&1
+check "both kiosks have it ready" [ "$(state "$WORK/lost.conf" "$TWICE")" = ready ]
+tenpo pickup --config "$CONF" --drive "stdio:$OUT/t1.iso" "$TWICE_CODE" >/dev/null 2>&1
+tenpo pickup --config "$WORK/lost.conf" --drive "stdio:$OUT/t2.iso" "$TWICE_CODE" >"$WORK/t2" 2>&1
+check "the server recorded one delivered report" [ "$(reports_of "$TWICE" delivered)" = 1 ]
+LOSTDB="$WORK/lost.db"
+check "the second kiosk's report is marked refused, with the server's reason" \
+	sh -c "sqlite3 '$LOSTDB' \"SELECT last_error FROM outbox WHERE order_id = '$TWICE' AND kind = 'delivered'\" | grep -q 'refused by the server.*delivered already'"
+check "staff see it on the order" \
+	sh -c "'$BIN/tenpo' show --config '$WORK/lost.conf' '$TWICE' | grep -q 'refused by the server'"
+tenpo sync --config "$WORK/lost.conf" >/dev/null 2>&1
+tenpo sync --config "$WORK/lost.conf" >/dev/null 2>&1
+check "a refused report is not sent again" \
+	[ "$(sqlite3 "$LOSTDB" "SELECT attempts FROM outbox WHERE order_id = '$TWICE' AND kind = 'delivered'")" = 1 ]
 check "database consistent" db_consistent "$CONF"
 finish

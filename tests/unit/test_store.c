@@ -64,7 +64,7 @@ static int setup(void **state)
 		return -1;
 	}
 	snprintf(f->path, sizeof(f->path), "%s/tenpo.db", f->dir);
-	if (store_open(&f->s, f->path, &e)) {
+	if (store_create(f->path, &e) != 1 || store_open(&f->s, f->path, &e)) {
 		fprintf(stderr, "store_open: %s\n", e.msg);
 		nftw(f->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 		free(f);
@@ -365,6 +365,42 @@ static void foreign_files_refused(void **state)
 	assert_int_equal(store_open(&s2, path, &e), -1);
 	assert_non_null(strstr(e.msg, "not a Tenpo one"));
 	assert_null(s2);
+}
+
+/* A lost database is not silently replaced by an empty one. */
+static void missing_database_refused(void **state)
+{
+	struct fx *f = *state;
+	struct store *s2 = NULL;
+	struct err e = { "" };
+	char path[400];
+	struct stat st;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/lost.db", f->dir);
+	assert_int_equal(store_open(&s2, path, &e), -1);
+	assert_null(s2);
+	assert_non_null(strstr(e.msg, "no such database"));
+	assert_int_equal(stat(path, &st), -1); /* and nothing was made */
+
+	/* an empty file (a create cut short) is no database either */
+	fd = open(path, O_WRONLY | O_CREAT, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(store_open(&s2, path, &e), -1);
+	assert_non_null(strstr(e.msg, "empty database file"));
+
+	/* store_create makes it once, and keeps what is there after */
+	assert_int_equal(store_create(path, &e), 1);
+	must(store_open(&s2, path, &e), &e, "open created");
+	assert_int_equal(store_order_announce(s2, "KEEP", &e), 1);
+	store_close(s2);
+	assert_int_equal(store_create(path, &e), 0);
+	must(store_open(&s2, path, &e), &e, "reopen");
+	assert_int_equal(store_order_announce(s2, "KEEP", &e), 0);
+	store_close(s2);
+	/* and it refuses a file that is not ours, like store_open */
+	assert_int_equal(store_create(f->dir, &e), -1);
 }
 
 /* ---- announce and manifest ---------------------------------------------- */
@@ -1395,6 +1431,7 @@ int main(void)
 		T(open_migrate_reopen),
 		T(newer_schema_refused),
 		T(foreign_files_refused),
+		T(missing_database_refused),
 		T(announce_new_and_known),
 		T(accept_manifest_stores_everything),
 		T(files_done_and_failed),

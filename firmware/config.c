@@ -55,6 +55,7 @@ static const struct key keys[] = {
 	{ "retries", K_UINT, NUM(retries), 1, 100, 0 },
 	{ "retry_base_ms", K_UINT, NUM(retry_base_ms), 1, 600000, 0 },
 	{ "max_file_failures", K_UINT, NUM(max_file_failures), 1, 100, 0 },
+	{ "max_ruined_blanks", K_UINT, NUM(max_ruined_blanks), 1, 100, 0 },
 };
 
 void config_defaults(struct config *c)
@@ -67,6 +68,7 @@ void config_defaults(struct config *c)
 	c->retries = 4;
 	c->retry_base_ms = 500;
 	c->max_file_failures = 3;
+	c->max_ruined_blanks = 3;
 	c->sync_interval_s = 30;
 	c->inactivity_s = 60;
 	c->log_level = LOG_INFO;

@@ -69,6 +69,8 @@ struct config {
 	unsigned retries;                   /* attempts per request within one sync pass */
 	unsigned retry_base_ms;             /* first backoff; doubles, with jitter */
 	unsigned max_file_failures;         /* hash mismatches before the order fails */
+	unsigned max_ruined_blanks;         /* blanks one order may ruin before it stops
+					       for staff (FAILED); default 3 */
 	int log_level;                      /* enum log_level */
 };
 

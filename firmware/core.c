@@ -213,6 +213,8 @@ static enum core_msg refusal_msg(enum handover_refusal r)
 		return CORE_MSG_WRITE_FAILED;
 	case REFUSE_VERIFY_FAILED:
 		return CORE_MSG_VERIFY_FAILED;
+	case REFUSE_BLANKS_EXHAUSTED:
+		return CORE_MSG_BLANKS_EXHAUSTED;
 	default:
 		return CORE_MSG_INTERNAL;
 	}

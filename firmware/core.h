@@ -69,6 +69,7 @@ enum core_msg {
 	CORE_MSG_VERIFY_FAILED,
 	CORE_MSG_DRIVE_GONE,
 	CORE_MSG_INTERNAL,         /* call staff */
+	CORE_MSG_BLANKS_EXHAUSTED, /* this order ruined max_ruined_blanks: stopped, call staff */
 	CORE_MSG_COUNT
 };
 

@@ -7,6 +7,8 @@
  *      ▼
  *   WRITING  (committed before the laser turns on)
  *      │ libburn write with progress; failure: back to CLAIMED, blank counted ruined
+ *      │ (after max_ruined_blanks for this order: FAILED for staff instead,
+ *      │ refusal REFUSE_BLANKS_EXHAUSTED; a staff retry resets the count)
  *      ▼
  *   VERIFYING (read back, compared with what was written)
  *      │ failure: back to CLAIMED, blank counted ruined
@@ -47,6 +49,7 @@ enum handover_refusal {
 	REFUSE_WRITE_FAILED,
 	REFUSE_VERIFY_FAILED,
 	REFUSE_CONTENT,     /* spool damaged, watermark mismatch: staff */
+	REFUSE_BLANKS_EXHAUSTED, /* this order ruined cfg max_ruined_blanks: FAILED, staff */
 	REFUSE_INTERNAL
 };
 

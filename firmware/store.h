@@ -196,6 +196,18 @@ int store_pickup_failed(struct store *s, int64_t now, struct err *e);
 /* READY → CLAIMED and resets the pickup guard, one transaction. */
 int store_order_claim(struct store *s, const char *id, struct err *e);
 
+/* A write or verify of the order ruined a blank: one transaction counts it
+ * (the "ruined_blanks" counter, and the order's own count) and moves the
+ * order from WRITING or VERIFYING back to CLAIMED with the reason, or, when
+ * the order's count reached `limit` (0: no limit), to FAILED (failed_from =
+ * `from`, so a retry goes to CLAIMED) with "N blanks ruined writing this
+ * order; stopped for staff (last: REASON)".  Returns 0 claimed, 1 stopped,
+ * -1 error (nothing changed).  The order's count is of its transition-log
+ * rows tagged "blank ruined: " since its last FAILED → CLAIMED (a staff
+ * retry resets it). */
+int store_order_ruined(struct store *s, const char *id, enum order_state from, unsigned limit,
+		       const char *reason, struct err *e);
+
 /* Transition log of one order, oldest first, as "time from→to reason" lines
  * (caller frees the array and each string). */
 int store_order_history(struct store *s, const char *id, char ***lines, size_t *n,

@@ -460,6 +460,9 @@ static const struct ui_msg_text msg_ja[CORE_MSG_COUNT] = {
 	[CORE_MSG_INTERNAL] = { "問題が発生しました",
 				"端末で予期しない問題が起きました。ご注文は安全に保存されています。",
 				"お手数ですが、店員にお声がけください。" },
+	[CORE_MSG_BLANKS_EXHAUSTED] = { "このご注文は書き込みを中止しました",
+					"何枚かのディスクに書き込めなかったため、店員が確認します。ご注文は安全に保存されています。",
+					"お手数ですが、店員にお声がけください。" },
 };
 
 static const struct ui_msg_text msg_en[CORE_MSG_COUNT] = {
@@ -509,6 +512,9 @@ static const struct ui_msg_text msg_en[CORE_MSG_COUNT] = {
 	[CORE_MSG_INTERNAL] = { "Something went wrong",
 				"The kiosk ran into an unexpected problem. Your order is kept safe.",
 				"Please call a staff member." },
+	[CORE_MSG_BLANKS_EXHAUSTED] = { "Writing this order has been stopped",
+					"Several discs could not be written, so a staff member will check it. Your order is kept safe.",
+					"Please call a staff member." },
 };
 
 static const enum ui_str state_str[ORDER_STATE_COUNT] = {

@@ -121,5 +121,29 @@ tenpo sync --config "$WORK/lost.conf" >/dev/null 2>&1
 tenpo sync --config "$WORK/lost.conf" >/dev/null 2>&1
 check "a refused report is not sent again" \
 	[ "$(sqlite3 "$LOSTDB" "SELECT attempts FROM outbox WHERE order_id = '$TWICE' AND kind = 'delivered'")" = 1 ]
+
+# --- ruined blanks: the third stops the order for staff ------------------------
+place --shop 1001 --user 11 --title yoake --media data-cd || not_ok "place ruin order"
+R=$ORDER R_CODE=$CODE
+tenpo sync --config "$CONF" >/dev/null 2>&1
+tenpo pickup --config "$CONF" --simulate --drive "stdio:$OUT/r.iso" "$R_CODE" >/dev/null 2>&1
+# each write fails mid-way: the file system refuses the image's 4th MiB
+bad_write() {
+	( trap '' XFSZ; ulimit -f 6000; exec "$BIN/tenpo" write --config "$CONF" \
+		--drive "stdio:$OUT/ruin$1.iso" "$R" ) >/dev/null 2>"$WORK/ruin$1.err"
+}
+bad_write 1
+bad_write 2
+check "two ruined blanks: the order is still claimed" [ "$(state "$CONF" "$R")" = claimed ]
+bad_write 3
+check "the third ruined blank stops it: failed" [ "$(state "$CONF" "$R")" = failed ]
+check "with the reason for staff" \
+	sh -c "'$BIN/tenpo' show --config '$CONF' '$R' | grep -q 'reason: 3 blanks ruined writing this order; stopped for staff'"
+check "nothing was reported failed upstream" [ "$(reports_of "$R" failed)" = 0 ]
+check "staff retry sends it back to claimed" sh -c "'$BIN/tenpo' retry --config '$CONF' '$R' | grep -q 'claimed'"
+bad_write 4
+check "after the retry the count starts again" [ "$(state "$CONF" "$R")" = claimed ]
+check "and writing it succeeds" \
+	sh -c "'$BIN/tenpo' write --config '$CONF' --drive 'stdio:$OUT/r-good.iso' '$R' | grep -q '^WRITTEN'"
 check "database consistent" db_consistent "$CONF"
 finish

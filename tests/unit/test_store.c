@@ -1424,6 +1424,47 @@ static void staff_actions_enforced(void **state)
 	}
 }
 
+/* Ruined blanks per order: the third stops the order for staff; a staff
+ * retry gives it three more; a write that touched no blank counts nothing. */
+static void ruined_blanks_stop_the_order(void **state)
+{
+	struct fx *f = *state;
+	struct store_order o;
+	struct err e = { "" };
+	int64_t total = 0;
+
+	drive(f, "RB", ORDER_WRITING, 0, 100);
+	assert_int_equal(store_order_ruined(f->s, "RB", ORDER_WRITING, 3, "medium error", &e), 0);
+	assert_int_equal(state_of(f, "RB"), ORDER_CLAIMED);
+	move_ok(f, "RB", ORDER_CLAIMED, ORDER_WRITING);
+	move_ok(f, "RB", ORDER_WRITING, ORDER_CLAIMED); /* simulated: no blank touched */
+	move_ok(f, "RB", ORDER_CLAIMED, ORDER_WRITING);
+	move_ok(f, "RB", ORDER_WRITING, ORDER_VERIFYING);
+	assert_int_equal(store_order_ruined(f->s, "RB", ORDER_VERIFYING, 3, "mismatch", &e), 0);
+	move_ok(f, "RB", ORDER_CLAIMED, ORDER_WRITING);
+	/* the wrong from-state changes nothing */
+	assert_int_equal(store_order_ruined(f->s, "RB", ORDER_VERIFYING, 3, "x", &e), -1);
+	assert_int_equal(store_order_ruined(f->s, "RB", ORDER_WRITING, 3, "medium error", &e), 1);
+	assert_int_equal(store_order_get(f->s, "RB", &o, &e), 1);
+	assert_int_equal(o.state, ORDER_FAILED);
+	assert_int_equal(o.failed_from, ORDER_WRITING);
+	assert_string_equal(o.reason, "3 blanks ruined writing this order; stopped for staff"
+				      " (last: medium error)");
+	must(store_counter_add(f->s, "ruined_blanks", 0, &total, &e), &e, "counter");
+	assert_int_equal(total, 3);
+
+	/* staff retry: back to claimed, and the count starts again */
+	must(store_order_retry(f->s, "RB", &e), &e, "retry");
+	assert_int_equal(state_of(f, "RB"), ORDER_CLAIMED);
+	move_ok(f, "RB", ORDER_CLAIMED, ORDER_WRITING);
+	assert_int_equal(store_order_ruined(f->s, "RB", ORDER_WRITING, 3, "again", &e), 0);
+	assert_int_equal(state_of(f, "RB"), ORDER_CLAIMED);
+	/* limit 1: the first ruined blank stops it */
+	move_ok(f, "RB", ORDER_CLAIMED, ORDER_WRITING);
+	assert_int_equal(store_order_ruined(f->s, "RB", ORDER_WRITING, 1, "once", &e), 1);
+	assert_int_equal(store_integrity_check(f->s, &e), 0);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1452,6 +1493,7 @@ int main(void)
 		T(delivered_ack_reports_order),
 		T(counters_and_staff_log),
 		T(staff_actions_enforced),
+		T(ruined_blanks_stop_the_order),
 	};
 #undef T
 

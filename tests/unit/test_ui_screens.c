@@ -305,6 +305,7 @@ static void test_messages(void **state)
 		{ CORE_MSG_VERIFY_FAILED, SESSION_FAILED, UI_SCREEN_ERROR, "msg-verify-failed" },
 		{ CORE_MSG_DRIVE_GONE, SESSION_FAILED, UI_SCREEN_ERROR, "msg-drive-gone" },
 		{ CORE_MSG_INTERNAL, SESSION_FAILED, UI_SCREEN_ERROR, "msg-internal" },
+		{ CORE_MSG_BLANKS_EXHAUSTED, SESSION_FAILED, UI_SCREEN_ERROR, "msg-blanks-exhausted" },
 	};
 	struct env *v = *state;
 

@@ -374,6 +374,9 @@ static void test_staff_screens(void **state)
 	show(v, "staff-network-trouble", UI_SCREEN_STAFF_NETWORK, UI_LANG_EN, false);
 	v->s->progress = (struct core_progress){ PROGRESS_WRITING, 30000000, 100000000, 30, 8.0, 20 };
 	show(v, "staff-test-write-running", UI_SCREEN_STAFF_TEST_WRITE, UI_LANG_JA, false);
+	/* the last sync left two orders waiting for spool space */
+	v->s->staff.spool_waiting = 2;
+	both(v, "staff-spool-full", UI_SCREEN_STAFF_SPOOL);
 	finish(v);
 }
 

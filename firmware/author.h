@@ -235,6 +235,9 @@ const unsigned char *author_audio_packs(const struct author_audio *a, size_t *co
  * Replaces an earlier export of the same name. */
 int author_audio_export(struct author_audio *a, const char *dir, const char *name,
 			struct err *e);
+/* Removes what an export killed half way left: NAME.bin.tmp (as big as the
+ * image), .cdt.tmp, .cue.tmp.  None there is fine.  For crash recovery. */
+int author_audio_export_discard(const char *dir, const char *name, struct err *e);
 /* 0 when NAME.bin and NAME.cdt hold what the last export wrote; otherwise -1,
  * *bad_track = the first track whose sectors differ (0: not a track's fault,
  * e.g. the file's size), and e says what. */

@@ -505,6 +505,20 @@ out:
 	return rc;
 }
 
+int author_audio_export_discard(const char *dir, const char *name, struct err *e)
+{
+	static const char *const ext[3] = { ".bin.tmp", ".cdt.tmp", ".cue.tmp" };
+	char path[PATH_MAX];
+
+	for (int k = 0; k < 3; k++) {
+		if (export_path(path, sizeof(path), dir, name, ext[k], e))
+			return -1;
+		if (unlink(path) && errno != ENOENT)
+			return err_fail(e, "%s: %s", path, strerror(errno));
+	}
+	return 0;
+}
+
 static int verify_track(const struct author_track_layout *t, int fd, const char *bin,
 			uint8_t *buf, struct err *e)
 {

@@ -57,6 +57,7 @@ static const struct key keys[] = {
 	{ "retry_base_ms", K_UINT, NUM(retry_base_ms), 1, 600000, 0 },
 	{ "max_file_failures", K_UINT, NUM(max_file_failures), 1, 100, 0 },
 	{ "retention_days", K_UINT, NUM(retention_days), 1, 36500, 0 },
+	{ "max_ruined_blanks", K_UINT, NUM(max_ruined_blanks), 1, 100, 0 },
 };
 
 void config_defaults(struct config *c)
@@ -70,6 +71,7 @@ void config_defaults(struct config *c)
 	c->retry_base_ms = 500;
 	c->max_file_failures = 3;
 	c->retention_days = 90;
+	c->max_ruined_blanks = 3;
 	c->sync_interval_s = 30;
 	c->inactivity_s = 60;
 	c->log_level = LOG_INFO;

@@ -71,6 +71,8 @@ struct config {
 	unsigned max_file_failures;         /* hash mismatches before the order fails */
 	unsigned retention_days;            /* orders over for this long are compacted into
 					       the disc record (store_compact); default 90 */
+	unsigned max_ruined_blanks;         /* blanks one order may ruin before it stops
+					       for staff (FAILED); default 3 */
 	int log_level;                      /* enum log_level */
 };
 

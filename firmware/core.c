@@ -229,6 +229,7 @@ static const enum core_msg refusal_msgs[] = {
 	[REFUSE_WRITE_FAILED] = CORE_MSG_WRITE_FAILED,
 	[REFUSE_VERIFY_FAILED] = CORE_MSG_VERIFY_FAILED,
 	[REFUSE_CONTENT] = CORE_MSG_INTERNAL,
+	[REFUSE_BLANKS_EXHAUSTED] = CORE_MSG_BLANKS_EXHAUSTED,
 	[REFUSE_INTERNAL] = CORE_MSG_INTERNAL,
 };
 _Static_assert(sizeof(refusal_msgs) / sizeof(refusal_msgs[0]) == REFUSE_COUNT,
@@ -475,7 +476,6 @@ int core_start(struct core **out, const struct config *cfg, core_wake_fn wake, v
 	snprintf(c->snap.board, sizeof(c->snap.board), "%s", cfg->board);
 	snprintf(c->snap.version, sizeof(c->snap.version), "%s", TENPO_VERSION);
 	c->snap.progress.eta_s = -1;
-	c->started_at = time(NULL);
 	/* pseudo-drives and receipts live in the output folder */
 	if (cfg->output[0] && mkdir(cfg->output, 0755) && errno != EEXIST) {
 		err_fail(e, "%s: %s", cfg->output, strerror(errno));
@@ -486,6 +486,7 @@ int core_start(struct core **out, const struct config *cfg, core_wake_fn wake, v
 	c->handover_ready = true;
 	if (open_stores(c, e))
 		goto fail;
+	core_recover(c); /* before any thread: nothing can claim an order yet */
 	{
 		struct err why = { "" };
 

@@ -71,6 +71,7 @@ enum core_msg {
 	CORE_MSG_VERIFY_FAILED,
 	CORE_MSG_DRIVE_GONE,
 	CORE_MSG_INTERNAL,         /* call staff */
+	CORE_MSG_BLANKS_EXHAUSTED, /* this order ruined max_ruined_blanks: stopped, call staff */
 	CORE_MSG_COUNT
 };
 
@@ -165,6 +166,7 @@ struct core_staff_view {
 	unsigned queue_count;
 	struct core_queue_row queue[CORE_MAX_QUEUE];
 	uint64_t spool_used, spool_quota, spool_fs_free;
+	unsigned spool_waiting;      /* orders the last sync left waiting for spool space */
 	unsigned log_count;
 	char log[CORE_MAX_LOG_LINES][160];
 	char last_action[CORE_TEXT]; /* result of the last staff action */

@@ -73,7 +73,6 @@ struct core {
 	pthread_t event_thread, fetch_thread, burn_thread, claim_thread;
 	bool fetch_started, burn_started, event_started, claim_started;
 	bool handover_ready;                /* handover_init() done */
-	int64_t started_at;                 /* core_start(), Unix seconds */
 
 	/* event thread only */
 	struct store *store;
@@ -98,6 +97,9 @@ bool core_start_claim(struct core *c, const char *code);
 /* Seconds on CLOCK_MONOTONIC: for intervals, never for dates. */
 int64_t core_mono_s(void);
 
+/* Before any thread runs: handover_recover(), then every CLAIMED order back
+ * to READY (no session survives a restart).  Errors are logged. */
+void core_recover(struct core *c);
 void *core_fetch_main(void *arg);
 void *core_burn_main(void *arg);
 void *core_claim_main(void *arg);

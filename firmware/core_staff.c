@@ -181,8 +181,8 @@ static int cancel(struct core *c, const char *id, struct err *e)
 
 	if (store_order_get(c->store, id, &o, e) != 1)
 		return err_fail(e, "no order %s", id);
-	if (!order_can_move(o.state, ORDER_CANCELLED))
-		return err_fail(e, "a %s order cannot be cancelled", order_state_name(o.state));
+	if (order_action_check(ORDER_ACT_CANCEL, o.state, id, e))
+		return -1;
 	body = report_body_plain(time(NULL));
 	if (!body)
 		return err_fail(e, "out of memory");
@@ -190,6 +190,17 @@ static int cancel(struct core *c, const char *id, struct err *e)
 			      &(struct store_report_new){ "cancelled", body }, e);
 	free(body);
 	return rc ? -1 : spool_erase_order(c->spool, id, e);
+}
+
+/* Asks the order module whether the action may happen in the order's state. */
+static int may(struct core *c, enum order_action a, const char *id, struct err *e)
+{
+	struct store_order o;
+	int found = store_order_get(c->store, id, &o, e);
+
+	if (found <= 0)
+		return found < 0 ? -1 : err_fail(e, "no order %s", id);
+	return order_action_check(a, o.state, id, e);
 }
 
 void core_staff_intent(struct core *c, const struct core_intent *in)
@@ -221,8 +232,9 @@ void core_staff_intent(struct core *c, const struct core_intent *in)
 		else if (in->kind == INTENT_STAFF_RETRY)
 			rc = store_order_retry(c->store, id, &e);
 		else
-			rc = spool_erase_order(c->spool, id, &e) ? -1
-								 : store_order_refetch(c->store, id, &e);
+			/* check and move first: a refused refetch keeps the content */
+			rc = store_order_refetch(c->store, id, &e) ? -1
+								   : spool_erase_order(c->spool, id, &e);
 		if (!rc) {
 			pthread_mutex_lock(&c->lock);
 			c->sync_now = true;
@@ -236,7 +248,12 @@ void core_staff_intent(struct core *c, const struct core_intent *in)
 		result(c, "cancel", id, rc, &e);
 		break;
 	case INTENT_STAFF_REWRITE:
-		rc = id && core_start_job(c, JOB_WRITE, id) ? 0 : err_fail(&e, "drive busy");
+		if (!id)
+			rc = err_fail(&e, "no order");
+		else if (may(c, ORDER_ACT_WRITE, id, &e))
+			rc = -1;
+		else
+			rc = core_start_job(c, JOB_WRITE, id) ? 0 : err_fail(&e, "drive busy");
 		result(c, "write-again", id, rc, &e);
 		break;
 	case INTENT_STAFF_TEST_WRITE:
@@ -343,6 +360,7 @@ void core_staff_refresh(struct core *c)
 
 	pthread_mutex_lock(&c->lock);
 	v->logged_in = c->snap.staff.logged_in;
+	v->spool_waiting = c->snap.staff.spool_waiting; /* the fetch worker's */
 	memcpy(v->last_action, c->snap.staff.last_action, sizeof(v->last_action));
 	c->snap.staff = *v;
 	c->snap.net.outbox_pending = (unsigned)nr;

@@ -10,8 +10,8 @@
  *        connection; progress goes straight into the snapshot, the outcome
  *        to the event thread as an event.
  *
- * On start the burn worker finishes what a crash interrupted
- * (handover_recover) before taking any job.
+ * Before either thread starts, core_start() runs core_recover(): what a
+ * crash interrupted is finished, and claimed orders go back on the shelf.
  */
 #include "core_internal.h"
 
@@ -88,6 +88,12 @@ void *core_fetch_main(void *arg)
 			not_after = 0;
 		publish_net(c, rc, delivery_take_outcome(d), &e, not_after);
 		compact(c, s);
+		pthread_mutex_lock(&c->lock);
+		if (c->snap.staff.spool_waiting != st.waiting_for_space) {
+			c->snap.staff.spool_waiting = st.waiting_for_space;
+			core_changed(c);
+		}
+		pthread_mutex_unlock(&c->lock);
 
 		pthread_mutex_lock(&c->lock);
 		clock_gettime(CLOCK_MONOTONIC, &until);
@@ -206,29 +212,28 @@ static void run_job(struct core *c, struct store *s, struct spool *sp, const str
 	*out = ev;
 }
 
-/* A customer session does not outlive the program: orders a session had
- * claimed (and a failed write left claimed) before this start go back on
- * the shelf, so their customer can type the code again.  An order claimed
- * later than the start second (a customer quicker than the recovery) is
- * this run's and stays; nobody types a code within a second of start. */
-static void release_claimed(struct store *s, int64_t started_at)
+void core_recover(struct core *c)
 {
 	struct store_order *o = NULL;
 	struct err e = { "" };
 	size_t n = 0;
 
-	if (store_orders_list(s, ORDER_CLAIMED, &o, &n, &e)) {
-		log_error("burn", "%s", e.msg);
+	if (handover_recover(&c->cfg, c->store, c->spool, &e))
+		log_error("core", "recovery: %s", e.msg);
+	/* A customer session does not outlive the program, and no session of
+	 * this run exists yet (no thread runs): every claimed order, those
+	 * recovery just sent back from writing included, goes back on the shelf
+	 * so its customer can type the code again. */
+	if (store_orders_list(c->store, ORDER_CLAIMED, &o, &n, &e)) {
+		log_error("core", "%s", e.msg);
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (o[i].updated_at > started_at)
-			continue;
-		if (store_order_move(s, o[i].id, ORDER_CLAIMED, ORDER_READY, "kiosk restarted", NULL,
-				     &e))
-			log_error("burn", "order %s: %s", o[i].id, e.msg);
+		if (store_order_move(c->store, o[i].id, ORDER_CLAIMED, ORDER_READY, "kiosk restarted",
+				     NULL, &e))
+			log_error("core", "order %s: %s", o[i].id, e.msg);
 		else
-			log_info("burn", "order %s: claimed by a session that ended; ready again",
+			log_info("core", "order %s: claimed by a session that ended; ready again",
 				 o[i].id);
 	}
 	free(o);
@@ -250,10 +255,6 @@ void *core_burn_main(void *arg)
 		snprintf(broken, sizeof(broken), "the disc writer cannot start: %.200s", e.msg);
 		store_close(s);
 		s = NULL;
-	} else {
-		if (handover_recover(&c->cfg, s, sp, &e))
-			log_error("burn", "recovery: %s", e.msg);
-		release_claimed(s, c->started_at);
 	}
 	if (s) {
 		/* staff see the drive from the start, not after the first job */

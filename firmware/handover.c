@@ -327,16 +327,25 @@ int handover_check(const struct config *cfg, struct store *s, struct spool *sp,
 
 /* ---- writing ---------------------------------------------------------------- */
 
-/* Back to CLAIMED with the reason; the blank is counted when it was touched. */
-static void back_to_claimed(struct job *j, enum order_state from, bool ruined,
-			    const char *reason)
+/* Back to CLAIMED with the reason; a touched blank is counted, and the
+ * order's last allowed one stops it for staff: 1 then, else 0. */
+static int back_to_claimed(struct job *j, enum order_state from, bool ruined,
+			   const char *reason)
 {
 	struct err e2 = { "" };
+	int rc;
 
-	if (store_order_move(j->store, j->order.id, from, ORDER_CLAIMED, reason, NULL, &e2))
+	if (!ruined)
+		rc = store_order_move(j->store, j->order.id, from, ORDER_CLAIMED, reason, NULL, &e2);
+	else
+		rc = store_order_ruined(j->store, j->order.id, from, j->cfg->max_ruined_blanks, reason,
+					&e2);
+	if (rc < 0)
 		log_error("handover", "order %s: %s", j->order.id, e2.msg);
-	if (ruined && store_counter_add(j->store, "ruined_blanks", 1, NULL, &e2))
-		log_error("handover", "%s", e2.msg);
+	if (rc == 1)
+		log_warn("handover", "order %s: %u blanks ruined; stopped for staff", j->order.id,
+			 j->cfg->max_ruined_blanks);
+	return rc == 1;
 }
 
 static int write_disc(struct job *j, struct handover_result *r, bool *ruined, uint8_t md5[16],
@@ -505,7 +514,8 @@ int handover_run(const struct config *cfg, struct store *s, struct spool *sp,
 		 j.est.bytes, j.address, o->simulate ? " (simulated)" : "");
 	if (write_disc(&j, r, &ruined, md5, e)) {
 		r->refusal = REFUSE_WRITE_FAILED;
-		back_to_claimed(&j, ORDER_WRITING, ruined, e->msg);
+		if (back_to_claimed(&j, ORDER_WRITING, ruined, e->msg))
+			r->refusal = REFUSE_BLANKS_EXHAUSTED;
 		goto out;
 	}
 	if (o->simulate) {
@@ -520,7 +530,8 @@ int handover_run(const struct config *cfg, struct store *s, struct spool *sp,
 	verified = verify_disc(&j, md5, r->not_verified, sizeof(r->not_verified), e);
 	if (verified < 0) {
 		r->refusal = REFUSE_VERIFY_FAILED;
-		back_to_claimed(&j, ORDER_VERIFYING, true, e->msg);
+		if (back_to_claimed(&j, ORDER_VERIFYING, true, e->msg))
+			r->refusal = REFUSE_BLANKS_EXHAUSTED;
 		goto out;
 	}
 	if (store_order_move(s, order_id, ORDER_VERIFYING, ORDER_WRITTEN, "", NULL, e)) {
@@ -555,7 +566,14 @@ int handover_recover(const struct config *cfg, struct store *s, struct spool *sp
 	size_t n;
 	int rc = 0;
 
-	(void)cfg;
+	if (!strncmp(cfg->drive, "stdio:", 6)) {
+		/* an audio export killed half way leaves an image-sized .tmp */
+		char dir[2048], name[80];
+
+		export_place(cfg->drive, dir, sizeof(dir), name, sizeof(name));
+		if (author_audio_export_discard(dir, name, e))
+			return -1;
+	}
 	if (store_orders_list(s, -1, &o, &n, e))
 		return -1;
 	for (size_t i = 0; i < n; i++) {
@@ -564,10 +582,12 @@ int handover_recover(const struct config *cfg, struct store *s, struct spool *sp
 		if (o[i].state == ORDER_WRITING || o[i].state == ORDER_VERIFYING) {
 			log_warn("handover", "order %s was %s when the kiosk stopped; back to claimed",
 				 o[i].id, order_state_name(o[i].state));
-			if (store_order_move(s, o[i].id, o[i].state, ORDER_CLAIMED,
-					     "interrupted: the kiosk stopped while writing", NULL,
-					     &why) ||
-			    store_counter_add(s, "ruined_blanks", 1, NULL, &why))
+			char reason[80];
+
+			snprintf(reason, sizeof(reason), "interrupted: the kiosk stopped while %s",
+				 o[i].state == ORDER_WRITING ? "writing" : "verifying");
+			if (store_order_ruined(s, o[i].id, o[i].state, cfg->max_ruined_blanks, reason,
+					       &why) < 0)
 				rc = err_fail(e, "%s", why.msg);
 		} else if (o[i].state == ORDER_WRITTEN) {
 			log_warn("handover", "order %s was written; finishing its erasure", o[i].id);

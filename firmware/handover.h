@@ -7,6 +7,8 @@
  *      ▼
  *   WRITING  (committed before the laser turns on)
  *      │ libburn write with progress; failure: back to CLAIMED, blank counted ruined
+ *      │ (after max_ruined_blanks for this order: FAILED for staff instead,
+ *      │ refusal REFUSE_BLANKS_EXHAUSTED; a staff retry resets the count)
  *      ▼
  *   VERIFYING (read back, compared with what was written; an audio CD on a
  *      │ real writer with burn_read_audio at the drive's read offset)
@@ -24,7 +26,8 @@
  *
  * handover_recover() finishes what a crash interrupted: an order left in
  * WRITING or VERIFYING goes back to CLAIMED (the blank is counted ruined),
- * one left WRITTEN has its spool erased and becomes ERASED.
+ * one left WRITTEN has its spool erased and becomes ERASED; on a stdio:
+ * drive, the .tmp files of an audio export cut short are removed.
  */
 #ifndef TENPO_HANDOVER_H
 #define TENPO_HANDOVER_H
@@ -50,6 +53,7 @@ enum handover_refusal {
 	REFUSE_WRITE_FAILED,
 	REFUSE_VERIFY_FAILED,
 	REFUSE_CONTENT,     /* spool damaged, watermark mismatch: staff */
+	REFUSE_BLANKS_EXHAUSTED, /* this order ruined cfg max_ruined_blanks: FAILED, staff */
 	REFUSE_INTERNAL,
 	REFUSE_COUNT
 };

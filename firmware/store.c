@@ -80,6 +80,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define BUSY_TIMEOUT_MS 10000
@@ -551,18 +552,31 @@ fail:
 	return -1;
 }
 
-int store_open(struct store **out, const char *path, struct err *e)
+/* A missing database is never made afresh by opening it: with the old one
+ * lost (a replaced disk, a wrong path) a new one would fetch every open
+ * order again, write second discs and send second reports.  Only
+ * store_create() makes one. */
+static int open_db(struct store **out, const char *path, bool create, struct err *e)
 {
 	struct store *s;
 	int64_t version = 0;
+	struct stat st;
 	int fd;
 
 	*out = NULL;
 	/* create it 0600 ourselves: SQLite gives the -wal and -shm files the
 	 * database's mode, and the file holds pickup verifiers */
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	fd = open(path, O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0600);
+	if (fd < 0 && errno == ENOENT)
+		return err_fail(e, "store: %s: no such database (a new one is made only on "
+				   "purpose, by tenpo init)", path);
 	if (fd < 0)
 		return err_fail(e, "store: %s: %s", path, strerror(errno));
+	if (!create && (fstat(fd, &st) || st.st_size == 0)) {
+		close(fd);
+		return err_fail(e, "store: %s: empty database file (a new one is made only on "
+				   "purpose, by tenpo init)", path);
+	}
 	close(fd);
 	s = calloc(1, sizeof(*s));
 	if (!s)
@@ -586,6 +600,23 @@ int store_open(struct store **out, const char *path, struct err *e)
 fail:
 	store_close(s);
 	return -1;
+}
+
+int store_open(struct store **out, const char *path, struct err *e)
+{
+	return open_db(out, path, false, e);
+}
+
+int store_create(const char *path, struct err *e)
+{
+	struct store *s;
+	struct stat st;
+	bool fresh = stat(path, &st) ? errno == ENOENT : st.st_size == 0;
+
+	if (open_db(&s, path, true, e))
+		return -1;
+	store_close(s);
+	return fresh ? 1 : 0;
 }
 
 void store_close(struct store *s)

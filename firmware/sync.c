@@ -211,8 +211,15 @@ static void take_manifest(struct sync_ctx *c, const char *id, struct sync_stats 
 		remember(first, rc, &e);
 		goto out;
 	}
-	if (spool_check_room(c->spool, reserved, m.total_bytes, &e))
-		goto out_fail;
+	if (spool_check_room(c->spool, reserved, m.total_bytes, &e)) {
+		if (!spool_could_fit(c->spool, m.total_bytes))
+			goto out_fail; /* bigger than the whole quota: never */
+		err_wrap(&e, "waiting for spool space");
+		log_warn("sync", "order %s: %s", id, e.msg);
+		store_order_note(c->store, id, e.msg, NULL);
+		st->waiting_for_space++;
+		goto out;
+	}
 	if (store_order_accept_manifest(c->store, id, json, len, sig, sig_len, &m, &e)) {
 		remember(first, rc, &e);
 		goto out;

@@ -8,6 +8,10 @@
  *   3. manifest: each ANNOUNCED order's manifest is fetched, its signature
  *                and every field checked, its size checked against the spool
  *                quota, and it becomes DOWNLOADING — or FAILED with the reason;
+ *                an order that fits the quota but not the space left now
+ *                stays ANNOUNCED with a note ("waiting for spool space: ...")
+ *                and is tried again next pass (space is a transient
+ *                condition: nothing is reported failed);
  *   4. download: each DOWNLOADING order's files are fetched (resuming a
  *                .part), hashed, committed;
  *   5. check:    each DOWNLOADING order whose files are all in has the
@@ -51,6 +55,7 @@ struct sync_ctx {
 struct sync_stats {
 	unsigned listed, announced, manifests, files, ready, failed, cancelled, expired;
 	unsigned reports_sent;
+	unsigned waiting_for_space; /* manifests left ANNOUNCED: the spool is full for now */
 	uint64_t bytes;
 };
 

@@ -61,6 +61,8 @@ mkdir -p "$OUT" "$SHOTS"
 	echo "sync_interval_s = 5"
 	"$BUILD/tenpo" staff-pin --config "$CONF" 2468
 } >>"$CONF"
+# the kiosk's database is made on purpose, never by a command that finds none
+"$BUILD/tenpo" init --config "$CONF" >/dev/null
 
 # conf_put KEY LINE: LINE replaces every line of KEY in the kiosk's tenpo.conf
 conf_put() {

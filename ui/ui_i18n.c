@@ -181,6 +181,7 @@ static const char *const ja[S_STR_COUNT] = {
 	[S_SPOOL_WAIT_ERASE] = "書き込み済み・消去待ち",
 	[S_SPOOL_ERASED] = "コンテンツ消去済み",
 	[S_SPOOL_OF] = "上限 {0} のうち {1}",
+	[S_SPOOL_FULL_WAIT] = "{0}（{1} 件の注文が保存領域の空きを待機中）",
 	[S_NET_STATUS] = "配信サーバー",
 	[S_NET_OK] = "接続できます",
 	[S_NET_DOWN] = "接続できません",
@@ -379,6 +380,7 @@ static const char *const en[S_STR_COUNT] = {
 	[S_SPOOL_HOLDING] = "Orders holding content",
 	[S_SPOOL_WAIT_ERASE] = "Written, waiting to be erased",
 	[S_SPOOL_ERASED] = "Content erased",
+	[S_SPOOL_FULL_WAIT] = "{0} ({1} orders wait for spool space)",
 	[S_SPOOL_OF] = "{1} of the {0} quota",
 	[S_NET_STATUS] = "Delivery server",
 	[S_NET_OK] = "Reachable",
@@ -458,6 +460,9 @@ static const struct ui_msg_text msg_ja[CORE_MSG_COUNT] = {
 	[CORE_MSG_INTERNAL] = { "問題が発生しました",
 				"端末で予期しない問題が起きました。ご注文は安全に保存されています。",
 				"お手数ですが、店員にお声がけください。" },
+	[CORE_MSG_BLANKS_EXHAUSTED] = { "このご注文は書き込みを中止しました",
+					"何枚かのディスクに書き込めなかったため、店員が確認します。ご注文は安全に保存されています。",
+					"お手数ですが、店員にお声がけください。" },
 };
 
 static const struct ui_msg_text msg_en[CORE_MSG_COUNT] = {
@@ -507,6 +512,9 @@ static const struct ui_msg_text msg_en[CORE_MSG_COUNT] = {
 	[CORE_MSG_INTERNAL] = { "Something went wrong",
 				"The kiosk ran into an unexpected problem. Your order is kept safe.",
 				"Please call a staff member." },
+	[CORE_MSG_BLANKS_EXHAUSTED] = { "Writing this order has been stopped",
+					"Several discs could not be written, so a staff member will check it. Your order is kept safe.",
+					"Please call a staff member." },
 };
 
 static const enum ui_str state_str[ORDER_STATE_COUNT] = {

@@ -157,7 +157,7 @@ int main(int argc, char **argv)
 	}
 	snprintf(path, sizeof(path), "%s/tenpo.db", argv[1]);
 	remove(path);
-	if (store_open(&s, path, &e) || add_template(s, &e))
+	if (store_create(path, &e) < 0 || store_open(&s, path, &e) || add_template(s, &e))
 		return fail(path, e.msg);
 	if (n > 1 && fill(path, n))
 		return 1;

@@ -794,6 +794,27 @@ int db_report_record(sqlite3 *db, const char *order_id, const char *report_id,
 		db_fail(db, e, "reports");
 		goto out_rollback;
 	}
+	/* one disc per order: a second "delivered" (a kiosk that lost its
+	 * database and wrote the order again) is refused, not recorded */
+	if (!strcmp(kind, "delivered")) {
+		sqlite3_finalize(find);
+		if (prepare(db, &find,
+			    "SELECT 1 FROM reports WHERE order_id = ? AND kind = 'delivered'", e))
+			goto out_rollback;
+		bind_text(find, 1, order_id);
+		s = sqlite3_step(find);
+		if (s == SQLITE_ROW) {
+			*result = DB_REPORT_DELIVERED_BEFORE;
+			if (exec(db, "COMMIT", e))
+				goto out_rollback;
+			rc = 0;
+			goto out_finalize;
+		}
+		if (s != SQLITE_DONE) {
+			db_fail(db, e, "reports");
+			goto out_rollback;
+		}
+	}
 	if (prepare(db, &ins,
 		    "INSERT INTO reports (report_id, order_id, kind, at, body, received_at) "
 		    "VALUES (?, ?, ?, ?, ?, ?)", e))

@@ -137,6 +137,7 @@ enum db_report_result {
 	DB_REPORT_NEW,       /* recorded; a final kind closed the order */
 	DB_REPORT_DUPLICATE, /* this report_id was already recorded for the order */
 	DB_REPORT_CONFLICT,  /* this report_id belongs to another order */
+	DB_REPORT_DELIVERED_BEFORE, /* a new "delivered" for an order delivered already */
 };
 
 int db_report_record(sqlite3 *db, const char *order_id, const char *report_id,

@@ -58,7 +58,7 @@ static int setup(void **state)
 	if (!mkdtemp(f->dir))
 		return -1;
 	snprintf(f->path, sizeof(f->path), "%s/tenpo.db", f->dir);
-	if (store_open(&f->s, f->path, &e)) {
+	if (store_create(f->path, &e) < 0 || store_open(&f->s, f->path, &e)) {
 		fprintf(stderr, "%s\n", e.msg);
 		return -1;
 	}

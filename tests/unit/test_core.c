@@ -104,7 +104,7 @@ static int setup(void **state)
 	snprintf(f->cfg.output, sizeof(f->cfg.output), "%s/out", f->dir);
 	snprintf(f->cfg.drive, sizeof(f->cfg.drive), "stdio:%s/out/disc.iso", f->dir);
 	snprintf(f->cfg.board, sizeof(f->cfg.board), "desktop");
-	if (core_pin_make(PIN, f->cfg.staff_pin, sizeof(f->cfg.staff_pin), &e)) {
+	if (store_create(f->cfg.database, &e) < 0 || core_pin_make(PIN, f->cfg.staff_pin, sizeof(f->cfg.staff_pin), &e)) {
 		fprintf(stderr, "%s\n", e.msg);
 		return -1;
 	}

@@ -150,6 +150,7 @@ static int setup(void **state)
 	snprintf(f->cfg.drive, sizeof(f->cfg.drive), "stdio:%s/out/audio.iso", f->dir);
 	f->cfg.shop_id = 1001;
 	snprintf(path, sizeof(path), "%s/db", f->dir);
+	must(store_create(path, &e), &e, "store");
 	must(store_open(&f->s, path, &e), &e, "store");
 	snprintf(path, sizeof(path), "%s/spool", f->dir);
 	must(spool_open(&f->sp, path, 1ull << 30, &e), &e, "spool");

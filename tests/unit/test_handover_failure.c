@@ -107,7 +107,8 @@ static int setup(void **state)
 	snprintf(f->cfg.spool, sizeof(f->cfg.spool), "%s/spool", f->dir);
 	snprintf(f->cfg.drive, sizeof(f->cfg.drive), "stdio:%s/disc.iso", f->dir);
 	snprintf(path, sizeof(path), "%s/spool", f->dir);
-	if (mkdir(path, 0700) || store_open(&f->s, f->cfg.database, &e) ||
+	if (mkdir(path, 0700) || store_create(f->cfg.database, &e) < 0 ||
+	    store_open(&f->s, f->cfg.database, &e) ||
 	    spool_open(&f->sp, f->cfg.spool, 1u << 30, &e)) {
 		fprintf(stderr, "%s\n", e.msg);
 		return -1;

@@ -53,7 +53,8 @@ static int setup(void **state)
 	if (!mkdtemp(f->dir))
 		return -1;
 	snprintf(f->path, sizeof(f->path), "%s/tenpo.db", f->dir);
-	if (store_open(&f->s, f->path, &e) || sqlite3_open(f->path, &f->raw) != SQLITE_OK) {
+	if (store_create(f->path, &e) < 0 || store_open(&f->s, f->path, &e) ||
+	    sqlite3_open(f->path, &f->raw) != SQLITE_OK) {
 		fprintf(stderr, "%s\n", e.msg);
 		return -1;
 	}

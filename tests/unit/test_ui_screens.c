@@ -319,6 +319,7 @@ static void test_messages(void **state)
 		{ CORE_MSG_VERIFY_FAILED, SESSION_FAILED, UI_SCREEN_ERROR, "msg-verify-failed" },
 		{ CORE_MSG_DRIVE_GONE, SESSION_FAILED, UI_SCREEN_ERROR, "msg-drive-gone" },
 		{ CORE_MSG_INTERNAL, SESSION_FAILED, UI_SCREEN_ERROR, "msg-internal" },
+		{ CORE_MSG_BLANKS_EXHAUSTED, SESSION_FAILED, UI_SCREEN_ERROR, "msg-blanks-exhausted" },
 	};
 	struct env *v = *state;
 
@@ -387,6 +388,9 @@ static void test_staff_screens(void **state)
 	show(v, "staff-network-trouble", UI_SCREEN_STAFF_NETWORK, UI_LANG_EN, false);
 	v->s->progress = (struct core_progress){ BURNER_STAGE_WRITING, 30000000, 100000000, 30, 8.0, 20 };
 	show(v, "staff-test-write-running", UI_SCREEN_STAFF_TEST_WRITE, UI_LANG_JA, false);
+	/* the last sync left two orders waiting for spool space */
+	v->s->staff.spool_waiting = 2;
+	both(v, "staff-spool-full", UI_SCREEN_STAFF_SPOOL);
 	finish(v);
 }
 

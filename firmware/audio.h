@@ -31,14 +31,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "burner.h"
 #include "err.h"
 
 #define AUDIO_RATE 44100
 #define AUDIO_FRAME_BYTES 4         /* 16-bit stereo */
-#define AUDIO_SECTOR_FRAMES 588
-#define AUDIO_SECTOR_BYTES 2352
+#define AUDIO_SECTOR_FRAMES BURNER_AUDIO_SECTOR_FRAMES /* burner owns the geometry */
+#define AUDIO_SECTOR_BYTES BURNER_AUDIO_SECTOR_BYTES
 /* What an 80-minute CD holds in frames; longer files are refused early. */
-#define AUDIO_MAX_FRAMES (360000ULL * AUDIO_SECTOR_FRAMES)
+#define AUDIO_MAX_FRAMES ((uint64_t)BURNER_CD_SECTORS * AUDIO_SECTOR_FRAMES)
 
 struct audio_info {
 	uint64_t frames;      /* declared length, in frames (samples per channel) */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * author: setup, the name rule, and data images through libisofs (audio CDs
- * are in audio.c, CD-TEXT in cdtext.c; author.h is the contract for all).
+ * are in author_audio.c, CD-TEXT in cdtext.c; author.h is the contract for all).
  *
  * Data.  author_data_open() checks names and files itself first, so that a
  * refusal names the file and says why in words, records each file (path,

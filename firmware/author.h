@@ -3,7 +3,8 @@
  * author: turns an order's spool into what a disc will hold, and says how big
  * it is before a single byte is written.  It never touches a drive: `burner`
  * writes what author makes.  Implemented in author.c (setup, names, data
- * images), audio.c (audio CDs, over its WAV/FLAC decoder) and cdtext.c.
+ * images), author_audio.c (audio CDs, over audio.c's WAV/FLAC decoder) and
+ * cdtext.c.
  *
  * ── Process-wide setup ────────────────────────────────────────────────────
  * libisofs and libburn keep process-wide state.  main (or the core) calls
@@ -88,7 +89,7 @@
  * to whole sectors.  Track 1 has the mandatory 2 s (150-sector) pregap before
  * LBA 0; tracks 2.. get a 2 s pregap of silence too (INDEX 00 to INDEX 01),
  * or none when spec.gapless.  The lead-out must start by 79:59:74 (LBA
- * 359849, i.e. media_capacity_bytes(MEDIA_AUDIO_CD) / 2352 less track 1's
+ * 359849, i.e. burner_capacity_bytes(MEDIA_AUDIO_CD) / 2352 less track 1's
  * pregap and one sector): longer sessions are refused at open.
  *
  * The export is the disc's program area from LBA 0 to the lead-out: NAME.bin
@@ -127,8 +128,9 @@ struct burn_disc;
 #define AUTHOR_ISO_FIFO_BYTES (8u << 20)
 #define AUTHOR_MAX_TRACKS 99
 #define AUTHOR_MIN_TRACK_FRAMES (4u * AUDIO_RATE)
-#define AUTHOR_PREGAP_SECTORS 150
-#define AUTHOR_CD_MAX_SECTORS 359849u /* LBA of the lead-out at 79:59:74 */
+#define AUTHOR_PREGAP_SECTORS BURNER_PREGAP_SECTORS
+/* LBA of the lead-out at 79:59:74 (359849) */
+#define AUTHOR_CD_MAX_SECTORS (BURNER_CD_SECTORS - BURNER_PREGAP_SECTORS - 1u)
 
 int author_init(struct err *e);
 void author_finish(void);
@@ -224,11 +226,18 @@ const struct author_track_layout *author_audio_track(const struct author_audio *
 						     size_t i); /* 0-based */
 /* CD-TEXT language blocks (1 or 2) and the cut applied (0: none). */
 void author_audio_cdtext(const struct author_audio *a, int *blocks, size_t *limit);
+/* The CD-TEXT packs (18 bytes each), as NAME.cdt holds them, for a real
+ * writer's lead-in (burner_write_audio()); owned by a, valid until it is
+ * freed. */
+const unsigned char *author_audio_packs(const struct author_audio *a, size_t *count);
 
 /* name: 1..64 of [A-Za-z0-9._-], not starting with '.'; dir must exist.
  * Replaces an earlier export of the same name. */
 int author_audio_export(struct author_audio *a, const char *dir, const char *name,
 			struct err *e);
+/* Removes what an export killed half way left: NAME.bin.tmp (as big as the
+ * image), .cdt.tmp, .cue.tmp.  None there is fine.  For crash recovery. */
+int author_audio_export_discard(const char *dir, const char *name, struct err *e);
 /* 0 when NAME.bin and NAME.cdt hold what the last export wrote; otherwise -1,
  * *bad_track = the first track whose sectors differ (0: not a track's fault,
  * e.g. the file's size), and e says what. */
@@ -237,7 +246,8 @@ int author_audio_verify_export(const struct author_audio *a, const char *dir,
 
 /* One session of BURN_AUDIO tracks reading DIR/NAME.bin (one descriptor per
  * track, from its INDEX 01 for its `sectors`; no byte swap), pregaps as laid
- * out, CD-TEXT on the session and tracks.  Write it SAO (BURN_WRITE_SAO):
+ * out.  CD-TEXT is not on the session: write author_audio_packs() to the
+ * lead-in (burner_write_audio() takes them).  Write it SAO (BURN_WRITE_SAO):
  * libburn applies pregaps and CD-TEXT only there.  NAME.bin must be the
  * export of this author_audio (its size is checked).  The caller owns *disc
  * and releases everything (sessions, tracks, sources, descriptors) with

@@ -40,22 +40,6 @@ static struct {
 
 /* ---- tables ---------------------------------------------------------- */
 
-static const struct {
-	const char *name;
-	int profile;
-	uint32_t blocks;
-} blanks[BURNER_BLANK_COUNT] = {
-	[BURNER_BLANK_NONE] = { "none", 0, 0 },
-	[BURNER_BLANK_CD_R] = { "cd-r", 0x09, 360000 },
-	[BURNER_BLANK_CD_RW] = { "cd-rw", 0x0a, 360000 },
-	[BURNER_BLANK_DVD_R] = { "dvd-r", 0x11, 2298496 },
-	[BURNER_BLANK_DVD_RW] = { "dvd-rw", 0x14, 2298496 },
-	[BURNER_BLANK_DVD_PLUS_R] = { "dvd+r", 0x1b, 2295104 },
-	[BURNER_BLANK_DVD_PLUS_RW] = { "dvd+rw", 0x1a, 2295104 },
-	[BURNER_BLANK_BD_R] = { "bd-r", 0x41, 12219392 },
-	[BURNER_BLANK_BD_RE] = { "bd-re", 0x43, 12219392 },
-};
-
 /* MMC profiles (mmc5r03c table 89) and what we make of them. */
 static const struct {
 	int profile;
@@ -82,25 +66,14 @@ static const struct {
 	{ 0x43, BURNER_FAMILY_BD, true, true },		/* BD-RE */
 };
 
-const char *burner_blank_name(enum burner_blank k)
-{
-	return (unsigned)k < BURNER_BLANK_COUNT ? blanks[k].name : "?";
-}
-
-int burner_blank_parse(const char *name)
-{
-	for (int k = 0; name && k < BURNER_BLANK_COUNT; k++)
-		if (strcmp(name, blanks[k].name) == 0)
-			return k;
-	return -1;
-}
-
 const char *burner_status_name(enum burner_status s)
 {
 	static const char *const names[] = { "none", "blank", "appendable", "closed",
 					     "unsuitable" };
 
-	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
+	_Static_assert(sizeof(names) / sizeof(names[0]) == BURNER_STATUS_COUNT,
+		       "every disc status has a name");
+	return (unsigned)s < BURNER_STATUS_COUNT ? names[s] : "?";
 }
 
 const char *burner_family_name(enum burner_family f)
@@ -112,9 +85,12 @@ const char *burner_family_name(enum burner_family f)
 
 const char *burner_stage_name(enum burner_stage s)
 {
-	static const char *const names[] = { "preparing", "writing", "closing", "verifying" };
+	static const char *const names[] = { "preparing", "writing", "closing", "verifying",
+					     "erasing", "done" };
 
-	return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
+	_Static_assert(sizeof(names) / sizeof(names[0]) == BURNER_STAGE_COUNT,
+		       "every stage has a name");
+	return (unsigned)s < BURNER_STAGE_COUNT ? names[s] : "?";
 }
 
 /* Copies src into dst[len], cut to fit; the cut is deliberate. */
@@ -350,6 +326,7 @@ int burner_open(struct burner **out, const char *address, enum burner_blank blan
 {
 	char adr[BURN_DRIVE_ADR_LEN], why[320];
 	struct burner *b = NULL;
+	const char *path;
 	int rc = -1, r, role;
 
 	*out = NULL;
@@ -361,11 +338,11 @@ int burner_open(struct burner **out, const char *address, enum burner_blank blan
 	if (!b)
 		return err_fail(e, "out of memory");
 	snprintf(b->address, sizeof(b->address), "%s", address);
-	b->pseudo = strncmp(address, "stdio:", 6) == 0;
+	b->pseudo = burner_address_pseudo(address, &path);
 	b->blank = blank;
 	b->emulated = BURNER_MEDIA_BLANK;
 	if (b->pseudo) {
-		snprintf(b->path, sizeof(b->path), "%s", address + 6);
+		snprintf(b->path, sizeof(b->path), "%s", path);
 		if (blank == BURNER_BLANK_NONE) {
 			err_fail(e, "%s: a pseudo-drive needs the blank it stands for "
 				 "(cd-r, dvd-r, bd-r, ...)", address);
@@ -430,7 +407,7 @@ int burner_open(struct burner **out, const char *address, enum burner_blank blan
 		goto out_release;
 	}
 	log_info(MSG_MOD, "%s grabbed%s%s", address, b->pseudo ? " as an emulated " : "",
-		 b->pseudo ? blanks[blank].name : "");
+		 b->pseudo ? burner_blank_name(blank) : "");
 	*out = b;
 	return 0;
 
@@ -499,7 +476,7 @@ int burner_media(struct burner *b, struct burner_media *m, struct err *e)
 	if (burner_usable(b, e))
 		return -1;
 	if (b->pseudo) {
-		uint64_t cap = (uint64_t)blanks[b->blank].blocks * BLOCK;
+		uint64_t cap = (uint64_t)burner_blank_geometry(b->blank)->sectors * BLOCK;
 
 		if (burner_pseudo_present(b, e))
 			return -1;
@@ -507,7 +484,7 @@ int burner_media(struct burner *b, struct burner_media *m, struct err *e)
 		burn_drive_re_assess(b->drive, 0);
 		avail = burn_disc_available_space(b->drive, NULL);
 		burner_drain_msgs(b);
-		describe_profile(blanks[b->blank].profile, m);
+		describe_profile(burner_blank_geometry(b->blank)->profile, m);
 		m->is_pseudo = true;
 		m->status = b->emulated;
 		if (avail > 0 && (uint64_t)avail < cap)
@@ -542,7 +519,7 @@ static void round_amounts(struct burner_fit_info *w, uint64_t need, uint64_t hav
 	uint64_t unit;
 
 	if (audio) {
-		unit = (uint64_t)AUDIO_SECTOR * 75 * 60;	/* a minute of CD-DA */
+		unit = (uint64_t)AUDIO_SECTOR * BURNER_CD_SECTORS_PER_S * 60;	/* a minute of CD-DA */
 		w->unit = "minutes";
 	} else if (need >= 1000000000 || have >= 1000000000) {
 		/* tenths of GB, as DVD labels say ("4.7 GB") */
@@ -623,6 +600,9 @@ void burner_fit_text(const struct burner_fit_info *w, char *buf, size_t len)
 			snprintf(buf, len, "Your order needs %llu %s; this disc holds %llu %s.",
 				 (unsigned long long)w->need_units, w->unit,
 				 (unsigned long long)w->have_units, w->unit);
+		break;
+	case BURNER_FIT_COUNT:
+		snprintf(buf, len, "?");
 		break;
 	}
 }

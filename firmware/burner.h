@@ -24,6 +24,7 @@
  *     burner_write_data()│      │ returns: done, failed or cancelled,
  *     burner_write_audio()      │ always with libburn idle again
  *     burner_verify_data()──────┘
+ *     burner_verify_audio()
  *
  * Invariants:
  *   - a handle holds exactly one grabbed drive from open to close, and no
@@ -115,6 +116,10 @@ struct burn_disc;
 /* Returned by the write and verify calls when the progress callback asked
  * to stop.  Every other failure is -1. */
 #define BURNER_CANCELLED (-2)
+/* Returned by burner_verify_audio() when the drive cannot read audio
+ * sectors back at all (a pseudo-drive; a drive that refuses READ CD):
+ * nothing was compared, e says what happened.  Not a verdict on the disc. */
+#define BURNER_UNREADABLE (-3)
 
 /* ---- process-wide ------------------------------------------------------ */
 
@@ -130,9 +135,20 @@ void burner_finish(void);
 
 /* ---- media ---------------------------------------------------------- */
 
-/* The blank a pseudo-drive stands for.  Capacities in 2 KiB blocks: CD-R and
- * CD-RW 360000 (80 min), DVD-R/-RW 2298496, DVD+R/+RW 2295104, BD-R/BD-RE
- * 12219392 (25 GB). */
+/* Media geometry: burner is its one owner; everything else (the manifest's
+ * fit check, the author's CD layout, the UI's durations) asks here. */
+#define BURNER_DATA_SECTOR_BYTES 2048u	 /* a MODE1 sector's user data */
+#define BURNER_AUDIO_SECTOR_BYTES 2352u	 /* a CD-DA sector: 588 stereo frames */
+#define BURNER_AUDIO_SECTOR_FRAMES 588u
+#define BURNER_CD_SECTORS_PER_S 75u	 /* CD-DA: 75 sectors a second */
+#define BURNER_PREGAP_SECTORS 150u	 /* the 2 s pregap before track 1 */
+#define BURNER_CD_SECTORS 360000u	 /* an 80-minute CD-R or CD-RW */
+#define BURNER_DVD_MINUS_SECTORS 2298496u /* DVD-R, DVD-RW (4.7 GB) */
+#define BURNER_DVD_PLUS_SECTORS 2295104u /* DVD+R, DVD+RW */
+#define BURNER_BD_SECTORS 12219392u	 /* BD-R, BD-RE (25 GB) */
+
+/* The blank a pseudo-drive stands for; its capacity is in the table that
+ * burner_blank_geometry() answers from (the constants above). */
 enum burner_blank {
 	BURNER_BLANK_NONE,	/* a real drive */
 	BURNER_BLANK_CD_R,
@@ -159,13 +175,42 @@ enum burner_family {
 	BURNER_FAMILY_OTHER	/* a profile we do not know */
 };
 
+/* What is in the drive.  The one list: core's snapshot and the staff
+ * screen carry these values as they are. */
 enum burner_status {
 	BURNER_MEDIA_NONE,	/* no disc (or not yet readable) */
 	BURNER_MEDIA_BLANK,
 	BURNER_MEDIA_APPENDABLE,
 	BURNER_MEDIA_CLOSED,
-	BURNER_MEDIA_UNSUITABLE
+	BURNER_MEDIA_UNSUITABLE,
+	BURNER_STATUS_COUNT
 };
+
+/* A blank's geometry: static, never NULL (out of range: the "none" row). */
+struct burner_geometry {
+	const char *name;	/* as burner_blank_name() */
+	int profile;		/* MMC profile: 0x09 CD-R, 0x11 DVD-R, ... */
+	enum burner_family family;
+	uint32_t sectors;	/* capacity in 2 KiB blocks (CD: also CD-DA sectors) */
+};
+const struct burner_geometry *burner_blank_geometry(enum burner_blank k);
+
+/* The blank an order of kind m is written on by default (CD-R for both CD
+ * kinds, DVD-R for a DVD), and the bytes of content it holds: sectors ×
+ * 2048 for data, × 2352 for CD-DA (pregaps included, so an audio order must
+ * fit its content plus 150 sectors a track).  0 for an unknown kind. */
+enum burner_blank burner_kind_blank(enum media_kind m);
+uint64_t burner_capacity_bytes(enum media_kind m);
+
+/* Drive addresses: the one parser.  Whether `address` names a pseudo-drive
+ * ("stdio:PATH"); *path (may be NULL) gets PATH for a pseudo-drive, the
+ * address itself for a real one (a pointer into `address`). */
+bool burner_address_pseudo(const char *address, const char **path);
+
+/* A pseudo-drive's relative PATH becomes BASE_DIR/PATH in place (a config's
+ * paths are relative to its folder); anything else is left alone.  0, or -1
+ * when the result does not fit cap (address then undefined). */
+int burner_address_resolve(char *address, size_t cap, const char *base_dir);
 
 /* "none", "blank", ... ; "cd", "dvd", ... */
 const char *burner_status_name(enum burner_status s);
@@ -196,7 +241,8 @@ enum burner_fit {
 	BURNER_FIT_UNSUITABLE,	/* unreadable, or a read-only disc */
 	BURNER_FIT_WRITTEN,	/* appendable or closed */
 	BURNER_FIT_WRONG_KIND,	/* a DVD for a CD order, ... */
-	BURNER_FIT_TOO_SMALL
+	BURNER_FIT_TOO_SMALL,
+	BURNER_FIT_COUNT
 };
 
 /* The reason with its figures, for the UI to say it in any language. */
@@ -272,14 +318,31 @@ void burner_set_write_md5(struct burner *b, bool on);
 
 /* ---- writing and verifying ------------------------------------------- */
 
+/* The stages of a disc job, in order: the one list.  burner reports the
+ * first four; its caller (handover) adds ERASING and DONE, which happen off
+ * the drive; core's snapshot and the UI carry the same values.  A new
+ * stage is added here, with its name below and its UI string. */
 enum burner_stage {
 	BURNER_STAGE_PREPARING,	/* starting, lead-in, pregap */
 	BURNER_STAGE_WRITING,
 	BURNER_STAGE_CLOSING,	/* lead-out, closing track and session */
-	BURNER_STAGE_VERIFYING
+	BURNER_STAGE_VERIFYING,
+	BURNER_STAGE_ERASING,	/* the spool (handover) */
+	BURNER_STAGE_DONE,
+	BURNER_STAGE_COUNT
 };
 
+/* "preparing", "writing", "closing", "verifying", "erasing", "done"; "?" */
 const char *burner_stage_name(enum burner_stage s);
+
+/* Pure: a write's progress over the whole disc.  libburn counts sectors per
+ * track (burn_progress.sector of .sectors, in track .track of .tracks,
+ * 0-based); a disc of several tracks (an audio CD) needs the tracks before
+ * the current one added.  track_sectors[tracks] are the tracks' lengths.
+ * Returns the disc's bytes done (sector clamped to its track; track >=
+ * tracks: all) and sets *total (may be NULL) to the disc's bytes. */
+uint64_t burner_disc_progress(const uint32_t *track_sectors, int tracks, int track,
+			      int sector, unsigned sector_bytes, uint64_t *total);
 
 struct burner_progress {
 	enum burner_stage stage;
@@ -317,10 +380,13 @@ int burner_write_data(struct burner *b, struct burn_source *src, uint64_t size,
 		      bool simulate, burner_progress_fn cb, void *arg,
 		      struct burner_result *res, struct err *e);
 
-/* Writes an audio session (tracks, pregaps, CD-TEXT as the caller built it)
- * to a blank CD in a real writer, SAO.  A pseudo-drive refuses: "audio CDs
- * are written as CUE/BIN on pseudo-drives".  res->md5 stays zero. */
-int burner_write_audio(struct burner *b, struct burn_disc *disc, bool simulate,
+/* Writes an audio session (tracks and pregaps as the caller built it) to a
+ * blank CD in a real writer, SAO, with `cdtext_count` CD-TEXT packs (18
+ * bytes each, CRCs checked; NULL/0: none) in the lead-in.  A pseudo-drive
+ * refuses: "audio CDs are written as CUE/BIN on pseudo-drives".  res->md5
+ * stays zero. */
+int burner_write_audio(struct burner *b, struct burn_disc *disc,
+		       const unsigned char *cdtext, size_t cdtext_count, bool simulate,
 		       burner_progress_fn cb, void *arg, struct burner_result *res,
 		       struct err *e);
 
@@ -332,5 +398,25 @@ int burner_write_audio(struct burner *b, struct burn_disc *disc, bool simulate,
  * 0, -1 or BURNER_CANCELLED. */
 int burner_verify_data(struct burner *b, uint64_t size, const uint8_t expect_md5[16],
 		       burner_progress_fn cb, void *arg, struct err *e);
+
+/* Reads an audio CD's program area back (burn_read_audio, LBA 0 to
+ * `sectors`) and compares it with src_bin, the CD-DA that was written
+ * (author's NAME.bin: raw 2352-byte sectors from LBA 0).  Audio sectors are
+ * not addressed exactly (libburn.h: a drive reads a few dozen ms early or
+ * late), so first the shift is found at which 8 sectors from the middle of
+ * the disc match the source, within ±5 sectors' worth of frames; then every
+ * byte is compared at that shift, except the few frames it pushes past
+ * either end.  0: matched; -1: differs or a read failed (e names the
+ * sectors); BURNER_UNREADABLE: the drive reads no audio (the first read
+ * failed, or a pseudo-drive); BURNER_CANCELLED. */
+int burner_verify_audio(struct burner *b, const char *src_bin, uint32_t sectors,
+			burner_progress_fn cb, void *arg, struct err *e);
+
+/* Pure: the shift, in stereo frames (4 bytes), at which disc[disc_len]
+ * equals src at byte src_at + shift × 4, trying 0, -1, +1, ... up to
+ * ±max_frames (the smallest wins: a silent probe matches at 0).  0 and
+ * *offset_frames, or -1 when none matches. */
+int burner_audio_offset(const uint8_t *disc, size_t disc_len, const uint8_t *src,
+			size_t src_len, long src_at, int max_frames, int *offset_frames);
 
 #endif

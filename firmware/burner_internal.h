@@ -18,8 +18,8 @@
 
 #include "burner.h"
 
-#define BLOCK 2048
-#define AUDIO_SECTOR 2352
+#define BLOCK BURNER_DATA_SECTOR_BYTES
+#define AUDIO_SECTOR BURNER_AUDIO_SECTOR_BYTES
 #define POLL_MS 20
 #define CALLBACK_MS 250
 #define MSG_MOD "burner"

@@ -261,6 +261,9 @@ struct write_job {
 	struct burn_source *fifo;	/* NULL for audio */
 	uint64_t total;			/* bytes, for progress */
 	uint64_t unit;			/* bytes per libburn sector (2048 or 2352) */
+	uint32_t track_sectors[99];	/* each track's length: libburn's progress is
+					 * per track */
+	int tracks;
 	burner_progress_fn cb;
 	void *arg;
 	/* out */
@@ -319,7 +322,9 @@ static void run_write(struct burner *b, struct write_job *j)
 		} else {
 			p.stage = stage_of(st);
 			if (bp.sectors > 0 && bp.sector > 0) {
-				uint64_t d = (uint64_t)bp.sector * j->unit;
+				uint64_t d = burner_disc_progress(j->track_sectors, j->tracks,
+								  bp.track, bp.sector,
+								  (unsigned)j->unit, NULL);
 
 				p.done = d < j->total ? d : j->total;
 			}
@@ -482,7 +487,8 @@ int burner_write_data(struct burner *b, struct burn_source *src, uint64_t size,
 		      bool simulate, burner_progress_fn cb, void *arg,
 		      struct burner_result *res, struct err *e)
 {
-	struct write_job j = { .total = size, .unit = BLOCK, .cb = cb, .arg = arg };
+	struct write_job j = { .total = size, .unit = BLOCK, .cb = cb, .arg = arg,
+			       .track_sectors = { (uint32_t)(size / BLOCK) }, .tracks = 1 };
 	struct burn_source *tap = NULL;
 	struct burn_session *session = NULL;
 	struct burn_track *track = NULL;
@@ -602,7 +608,28 @@ out:
 	return rc;
 }
 
-int burner_write_audio(struct burner *b, struct burn_disc *disc, bool simulate,
+/* The tracks' lengths of the disc's one session, for the progress. */
+static int track_lengths(struct write_job *j, struct burn_disc *disc)
+{
+	struct burn_session **sessions;
+	struct burn_track **tracks;
+	int ns = 0, nt = 0;
+
+	sessions = burn_disc_get_sessions(disc, &ns);
+	if (ns != 1 || !(tracks = burn_session_get_tracks(sessions[0], &nt)) || nt <= 0 ||
+	    nt > (int)(sizeof(j->track_sectors) / sizeof(j->track_sectors[0])))
+		return -1;
+	for (int i = 0; i < nt; i++) {
+		int n = burn_track_get_sectors(tracks[i]);
+
+		j->track_sectors[i] = n > 0 ? (uint32_t)n : 0;
+	}
+	j->tracks = nt;
+	return 0;
+}
+
+int burner_write_audio(struct burner *b, struct burn_disc *disc,
+		       const unsigned char *cdtext, size_t cdtext_count, bool simulate,
 		       burner_progress_fn cb, void *arg, struct burner_result *res,
 		       struct err *e)
 {
@@ -628,14 +655,22 @@ int burner_write_audio(struct burner *b, struct burn_disc *disc, bool simulate,
 		return err_fail(e, "%s: audio needs a CD-R or CD-RW, not %s", b->address,
 				m.profile_name[0] ? m.profile_name : "no disc");
 	sectors = burn_disc_get_sectors(disc);
-	if (sectors <= 0)
-		return err_fail(e, "%s: the audio disc has no sectors", b->address);
+	if (sectors <= 0 || track_lengths(&j, disc))
+		return err_fail(e, "%s: the audio disc has no sectors, or more than 99 tracks",
+				b->address);
 	j.total = (uint64_t)sectors * AUDIO_SECTOR;
 	if (ready_to_write(b, j.total, AUDIO_SECTOR, e))
 		return -1;
 	j.opts = new_opts(b, disc, simulate, e);
 	if (!j.opts)
 		return -1;
+	if (cdtext && cdtext_count &&
+	    burn_write_opts_set_leadin_text(j.opts, (unsigned char *)cdtext, (int)cdtext_count,
+					    0) <= 0) {
+		burn_write_opts_free(j.opts);
+		burner_drain_msgs(b);
+		return err_fail(e, "%s: libburn refused the CD-TEXT packs", b->address);
+	}
 	log_info(MSG_MOD, "%s: %swriting an audio CD of %d sectors", b->address,
 		 simulate ? "simulated " : "", sectors);
 	run_write(b, &j);

@@ -1,14 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * cdtext: UTF-8 in, two kinds of bytes out, libburn in between.
+ * cdtext: UTF-8 in, two kinds of bytes out, and the packs that carry them.
  *
  * Block 0 is made by a small hand-written mapping (Latin-1 is a subset of
  * Unicode, so it is a table of exceptions); block 1 by iconv to CP932, one
  * iconv descriptor per call (iconv_t is not shareable between threads, and a
- * call converts a handful of short strings).  libburn holds the texts on the
- * session and its tracks and builds the packs, CRCs and size-info (0x8f)
- * packs itself; we only decide the bytes and the block parameters, and
- * retry with shorter texts when libburn says the block overflows.
+ * call converts a handful of short strings).  The packs are made here, byte
+ * for byte as libburn's burn_cdtext_from_session() lays them out (the same
+ * sharing of packs between texts, sequence numbers, size-information packs
+ * and CRC), except where libburn 1.5.4 breaks the rules for a double-byte
+ * block: its burn_cdtext_set() keeps the double-byte bit of pack type 0x80
+ * only, so PERFORMER packs of block 1 lost the DBCC flag and a repeated
+ * performer became the single-byte TAB 09 00 instead of 09 09.  When the
+ * texts do not fit, they are made again cut shorter.
  */
 #include "cdtext.h"
 
@@ -17,8 +21,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <libburn/libburn.h>
 
 #define PACK_TITLE 0x80
 #define PACK_PERFORMER 0x81
@@ -234,50 +236,191 @@ int cdtext_msjis(const char *utf8, char *out, size_t cap, size_t max_bytes, size
 	return 0;
 }
 
-/* One text of one block on the session (track == NULL) or a track. */
-static int put_text(struct burn_session *s, struct burn_track *t, int block, int type,
-		    const char *utf8, size_t limit, struct err *e)
-{
-	char buf[CDTEXT_TEXT_MAX];
-	size_t len;
-	int rc;
+/* ---- packs (MMC-3 Annex J; libburn's doc/cdtext.txt) ------------------- */
 
-	if (block == 0) {
-		cdtext_latin1(utf8, buf, sizeof(buf), limit);
-		len = strlen(buf) + 1;
-		rc = t ? burn_track_set_cdtext(t, 0, type, NULL, (unsigned char *)buf, (int)len, 0)
-		       : burn_session_set_cdtext(s, 0, type, NULL, (unsigned char *)buf,
-						 (int)len, 0);
-	} else {
-		if (cdtext_msjis(utf8, buf, sizeof(buf), limit, &len, e))
-			return -1;
-		len += 2; /* double-byte text ends with two zero bytes */
-		rc = t ? burn_track_set_cdtext(t, block, type, NULL, (unsigned char *)buf,
-					       (int)len, 1)
-		       : burn_session_set_cdtext(s, block, type, NULL, (unsigned char *)buf,
-						 (int)len, 1);
+#define PACK_SIZE_INFO 0x8f
+#define PACK_BYTES 18
+#define PACK_TEXT 12
+#define BLOCK_PACKS_MAX 255 /* sequence numbers 0..254 in a block */
+#define PACKS_MAX (2 * BLOCK_PACKS_MAX)
+
+/* Where the packs being made stand: the open pack is packs[n]. */
+struct cursor {
+	unsigned char packs[PACKS_MAX * PACK_BYTES];
+	size_t n;
+	int used;           /* text bytes in the open pack; 0: none open */
+	int seq[8];         /* next sequence number of each block */
+	int count[16];      /* packs of each type 0x80.. in this block */
+};
+
+/* CRC-16, x^16 + x^12 + x^5 + 1, over the 16 bytes, all bits inverted. */
+static void pack_crc(unsigned char *k)
+{
+	unsigned crc = 0;
+
+	for (int i = 0; i < 16; i++) {
+		crc ^= (unsigned)k[i] << 8;
+		for (int b = 0; b < 8; b++)
+			crc = crc & 0x8000 ? (crc << 1) ^ 0x1021 : crc << 1;
 	}
-	if (rc <= 0)
-		return err_fail(e, "cdtext: libburn refused a text of block %d", block);
+	crc = ~crc & 0xffff;
+	k[16] = (unsigned char)(crc >> 8);
+	k[17] = (unsigned char)crc;
+}
+
+static void close_pack(struct cursor *c)
+{
+	unsigned char *k = c->packs + c->n * PACK_BYTES;
+
+	if (c->used < PACK_TEXT) /* a full pack has no tail to clear */
+		memset(k + 4 + c->used, 0, (size_t)(PACK_TEXT - c->used));
+	pack_crc(k);
+	c->n++;
+	c->used = 0;
+}
+
+/* One text (its terminator included) of one track, after the texts before
+ * it in the same packs; a new pack says its first character's track and
+ * position.  dbcc: the block is double-byte, two bytes a character.  0, or
+ * -1 when the block or the lead-in is full. */
+static int put_bytes(struct cursor *c, int type, int track, int block, bool dbcc,
+		     const unsigned char *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (c->used == 0 || c->used >= PACK_TEXT) {
+			unsigned char *k;
+			size_t pos = dbcc ? i / 2 : i;
+
+			if (c->used)
+				close_pack(c);
+			if (c->n >= PACKS_MAX || c->seq[block] >= BLOCK_PACKS_MAX)
+				return -1;
+			k = c->packs + c->n * PACK_BYTES;
+			k[0] = (unsigned char)type;
+			k[1] = (unsigned char)track;
+			k[2] = (unsigned char)c->seq[block]++;
+			k[3] = (unsigned char)((dbcc ? 0x80 : 0) | block << 4 | (pos > 15 ? 15 : pos));
+			c->count[type - PACK_TITLE]++;
+		}
+		c->packs[c->n * PACK_BYTES + 4 + c->used++] = p[i];
+	}
 	return 0;
 }
 
-static int put_block(struct burn_session *s, struct burn_track **tracks,
-		     const struct cdtext_spec *spec, int block, bool performers, size_t limit,
-		     struct err *e)
+/* text of one block for utf8, with its terminator (one NUL, or two). */
+static int block_text(int block, const char *utf8, size_t limit, unsigned char *out,
+		      size_t *len, struct err *e)
 {
-	if (put_text(s, NULL, block, PACK_TITLE, spec->album_title, limit, e))
+	if (block == 0) {
+		cdtext_latin1(utf8, (char *)out, CDTEXT_TEXT_MAX, limit);
+		*len = strlen((char *)out) + 1;
+		return 0;
+	}
+	if (cdtext_msjis(utf8, (char *)out, CDTEXT_TEXT_MAX, limit, len, e))
 		return -1;
-	if (performers && put_text(s, NULL, block, PACK_PERFORMER, spec->album_performer,
-				   limit, e))
+	*len += 2;
+	return 0;
+}
+
+/* The album's text of `type` and each track's; a track's text equal to the
+ * one before is the TAB: 09 00, or 09 09 00 00 in a double-byte block. */
+static int put_type(struct cursor *c, const struct cdtext_spec *spec, int block, int type,
+		    size_t limit, struct err *e)
+{
+	static const unsigned char tab1[] = { 0x09, 0 }, tab2[] = { 0x09, 0x09, 0, 0 };
+	unsigned char prev[CDTEXT_TEXT_MAX], cur[CDTEXT_TEXT_MAX];
+	bool dbcc = block == 1;
+	size_t plen = 0, len;
+
+	if (block_text(block, type == PACK_TITLE ? spec->album_title : spec->album_performer,
+		       limit, cur, &len, e) ||
+	    put_bytes(c, type, 0, block, dbcc, cur, len))
 		return -1;
 	for (size_t i = 0; i < spec->track_count; i++) {
-		if (put_text(s, tracks[i], block, PACK_TITLE, spec->tracks[i].title, limit, e))
+		const struct cdtext_track *t = &spec->tracks[i];
+		bool same;
+
+		if (block_text(block, type == PACK_TITLE ? t->title : t->performer, limit, cur,
+			       &len, e))
 			return -1;
-		if (performers && put_text(s, tracks[i], block, PACK_PERFORMER,
-					   spec->tracks[i].performer, limit, e))
+		/* an empty text is written as it is, not as a TAB */
+		same = i > 0 && len == plen && len > (dbcc ? 2u : 1u) && !memcmp(cur, prev, len);
+		if (same ? put_bytes(c, type, (int)i + 1, block, dbcc, dbcc ? tab2 : tab1,
+				     dbcc ? sizeof(tab2) : sizeof(tab1))
+			 : put_bytes(c, type, (int)i + 1, block, dbcc, cur, len))
 			return -1;
+		memcpy(prev, cur, len);
+		plen = len;
 	}
+	close_pack(c);
+	return 0;
+}
+
+/* The three size-information packs that end a block. */
+static int put_size_info(struct cursor *c, int block, int char_code, size_t tracks,
+			 const int languages[8])
+{
+	unsigned char info[3][PACK_TEXT] = { { 0 } };
+
+	info[0][0] = (unsigned char)char_code;
+	info[0][1] = 1;
+	info[0][2] = (unsigned char)tracks;
+	for (int i = 0; i < 8; i++)
+		info[0][4 + i] = (unsigned char)c->count[i];
+	for (int i = 0; i < 7; i++)
+		info[1][i] = (unsigned char)c->count[8 + i];
+	info[1][7] = 3; /* these three */
+	for (int i = 0; i < 8; i++)
+		info[2][4 + i] = (unsigned char)languages[i];
+	for (int k = 0; k < 3; k++)
+		if (put_bytes(c, PACK_SIZE_INFO, k, block, false, info[k], PACK_TEXT))
+			return -1;
+	close_pack(c);
+	memset(c->count, 0, sizeof(c->count));
+	return 0;
+}
+
+/* Every block's last sequence number, in each block's size packs 2 and 3. */
+static void put_last_seqs(struct cursor *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		unsigned char *k = c->packs + i * PACK_BYTES;
+
+		if (k[0] != PACK_SIZE_INFO || (k[1] != 1 && k[1] != 2))
+			continue;
+		for (int j = 0; j < 4; j++) {
+			int b = k[1] == 1 ? j : j + 4;
+
+			k[4 + (k[1] == 1 ? 8 : 0) + j] =
+				(unsigned char)(c->seq[b] > 0 ? c->seq[b] - 1 : 0);
+		}
+		pack_crc(k);
+	}
+}
+
+/* The packs of the blocks for texts cut to limit; 0, or -1 when they do not
+ * fit (e untouched) or a text cannot be converted (e set, *fatal). */
+static int make_packs(struct cursor *c, const struct cdtext_spec *spec, int blocks,
+		      bool performers, size_t limit, bool *fatal, struct err *e)
+{
+	static const int char_codes[2] = { CHARCODE_LATIN1, CHARCODE_MSJIS };
+	int languages[8] = { LANG_ENGLISH, blocks > 1 ? LANG_JAPANESE : 0 };
+	struct err conv = { "" };
+
+	memset(c, 0, sizeof(*c));
+	*fatal = false;
+	for (int b = 0; b < blocks; b++) {
+		if (put_type(c, spec, b, PACK_TITLE, limit, &conv) ||
+		    (performers && put_type(c, spec, b, PACK_PERFORMER, limit, &conv)) ||
+		    put_size_info(c, b, char_codes[b], spec->track_count, languages)) {
+			if (conv.msg[0]) {
+				*fatal = true;
+				*e = conv;
+			}
+			return -1;
+		}
+	}
+	put_last_seqs(c);
 	return 0;
 }
 
@@ -303,57 +446,45 @@ static bool has_performers(const struct cdtext_spec *spec)
 	return false;
 }
 
-int cdtext_attach(struct burn_session *s, const struct cdtext_spec *spec,
-		  struct cdtext_result *res, struct err *e)
+int cdtext_make(const struct cdtext_spec *spec, unsigned char **packs, size_t *count,
+		struct cdtext_result *res, struct err *e)
 {
 	static const size_t limits[] = { 0, 80, 40, 20 };
-	int char_codes[8] = { CHARCODE_LATIN1 }, copyrights[8] = { 0 };
-	int languages[8] = { LANG_ENGLISH };
-	struct burn_track **tracks;
-	bool japanese, performers;
-	int n = 0;
-
-	tracks = burn_session_get_tracks(s, &n);
-	if (n < 0 || (size_t)n != spec->track_count)
-		return err_fail(e, "cdtext: session has %d tracks, texts for %zu", n,
-				spec->track_count);
-	japanese = needs_japanese(spec);
-	performers = has_performers(spec);
-	if (japanese) {
-		char_codes[1] = CHARCODE_MSJIS;
-		languages[1] = LANG_JAPANESE;
-	}
-	if (burn_session_set_cdtext_par(s, char_codes, copyrights, languages, 0) <= 0)
-		return err_fail(e, "cdtext: libburn refused the block parameters");
-	/* Each try overwrites the last one's texts (burn_*_dispose_cdtext() of
-	 * libburn 1.5.4 leaves dangling pointers: measured, so never called). */
-	for (size_t k = 0; k < sizeof(limits) / sizeof(limits[0]); k++) {
-		if (put_block(s, tracks, spec, 0, performers, limits[k], e) ||
-		    (japanese && put_block(s, tracks, spec, 1, performers, limits[k], e)))
-			return -1;
-		if (burn_cdtext_from_session(s, NULL, NULL, 1) > 0) {
-			res->blocks = japanese ? 2 : 1;
-			res->limit = limits[k];
-			return 0;
-		}
-	}
-	return err_fail(e, "cdtext: the titles do not fit in CD-TEXT even cut to %zu bytes "
-		       "each (%zu tracks)", limits[sizeof(limits) / sizeof(limits[0]) - 1],
-		       spec->track_count);
-}
-
-int cdtext_packs(struct burn_session *s, unsigned char **packs, size_t *count,
-		 struct err *e)
-{
-	int n = 0;
+	const size_t tries = sizeof(limits) / sizeof(limits[0]);
+	bool fatal = false;
+	struct cursor *c;
+	int blocks;
+	size_t k;
 
 	*packs = NULL;
 	*count = 0;
-	if (burn_cdtext_from_session(s, packs, &n, 0) <= 0 || n <= 0) {
-		free(*packs);
-		*packs = NULL;
-		return err_fail(e, "cdtext: libburn could not make the CD-TEXT packs");
+	if (spec->track_count < 1 || spec->track_count > 99)
+		return err_fail(e, "cdtext: %zu tracks; a CD holds 1 to 99", spec->track_count);
+	blocks = needs_japanese(spec) ? 2 : 1;
+	c = malloc(sizeof(*c));
+	if (!c)
+		return err_fail(e, "out of memory");
+	for (k = 0; k < tries; k++)
+		if (!make_packs(c, spec, blocks, has_performers(spec), limits[k], &fatal, e) ||
+		    fatal)
+			break;
+	if (k == tries) {
+		free(c);
+		return err_fail(e, "cdtext: the titles do not fit in CD-TEXT even cut to %zu "
+				"bytes each (%zu tracks)", limits[tries - 1], spec->track_count);
 	}
-	*count = (size_t)n;
+	if (!fatal && !(*packs = malloc(c->n * PACK_BYTES))) {
+		err_fail(e, "out of memory");
+		fatal = true;
+	}
+	if (fatal) {
+		free(c);
+		return -1;
+	}
+	memcpy(*packs, c->packs, c->n * PACK_BYTES);
+	*count = c->n;
+	res->blocks = blocks;
+	res->limit = limits[k];
+	free(c);
 	return 0;
 }

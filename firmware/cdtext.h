@@ -3,8 +3,8 @@
  * cdtext: the album's and the tracks' titles and performers as CD-TEXT.
  *
  * Text arrives as UTF-8 (the manifest's strings).  It goes on the disc in up
- * to two CD-TEXT language blocks, made by libburn (burn_session_set_cdtext,
- * burn_track_set_cdtext, burn_cdtext_from_session; no drive needed):
+ * to two CD-TEXT language blocks, made into packs here (cdtext_make(); no
+ * drive and no libburn needed):
  *
  *   block 0: character code 0x00 ISO-8859-1, language 0x09 (English).
  *            Latin-1 characters are kept; full-width ASCII (U+FF01..FF5E)
@@ -25,11 +25,11 @@
  * TITLE packs are always written (an empty text is allowed); PERFORMER packs
  * only when the album or some track has a performer.
  *
- * A language block holds at most 253 packs of 12 text bytes.  When the texts
+ * A language block holds at most 255 packs (sequence numbers 0..254, its
+ * three size-information packs included: libburn's limit).  When the texts
  * do not fit, every text is cut (at a character boundary) to 80, then 40,
  * then 20 bytes until they do, and cdtext_result.limit says so; the caller
- * logs it.  Beyond that the attach fails.  No global state; libburn must be
- * initialised (burn_initialize()) by the caller.
+ * logs it.  Beyond that cdtext_make() fails.  No global state.
  */
 #ifndef TENPO_CDTEXT_H
 #define TENPO_CDTEXT_H
@@ -38,8 +38,6 @@
 #include <stddef.h>
 
 #include "err.h"
-
-struct burn_session;
 
 #define CDTEXT_TEXT_MAX 512 /* bytes of one converted text, terminator included */
 
@@ -60,16 +58,14 @@ struct cdtext_result {
 	size_t limit; /* 0: texts whole; else each text was cut to this many bytes */
 };
 
-/* Attaches the texts to s and to its tracks (s must already hold exactly
- * spec->track_count tracks), replacing earlier TITLE/PERFORMER texts of the
- * blocks used.  On failure s may hold some of the texts: discard it. */
-int cdtext_attach(struct burn_session *s, const struct cdtext_spec *spec,
-		  struct cdtext_result *res, struct err *e);
-
-/* The CD-TEXT packs of s (18 bytes each, CRCs included), as libburn makes
- * them for the lead-in.  *packs is malloc'ed; the caller frees it. */
-int cdtext_packs(struct burn_session *s, unsigned char **packs, size_t *count,
-		 struct err *e);
+/* The CD-TEXT packs of the spec's texts (18 bytes each, CRCs included),
+ * for the lead-in (burn_write_opts_set_leadin_text) and the .cdt file.  A
+ * track's text equal to the previous track's is written as the TAB of its
+ * block: 09 00, or in the double-byte block 09 09 00 00 (MMC-3 Annex J);
+ * every text pack of the double-byte block has the DBCC flag.  *packs is
+ * malloc'ed; the caller frees it.  1..99 tracks. */
+int cdtext_make(const struct cdtext_spec *spec, unsigned char **packs, size_t *count,
+		struct cdtext_result *res, struct err *e);
 
 /* Block 0's text for utf8, cut to at most max_bytes (0: cap - 1).  Returns
  * true when nothing was lost (every character was Latin-1). */

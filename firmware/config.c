@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "burner.h"
 #include "log.h"
 
 enum kind { K_STR, K_PATH, K_UINT, K_HOSTPORT, K_MB, K_LEVEL };
@@ -55,6 +56,8 @@ static const struct key keys[] = {
 	{ "retries", K_UINT, NUM(retries), 1, 100, 0 },
 	{ "retry_base_ms", K_UINT, NUM(retry_base_ms), 1, 600000, 0 },
 	{ "max_file_failures", K_UINT, NUM(max_file_failures), 1, 100, 0 },
+	{ "retention_days", K_UINT, NUM(retention_days), 1, 36500, 0 },
+	{ "max_ruined_blanks", K_UINT, NUM(max_ruined_blanks), 1, 100, 0 },
 };
 
 void config_defaults(struct config *c)
@@ -67,6 +70,8 @@ void config_defaults(struct config *c)
 	c->retries = 4;
 	c->retry_base_ms = 500;
 	c->max_file_failures = 3;
+	c->retention_days = 90;
+	c->max_ruined_blanks = 3;
 	c->sync_interval_s = 30;
 	c->inactivity_s = 60;
 	c->log_level = LOG_INFO;
@@ -222,15 +227,8 @@ int config_parse(struct config *c, const char *text, size_t len, const char *bas
 	if (!c->output[0] && set_string(c->output, sizeof(c->output), "out", base_dir, 1))
 		return err_fail(e, "%s: output path too long", name);
 	/* a pseudo-drive's file, like every other path, is relative to the config */
-	if (!strncmp(c->drive, "stdio:", 6) && c->drive[6] && c->drive[6] != '/' &&
-	    base_dir && base_dir[0]) {
-		char rel[CONFIG_PATH_MAX];
-
-		snprintf(rel, sizeof(rel), "%s", c->drive + 6);
-		if (snprintf(c->drive, sizeof(c->drive), "stdio:%s/%s", base_dir, rel) >=
-		    (int)sizeof(c->drive))
-			return err_fail(e, "%s: drive path too long", name);
-	}
+	if (burner_address_resolve(c->drive, sizeof(c->drive), base_dir))
+		return err_fail(e, "%s: drive path too long", name);
 	return 0;
 }
 

@@ -27,7 +27,7 @@
  *
  * watermark_key is optional for the file, not for the orders: without it
  * the kiosk cannot check the watermark, and every order with audio fails at
- * sync with "no watermark key configured" (wm_order.h).  A shop that sells
+ * sync with "no watermark key configured" (mark_check.h).  A shop that sells
  * only video and data needs none.
  */
 #ifndef TENPO_CONFIG_H
@@ -69,6 +69,10 @@ struct config {
 	unsigned retries;                   /* attempts per request within one sync pass */
 	unsigned retry_base_ms;             /* first backoff; doubles, with jitter */
 	unsigned max_file_failures;         /* hash mismatches before the order fails */
+	unsigned retention_days;            /* orders over for this long are compacted into
+					       the disc record (store_compact); default 90 */
+	unsigned max_ruined_blanks;         /* blanks one order may ruin before it stops
+					       for staff (FAILED); default 3 */
 	int log_level;                      /* enum log_level */
 };
 

@@ -60,6 +60,25 @@ const char *core_msg_name(enum core_msg m)
 	return (unsigned)m < CORE_MSG_COUNT ? msg_names[m] : "?";
 }
 
+int64_t core_mono_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec;
+}
+
+/* Timed waits on it measure intervals, which the wall clock must not move. */
+static void cond_init_monotonic(pthread_cond_t *cond)
+{
+	pthread_condattr_t a;
+
+	pthread_condattr_init(&a);
+	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+	pthread_cond_init(cond, &a);
+	pthread_condattr_destroy(&a);
+}
+
 void core_changed(struct core *c)
 {
 	c->snap.seq++;
@@ -169,9 +188,11 @@ static void load_order_view(struct core *c, const struct store_order *o,
 		snprintf(it->title, sizeof(it->title), "%s", f[i].m.track.title);
 		snprintf(it->performer, sizeof(it->performer), "%s", f[i].m.track.performer);
 		it->size = f[i].m.size;
-		/* 44.1 kHz, 16-bit stereo: 176 400 bytes a second (header ignored) */
+		/* CD-DA, 176 400 bytes a second (header ignored) */
 		if (f[i].m.kind == FILE_AUDIO)
-			it->duration_ms = (uint32_t)(f[i].m.size * 1000 / 176400);
+			it->duration_ms = (uint32_t)(f[i].m.size * 1000 /
+						     (BURNER_AUDIO_SECTOR_BYTES *
+						      BURNER_CD_SECTORS_PER_S));
 		v->item_count++;
 	}
 	free(f);
@@ -197,45 +218,68 @@ static enum core_msg claim_msg(enum claim_refusal r)
 	}
 }
 
+/* What the customer is told for each refusal: handover's list, one
+ * message each (the assert catches a refusal added without one). */
+static const enum core_msg refusal_msgs[] = {
+	[REFUSE_NONE] = CORE_MSG_NONE,
+	[REFUSE_NO_DISC] = CORE_MSG_NO_DISC,
+	[REFUSE_NOT_BLANK] = CORE_MSG_DISC_NOT_BLANK,
+	[REFUSE_WRONG_TYPE] = CORE_MSG_DISC_WRONG_TYPE,
+	[REFUSE_TOO_SMALL] = CORE_MSG_DISC_TOO_SMALL,
+	[REFUSE_DRIVE_GONE] = CORE_MSG_DRIVE_GONE,
+	[REFUSE_WRITE_FAILED] = CORE_MSG_WRITE_FAILED,
+	[REFUSE_VERIFY_FAILED] = CORE_MSG_VERIFY_FAILED,
+	[REFUSE_CONTENT] = CORE_MSG_INTERNAL,
+	[REFUSE_BLANKS_EXHAUSTED] = CORE_MSG_BLANKS_EXHAUSTED,
+	[REFUSE_INTERNAL] = CORE_MSG_INTERNAL,
+};
+_Static_assert(sizeof(refusal_msgs) / sizeof(refusal_msgs[0]) == REFUSE_COUNT,
+	       "every refusal has its message");
+
 static enum core_msg refusal_msg(enum handover_refusal r)
 {
-	switch (r) {
-	case REFUSE_NO_DISC:
-		return CORE_MSG_NO_DISC;
-	case REFUSE_NOT_BLANK:
-		return CORE_MSG_DISC_NOT_BLANK;
-	case REFUSE_WRONG_TYPE:
-		return CORE_MSG_DISC_WRONG_TYPE;
-	case REFUSE_TOO_SMALL:
-		return CORE_MSG_DISC_TOO_SMALL;
-	case REFUSE_DRIVE_GONE:
-		return CORE_MSG_DRIVE_GONE;
-	case REFUSE_WRITE_FAILED:
-		return CORE_MSG_WRITE_FAILED;
-	case REFUSE_VERIFY_FAILED:
-		return CORE_MSG_VERIFY_FAILED;
-	default:
-		return CORE_MSG_INTERNAL;
-	}
+	enum core_msg m = (unsigned)r < REFUSE_COUNT ? refusal_msgs[r] : CORE_MSG_INTERNAL;
+
+	return m == CORE_MSG_NONE && r != REFUSE_NONE ? CORE_MSG_INTERNAL : m;
 }
 
+/* The check runs on the claim worker (core_claim.c); on_claimed() gets the
+ * outcome. */
 static void on_code(struct core *c, const char *code)
 {
-	struct store_order o;
-	int64_t wait_s = 0;
-	enum claim_refusal r;
-	struct err e = { "" };
-
 	if (c->snap.stage != SESSION_IDLE && c->snap.stage != SESSION_CODE_REFUSED)
 		return;
+	if (!core_start_claim(c, code)) {
+		log_warn("core", "a code is still being checked; this one is dropped");
+		return;
+	}
 	set_stage(c, SESSION_CHECKING_CODE, CORE_MSG_NONE);
-	r = claim_by_code(c->store, code, time(NULL), &o, &wait_s, &e);
-	if (r != CLAIM_OK) {
-		log_info("core", "pickup refused: %s", e.msg);
+}
+
+static void on_claimed(struct core *c, const struct core_event *ev)
+{
+	struct store_order o;
+	struct err e = { "" };
+
+	if (c->snap.stage != SESSION_CHECKING_CODE) {
+		/* the customer left while the code was checked */
+		if (ev->claim == CLAIM_OK &&
+		    store_order_move(c->store, ev->order_id, ORDER_CLAIMED, ORDER_READY,
+				     "customer left", NULL, &e))
+			log_error("core", "%s", e.msg);
+		return;
+	}
+	if (ev->claim != CLAIM_OK) {
+		log_info("core", "pickup refused: %s", ev->text);
 		pthread_mutex_lock(&c->lock);
-		c->snap.wait_s = wait_s;
+		c->snap.wait_s = ev->wait_s;
 		pthread_mutex_unlock(&c->lock);
-		set_stage(c, SESSION_CODE_REFUSED, claim_msg(r));
+		set_stage(c, SESSION_CODE_REFUSED, claim_msg((enum claim_refusal)ev->claim));
+		return;
+	}
+	if (store_order_get(c->store, ev->order_id, &o, &e) != 1) {
+		log_error("core", "order %s claimed but not readable: %s", ev->order_id, e.msg);
+		set_stage(c, SESSION_FAILED, CORE_MSG_INTERNAL);
 		return;
 	}
 	log_info("core", "order %s claimed at the kiosk", o.id);
@@ -319,10 +363,20 @@ static void on_event(struct core *c, const struct core_event *ev)
 	bool ours = c->snap.has_order && !strcmp(ev->order_id, c->snap.order.id);
 
 	switch (ev->job) {
+	case JOB_CLAIM:
+		on_claimed(c, ev);
+		break;
+	case JOB_VERIFYING:
+		if (ours && c->snap.stage == SESSION_WRITING)
+			set_stage(c, SESSION_VERIFYING, CORE_MSG_NONE);
+		break;
 	case JOB_CHECK:
 		if (!ours)
 			break;
-		if (ev->rc || ev->refusal != REFUSE_NONE) {
+		if (ev->rc && ev->refusal == REFUSE_INTERNAL) {
+			/* not the disc's fault (the writer cannot start, ...) */
+			set_stage(c, SESSION_FAILED, CORE_MSG_INTERNAL);
+		} else if (ev->rc || ev->refusal != REFUSE_NONE) {
 			set_stage(c, SESSION_MEDIA_REFUSED, refusal_msg(ev->refusal));
 		} else if (core_start_job(c, JOB_WRITE, ev->order_id)) {
 			set_stage(c, SESSION_WRITING, CORE_MSG_NONE);
@@ -366,9 +420,9 @@ static void *event_main(void *arg)
 		struct watchdog *wd;
 
 		pthread_mutex_lock(&c->lock);
-		clock_gettime(CLOCK_REALTIME, &until);
+		clock_gettime(CLOCK_MONOTONIC, &until);
 		until.tv_sec += 1;
-		while (!c->stop && !c->intent_len && !c->event_len &&
+		while (!atomic_load(&c->stop) && !c->intent_len && !c->event_len &&
 		       pthread_cond_timedwait(&c->event_cond, &c->lock, &until) == 0)
 			;
 		if (c->event_len) {
@@ -385,7 +439,7 @@ static void *event_main(void *arg)
 		wd = c->watchdog;
 		pthread_mutex_unlock(&c->lock);
 		watchdog_core_alive(wd, watchdog_now_ms());
-		if (c->stop) {
+		if (atomic_load(&c->stop)) {
 			end_session(c); /* quitting mid-session: the order goes back */
 			break;
 		}
@@ -393,7 +447,7 @@ static void *event_main(void *arg)
 			on_event(c, &ev);
 		else if (got == INTENT)
 			on_intent(c, &in);
-		if (time(NULL) - c->last_refresh >= REFRESH_S)
+		if (core_mono_s() - c->last_refresh >= REFRESH_S)
 			core_staff_refresh(c);
 	}
 	return NULL;
@@ -418,14 +472,14 @@ int core_start(struct core **out, const struct config *cfg, core_wake_fn wake, v
 	c->wake = wake;
 	c->wake_arg = arg;
 	pthread_mutex_init(&c->lock, NULL);
-	pthread_cond_init(&c->event_cond, NULL);
-	pthread_cond_init(&c->fetch_cond, NULL);
-	pthread_cond_init(&c->burn_cond, NULL);
+	cond_init_monotonic(&c->event_cond);
+	cond_init_monotonic(&c->fetch_cond);
+	cond_init_monotonic(&c->burn_cond);
+	cond_init_monotonic(&c->claim_cond);
 	c->snap.shop_id = cfg->shop_id;
 	snprintf(c->snap.board, sizeof(c->snap.board), "%s", cfg->board);
 	snprintf(c->snap.version, sizeof(c->snap.version), "%s", TENPO_VERSION);
 	c->snap.progress.eta_s = -1;
-	c->started_at = time(NULL);
 	/* pseudo-drives and receipts live in the output folder */
 	if (cfg->output[0] && mkdir(cfg->output, 0755) && errno != EEXIST) {
 		err_fail(e, "%s: %s", cfg->output, strerror(errno));
@@ -436,6 +490,7 @@ int core_start(struct core **out, const struct config *cfg, core_wake_fn wake, v
 	c->handover_ready = true;
 	if (open_stores(c, e))
 		goto fail;
+	core_recover(c); /* before any thread: nothing can claim an order yet */
 	{
 		struct err why = { "" };
 
@@ -453,6 +508,11 @@ int core_start(struct core **out, const struct config *cfg, core_wake_fn wake, v
 		goto fail;
 	}
 	c->fetch_started = true;
+	if (pthread_create(&c->claim_thread, NULL, core_claim_main, c)) {
+		err_fail(e, "cannot start the claim worker");
+		goto fail;
+	}
+	c->claim_started = true;
 	if (pthread_create(&c->event_thread, NULL, event_main, c)) {
 		err_fail(e, "cannot start the event thread");
 		goto fail;
@@ -477,10 +537,11 @@ void core_stop(struct core *c)
 	if (!c)
 		return;
 	pthread_mutex_lock(&c->lock);
-	c->stop = 1;
+	atomic_store(&c->stop, 1);
 	pthread_cond_broadcast(&c->event_cond);
 	pthread_cond_broadcast(&c->fetch_cond);
 	pthread_cond_broadcast(&c->burn_cond);
+	pthread_cond_broadcast(&c->claim_cond);
 	pthread_mutex_unlock(&c->lock);
 	if (c->event_started)
 		pthread_join(c->event_thread, NULL);
@@ -488,10 +549,13 @@ void core_stop(struct core *c)
 		pthread_join(c->fetch_thread, NULL);
 	if (c->burn_started)
 		pthread_join(c->burn_thread, NULL);
+	if (c->claim_started)
+		pthread_join(c->claim_thread, NULL);
 	spool_close(c->spool);
 	store_close(c->store);
 	if (c->handover_ready)
 		handover_finish();
+	pthread_cond_destroy(&c->claim_cond);
 	pthread_cond_destroy(&c->burn_cond);
 	pthread_cond_destroy(&c->fetch_cond);
 	pthread_cond_destroy(&c->event_cond);

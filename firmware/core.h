@@ -26,7 +26,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "burner.h"
 #include "config.h"
+#include "delivery.h"
 #include "err.h"
 #include "manifest.h"
 #include "order.h"
@@ -69,6 +71,7 @@ enum core_msg {
 	CORE_MSG_VERIFY_FAILED,
 	CORE_MSG_DRIVE_GONE,
 	CORE_MSG_INTERNAL,         /* call staff */
+	CORE_MSG_BLANKS_EXHAUSTED, /* this order ruined max_ruined_blanks: stopped, call staff */
 	CORE_MSG_COUNT
 };
 
@@ -120,24 +123,21 @@ struct core_order_view {
 	struct core_item items[CORE_MAX_ITEMS];
 };
 
-enum core_progress_stage { PROGRESS_PREPARING, PROGRESS_WRITING, PROGRESS_CLOSING,
-			   PROGRESS_VERIFYING, PROGRESS_ERASING, PROGRESS_DONE };
-
+/* The stage and the disc status are burner's lists (burner.h), carried
+ * as they are: BURNER_STAGE_*, BURNER_MEDIA_*. */
 struct core_progress {
-	enum core_progress_stage stage;
+	enum burner_stage stage;
 	uint64_t bytes, total;
 	unsigned percent;            /* of the whole job, write and verify */
 	double mb_per_s;
 	int eta_s;                   /* -1: not known yet */
 };
 
-enum core_disc_status { DISC_NONE, DISC_BLANK, DISC_APPENDABLE, DISC_CLOSED, DISC_UNSUITABLE };
-
 struct core_drive_view {
 	bool present;
 	char address[128];
 	char profile[64];            /* "CD-R", "DVD-R", "stdio file (emulating DVD-R)" */
-	enum core_disc_status disc;
+	enum burner_status disc;
 	uint64_t free_bytes;
 	unsigned ruined_blanks;      /* counted for staff */
 };
@@ -151,7 +151,8 @@ struct core_queue_row {
 };
 
 struct core_net_view {
-	bool reachable;
+	bool reachable;              /* outcome is not DELIVERY_UNREACHABLE */
+	enum delivery_outcome outcome; /* the last pass's worst (delivery_outcome_name) */
 	int64_t last_sync_at;        /* 0: never */
 	char last_error[CORE_TEXT];
 	int64_t server_cert_not_after;
@@ -165,6 +166,7 @@ struct core_staff_view {
 	unsigned queue_count;
 	struct core_queue_row queue[CORE_MAX_QUEUE];
 	uint64_t spool_used, spool_quota, spool_fs_free;
+	unsigned spool_waiting;      /* orders the last sync left waiting for spool space */
 	unsigned log_count;
 	char log[CORE_MAX_LOG_LINES][160];
 	char last_action[CORE_TEXT]; /* result of the last staff action */
@@ -216,6 +218,12 @@ void core_snapshot(struct core *c, struct core_snapshot *out);
  * (PBKDF2-HMAC-SHA256, 100 000 iterations, random 16-byte salt). */
 bool core_pin_matches(const char *stored, const char *pin);
 int core_pin_make(const char *pin, char *out, size_t cap, struct err *e);
+
+/* The PIN lock-out: seconds left after `failures` wrong PINs since the last
+ * accepted one, the last at last_failure_at (wall clock, from the staff
+ * log, so it survives a restart).  Never more than the lock-out itself,
+ * whatever the clock did since: a clock set back does not stretch it. */
+int64_t core_pin_lock_left(unsigned failures, int64_t last_failure_at, int64_t now);
 
 const char *core_session_stage_name(enum core_session_stage s);
 const char *core_msg_name(enum core_msg m);

@@ -7,14 +7,18 @@
  * Locking: one mutex, c->lock, guards the published snapshot, the intent and
  * event queues and the job slot; it is held only to copy or change those,
  * never across I/O.  The event thread alone changes the session (stage,
- * order view, messages) and the staff session; workers change only
- * progress, drive and network views, and post events for the rest.
+ * order view, messages) and the staff session, under the lock, and so may
+ * read them without it; workers change only progress, drive and network
+ * views, and post events for the rest (the burn worker's "verifying now"
+ * too).  `stop` is the one field read without the lock by every thread: a
+ * C11 atomic.  Every timed wait runs on CLOCK_MONOTONIC (core_cond_init),
+ * so a wall clock set back cannot stretch it.
  */
 #ifndef TENPO_CORE_INTERNAL_H
 #define TENPO_CORE_INTERNAL_H
 
 #include <pthread.h>
-#include <signal.h>
+#include <stdatomic.h>
 
 #include "core.h"
 #include "handover.h"
@@ -24,7 +28,10 @@
 #define CORE_INTENT_QUEUE 64
 #define CORE_EVENT_QUEUE 16
 
-enum core_job_kind { JOB_NONE, JOB_CHECK, JOB_WRITE, JOB_TEST_WRITE, JOB_EJECT };
+/* Jobs of the burn worker; JOB_CLAIM is the claim worker's, JOB_VERIFYING
+ * only news (the write job has started its read-back). */
+enum core_job_kind { JOB_NONE, JOB_CHECK, JOB_WRITE, JOB_TEST_WRITE, JOB_EJECT, JOB_CLAIM,
+		     JOB_VERIFYING };
 
 struct core_job {
 	enum core_job_kind kind;
@@ -36,6 +43,8 @@ struct core_event {
 	enum core_job_kind job;     /* what finished */
 	int rc;
 	enum handover_refusal refusal;
+	int claim;                  /* JOB_CLAIM: enum claim_refusal */
+	int64_t wait_s;             /* JOB_CLAIM: with CLAIM_WAIT */
 	char order_id[ORDER_ID_MAX + 1];
 	char text[CORE_TEXT];
 };
@@ -46,21 +55,25 @@ struct core {
 	void *wake_arg;
 
 	pthread_mutex_t lock;
-	pthread_cond_t event_cond, fetch_cond, burn_cond;
+	pthread_cond_t event_cond, fetch_cond, burn_cond, claim_cond;
 	struct core_snapshot snap;          /* the published one */
 	struct core_intent intents[CORE_INTENT_QUEUE];
 	unsigned intent_head, intent_len;
 	struct core_event events[CORE_EVENT_QUEUE];
 	unsigned event_head, event_len;
 	struct core_job job;                /* the burn worker's next job */
+	bool verify_posted;                 /* JOB_VERIFYING sent for this job */
 	bool sync_now;
 	struct watchdog *watchdog;          /* NULL, or pinged by the event loop */
-	volatile sig_atomic_t stop;
+	struct {
+		bool pending;
+		char code[64];              /* wiped once the worker has it */
+	} claim;                            /* the claim worker's request */
+	atomic_int stop;
 
-	pthread_t event_thread, fetch_thread, burn_thread;
-	bool fetch_started, burn_started, event_started;
+	pthread_t event_thread, fetch_thread, burn_thread, claim_thread;
+	bool fetch_started, burn_started, event_started, claim_started;
 	bool handover_ready;                /* handover_init() done */
-	int64_t started_at;                 /* core_start(), Unix seconds */
 
 	/* event thread only */
 	struct store *store;
@@ -79,8 +92,18 @@ void core_post_event(struct core *c, const struct core_event *ev);
 /* Hands the burn worker a job; false when it is busy. */
 bool core_start_job(struct core *c, enum core_job_kind kind, const char *order_id);
 
+/* Hands the claim worker a code (core_claim.c); false when it is busy. */
+bool core_start_claim(struct core *c, const char *code);
+
+/* Seconds on CLOCK_MONOTONIC: for intervals, never for dates. */
+int64_t core_mono_s(void);
+
+/* Before any thread runs: handover_recover(), then every CLAIMED order back
+ * to READY (no session survives a restart).  Errors are logged. */
+void core_recover(struct core *c);
 void *core_fetch_main(void *arg);
 void *core_burn_main(void *arg);
+void *core_claim_main(void *arg);
 
 /* core_staff.c, on the event thread */
 void core_staff_intent(struct core *c, const struct core_intent *in);

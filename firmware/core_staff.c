@@ -87,32 +87,41 @@ int core_pin_make(const char *pin, char *out, size_t cap, struct err *e)
 	return 0;
 }
 
-/* When the menu unlocks again (0: it is not locked). */
-static int64_t locked_until(struct core *c)
+int64_t core_pin_lock_left(unsigned failures, int64_t last_failure_at, int64_t now)
 {
-	unsigned failures;
-	int64_t last, lock;
-	struct err e;
+	int64_t lock, left;
 
-	if (store_staff_login_failures(c->store, &failures, &last, &e)) {
-		log_error("core", "%s", e.msg);
-		return 0;
-	}
 	if (failures < STAFF_FREE_TRIES)
 		return 0;
 	lock = (int64_t)STAFF_LOCK_BASE_S << (failures - STAFF_FREE_TRIES < 7
 						       ? failures - STAFF_FREE_TRIES : 7);
 	if (lock > STAFF_LOCK_MAX_S)
 		lock = STAFF_LOCK_MAX_S;
-	return last + lock > time(NULL) ? last + lock : 0;
+	if (last_failure_at > INT64_MAX - lock || now < INT64_MIN + lock)
+		return lock;
+	left = last_failure_at + lock - now;
+	/* a clock set back (NTP, a flat RTC battery) must not stretch it */
+	return left < 0 ? 0 : left > lock ? lock : left;
 }
 
-static void result(struct core *c, const char *action, const char *order_id, int rc,
-		   const struct err *e)
+/* When the menu unlocks again (0: it is not locked); -1 when the staff log
+ * cannot be read, which must not unlock it. */
+static int64_t locked_until(struct core *c, struct err *e)
 {
-	const char *text = rc ? e->msg : "ok";
+	int64_t last, left, now = time(NULL);
+	unsigned failures;
 
-	store_staff_log(c->store, action, order_id, text, NULL);
+	if (store_staff_login_failures(c->store, &failures, &last, e)) {
+		log_error("core", "%s", e->msg);
+		return -1;
+	}
+	left = core_pin_lock_left(failures, last, now);
+	return left ? now + left : 0;
+}
+
+/* Shows the outcome of a staff action (already in the staff log). */
+static void publish(struct core *c, const char *action, const char *order_id, const char *text)
+{
 	log_info("staff", "%.40s %.64s: %.140s", action, order_id ? order_id : "", text);
 	pthread_mutex_lock(&c->lock);
 	snprintf(c->snap.staff.last_action, sizeof(c->snap.staff.last_action), "%.40s %.64s: %.140s",
@@ -122,24 +131,45 @@ static void result(struct core *c, const char *action, const char *order_id, int
 	core_notify(c);
 }
 
+static void result(struct core *c, const char *action, const char *order_id, int rc,
+		   const struct err *e)
+{
+	const char *text = rc ? e->msg : "ok";
+	struct err why = { "" };
+
+	if (store_staff_log(c->store, action, order_id, text, &why))
+		log_error("staff", "%s", why.msg);
+	publish(c, action, order_id, text);
+}
+
+/* Fails closed: a PIN is accepted only once its check is in the staff log,
+ * since the log is what counts wrong PINs for the lock-out. */
 static void login(struct core *c, const char *pin)
 {
-	int64_t until = locked_until(c);
-	struct err e = { "" };
+	struct err e = { "" }, why = { "" };
+	int64_t until = locked_until(c, &why);
 	bool ok;
 
 	if (until) {
-		err_fail(&e, "locked until %" PRId64, until);
+		if (until < 0)
+			err_fail(&e, "staff log unreadable, PIN refused: %.200s", why.msg);
+		else
+			err_fail(&e, "locked until %" PRId64, until);
 		result(c, "login", NULL, -1, &e);
 		return;
 	}
 	ok = c->cfg.staff_pin[0] && core_pin_matches(c->cfg.staff_pin, pin);
 	if (!ok)
 		err_fail(&e, c->cfg.staff_pin[0] ? "wrong PIN" : "no staff PIN configured");
+	if (store_staff_log(c->store, "login", NULL, ok ? "ok" : e.msg, &why)) {
+		ok = false;
+		err_fail(&e, "staff log not written, PIN refused: %.200s", why.msg);
+		log_error("staff", "%s", e.msg);
+	}
 	pthread_mutex_lock(&c->lock);
 	c->snap.staff.logged_in = ok;
 	pthread_mutex_unlock(&c->lock);
-	result(c, "login", NULL, ok ? 0 : -1, &e);
+	publish(c, "login", NULL, ok ? "ok" : e.msg);
 }
 
 /* A cancelled order's report and its erased spool, as sync does upstream. */
@@ -151,8 +181,8 @@ static int cancel(struct core *c, const char *id, struct err *e)
 
 	if (store_order_get(c->store, id, &o, e) != 1)
 		return err_fail(e, "no order %s", id);
-	if (!order_can_move(o.state, ORDER_CANCELLED))
-		return err_fail(e, "a %s order cannot be cancelled", order_state_name(o.state));
+	if (order_action_check(ORDER_ACT_CANCEL, o.state, id, e))
+		return -1;
 	body = report_body_plain(time(NULL));
 	if (!body)
 		return err_fail(e, "out of memory");
@@ -160,6 +190,17 @@ static int cancel(struct core *c, const char *id, struct err *e)
 			      &(struct store_report_new){ "cancelled", body }, e);
 	free(body);
 	return rc ? -1 : spool_erase_order(c->spool, id, e);
+}
+
+/* Asks the order module whether the action may happen in the order's state. */
+static int may(struct core *c, enum order_action a, const char *id, struct err *e)
+{
+	struct store_order o;
+	int found = store_order_get(c->store, id, &o, e);
+
+	if (found <= 0)
+		return found < 0 ? -1 : err_fail(e, "no order %s", id);
+	return order_action_check(a, o.state, id, e);
 }
 
 void core_staff_intent(struct core *c, const struct core_intent *in)
@@ -191,8 +232,9 @@ void core_staff_intent(struct core *c, const struct core_intent *in)
 		else if (in->kind == INTENT_STAFF_RETRY)
 			rc = store_order_retry(c->store, id, &e);
 		else
-			rc = spool_erase_order(c->spool, id, &e) ? -1
-								 : store_order_refetch(c->store, id, &e);
+			/* check and move first: a refused refetch keeps the content */
+			rc = store_order_refetch(c->store, id, &e) ? -1
+								   : spool_erase_order(c->spool, id, &e);
 		if (!rc) {
 			pthread_mutex_lock(&c->lock);
 			c->sync_now = true;
@@ -206,7 +248,12 @@ void core_staff_intent(struct core *c, const struct core_intent *in)
 		result(c, "cancel", id, rc, &e);
 		break;
 	case INTENT_STAFF_REWRITE:
-		rc = id && core_start_job(c, JOB_WRITE, id) ? 0 : err_fail(&e, "drive busy");
+		if (!id)
+			rc = err_fail(&e, "no order");
+		else if (may(c, ORDER_ACT_WRITE, id, &e))
+			rc = -1;
+		else
+			rc = core_start_job(c, JOB_WRITE, id) ? 0 : err_fail(&e, "drive busy");
 		result(c, "write-again", id, rc, &e);
 		break;
 	case INTENT_STAFF_TEST_WRITE:
@@ -287,7 +334,7 @@ void core_staff_refresh(struct core *c)
 
 	if (!v)
 		return;
-	c->last_refresh = time(NULL);
+	c->last_refresh = core_mono_s();
 	if (!store_orders_list(c->store, -1, &o, &n, &e)) {
 		/* newest first: what staff look for is what just happened */
 		for (size_t i = n; i-- > 0 && v->queue_count < CORE_MAX_QUEUE;) {
@@ -307,10 +354,13 @@ void core_staff_refresh(struct core *c)
 	v->spool_quota = c->cfg.spool_quota_bytes;
 	store_counter_add(c->store, "ruined_blanks", 0, &ruined, NULL);
 	log_tail(c->cfg.log_file, v);
-	v->locked_until = locked_until(c);
+	v->locked_until = locked_until(c, &e);
+	if (v->locked_until < 0)
+		v->locked_until = INT64_MAX; /* unreadable: shown locked, as login treats it */
 
 	pthread_mutex_lock(&c->lock);
 	v->logged_in = c->snap.staff.logged_in;
+	v->spool_waiting = c->snap.staff.spool_waiting; /* the fetch worker's */
 	memcpy(v->last_action, c->snap.staff.last_action, sizeof(v->last_action));
 	c->snap.staff = *v;
 	c->snap.net.outbox_pending = (unsigned)nr;

@@ -3,12 +3,20 @@
  * The delivery client: every call is "attempt, classify, maybe back off and
  * attempt again".
  *
- * An attempt ends in one of three outcomes:
- *   DONE   — the call succeeded;
- *   RETRY  — the transport failed or the server said 5xx: the connection is
- *            dropped and the next attempt reconnects after a backoff;
- *   FINAL  — the answer was definite (4xx, a malformed body, the sink said
- *            stop): no retry would change it.
+ * An attempt ends in one of three classes:
+ *   DONE      — the call succeeded;
+ *   TRANSIENT — the transport failed (unreachable, broken off, stalled) or
+ *               the server said 5xx: the connection is dropped and the next
+ *               attempt reconnects after a backoff;
+ *   PERMANENT — the server's settings or bytes are wrong (a TLS refusal, an
+ *               answer that breaks HTTP or the protocol): no retry in this
+ *               call would change it, but the next sync pass tries again
+ *               (the call returns -1);
+ *   REJECTED  — the answer was definite about this request (4xx, an answer
+ *               over its cap): the call returns DELIVERY_REJECTED.
+ * Each failure also records what it was (enum delivery_outcome, d->last);
+ * a public call that fails for good folds it into d->seen for the staff
+ * screen (delivery_take_outcome).
  * A kept-alive connection that the server closed while idle fails on its
  * first use; that one failure is retried at once and does not count, since
  * it says nothing about the server's health.
@@ -25,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/random.h>
 #include <time.h>
 
@@ -39,11 +48,15 @@
 #define REPORT_ANSWER_MAX (64 * 1024)
 #define RETRY_AFTER_MAX_S 60
 
-enum outcome { DONE = 0, RETRY = -1, FINAL = -2 };
+enum outcome { DONE = 0, TRANSIENT = -1, PERMANENT = -2, REJECTED = -3 };
 
 struct delivery {
 	char host[256];
+	char host_header[300];    /* server_name[:port], what name-based virtual
+				     hosts route by */
 	uint16_t port;
+	enum delivery_outcome last; /* the current call's last failure */
+	enum delivery_outcome seen; /* the weightiest since delivery_take_outcome */
 	unsigned retries;
 	unsigned retry_base_ms;
 	struct tls_client *tls;
@@ -87,6 +100,11 @@ int delivery_open(struct delivery **out, const struct config *c, struct err *e)
 	}
 	snprintf(d->host, sizeof(d->host), "%s", c->server_host);
 	d->port = c->server_port;
+	if (c->server_port == 443)
+		snprintf(d->host_header, sizeof(d->host_header), "%s", c->server_name);
+	else
+		snprintf(d->host_header, sizeof(d->host_header), "%s:%u", c->server_name,
+			 (unsigned)c->server_port);
 	d->retries = c->retries ? c->retries : 1;
 	d->retry_base_ms = c->retry_base_ms;
 	if (getrandom(&d->jitter, sizeof(d->jitter), 0) != sizeof(d->jitter) || !d->jitter)
@@ -111,14 +129,69 @@ void delivery_close(struct delivery *d)
 	free(d);
 }
 
-static int ensure_connected(struct delivery *d, struct err *e)
+/* Records what went wrong in this attempt; returns its class. */
+static enum outcome failed(struct delivery *d, enum delivery_outcome what, enum outcome cls)
+{
+	d->last = what;
+	return cls;
+}
+
+/* A public call ends: a failure is remembered for the network view. */
+static int call_ended(struct delivery *d, int rc)
+{
+	if (rc && d->last > d->seen)
+		d->seen = d->last;
+	return rc;
+}
+
+enum delivery_outcome delivery_take_outcome(struct delivery *d)
+{
+	enum delivery_outcome o = d->seen;
+
+	d->seen = DELIVERY_OK;
+	return o;
+}
+
+const char *delivery_outcome_name(enum delivery_outcome o)
+{
+	switch (o) {
+	case DELIVERY_OK: return "ok";
+	case DELIVERY_HTTP_ERROR: return "HTTP error";
+	case DELIVERY_PROTOCOL_ERROR: return "protocol error";
+	case DELIVERY_TLS_REFUSED: return "TLS refused";
+	case DELIVERY_UNREACHABLE: return "unreachable";
+	}
+	return "?";
+}
+
+static enum outcome ensure_connected(struct delivery *d, struct err *e)
 {
 	if (d->conn)
-		return 0;
+		return DONE;
 	if (tls_connect(d->tls, d->host, d->port, &d->conn, e))
-		return -1;
+		return tls_client_last_failure(d->tls) == TLS_CONNECT_REFUSED
+			       ? failed(d, DELIVERY_TLS_REFUSED, PERMANENT)
+			       : failed(d, DELIVERY_UNREACHABLE, TRANSIENT);
 	http_conn_init(&d->http, (struct http_stream){ d->conn, stream_read, stream_write });
-	return 0;
+	return DONE;
+}
+
+/* A body coding the kiosk never asks for (it sends Accept-Encoding:
+ * identity) would reach the JSON parser or the spool as garbage. */
+static enum outcome check_encoding(struct delivery *d, struct err *e)
+{
+	const char *ce = http_header(&d->msg, "content-encoding");
+
+	if (!ce || !strcasecmp(ce, "identity"))
+		return DONE;
+	drop_connection(d);
+	err_fail(e, "server sent a %s body (Content-Encoding) the kiosk did not ask for: "
+		 "turn compression off for this client (nginx: the kiosk sends "
+		 "Accept-Encoding: identity; do not force gzip)",
+		 !strcasecmp(ce, "gzip") ? "gzip-compressed"
+		 : !strcasecmp(ce, "deflate") ? "deflate-compressed"
+		 : !strcasecmp(ce, "br") ? "brotli-compressed" : "content-encoded");
+	return failed(d, DELIVERY_PROTOCOL_ERROR, PERMANENT);
 }
 
 static void backoff(struct delivery *d, unsigned attempt)
@@ -149,22 +222,29 @@ static enum outcome send_request(struct delivery *d, const char *method, const c
 				 const char *extra, const void *body, size_t len,
 				 struct err *e)
 {
+	char headers[512];
+
+	snprintf(headers, sizeof(headers), "Accept-Encoding: identity\r\n%s", extra);
 	for (int fresh = 0; fresh < 2; fresh++) {
+		enum outcome o = ensure_connected(d, e);
 		bool reused;
 
-		if (ensure_connected(d, e))
-			return RETRY;
+		if (o != DONE)
+			return o;
 		reused = d->conn_used;
 		d->conn_used = true;
-		if (!http_write_request(&d->http, method, path, d->host, extra, body, len, e) &&
+		if (!http_write_request(&d->http, method, path, d->host_header, headers, body, len,
+					e) &&
 		    !http_read_response_head(&d->http, &d->msg, e))
-			break;
+			return check_encoding(d, e);
 		drop_connection(d);
+		if (d->http.malformed) /* the server's bytes, not the line */
+			return failed(d, DELIVERY_PROTOCOL_ERROR, PERMANENT);
 		if (!reused)
-			return RETRY;
+			return failed(d, DELIVERY_UNREACHABLE, TRANSIENT);
 		log_debug("delivery", "kept-alive connection was closed; reconnecting");
 	}
-	return DONE;
+	return failed(d, DELIVERY_UNREACHABLE, TRANSIENT);
 }
 
 /* After an answer's body has been read: keep the connection or not. */
@@ -207,7 +287,7 @@ static enum outcome classify_status(struct delivery *d, const char *what, struct
 		d->retry_after_s = s > 0 ? (unsigned)(s < RETRY_AFTER_MAX_S ? s : RETRY_AFTER_MAX_S)
 					 : 0;
 	}
-	return status >= 500 ? RETRY : FINAL;
+	return failed(d, DELIVERY_HTTP_ERROR, status >= 500 ? TRANSIENT : REJECTED);
 }
 
 /* One request whose answer body is read whole (JSON, manifests). */
@@ -227,12 +307,14 @@ static enum outcome call_once(struct delivery *d, const char *method, const char
 	if (d->msg.content_length > (int64_t)cap) {
 		/* too large is the server's choice, not an accident: no retry */
 		drop_connection(d);
-		return err_fail(e, "answer of %" PRId64 " bytes exceeds the %zu-byte limit",
-				d->msg.content_length, cap), FINAL;
+		err_fail(e, "answer of %" PRId64 " bytes exceeds the %zu-byte limit",
+			 d->msg.content_length, cap);
+		return failed(d, DELIVERY_PROTOCOL_ERROR, REJECTED);
 	}
 	if (http_read_body_all(&d->http, cap, answer, answer_len, e)) {
 		drop_connection(d);
-		return RETRY;
+		return d->http.malformed ? failed(d, DELIVERY_PROTOCOL_ERROR, PERMANENT)
+					 : failed(d, DELIVERY_UNREACHABLE, TRANSIENT);
 	}
 	finish_answer(d);
 	return DONE;
@@ -242,15 +324,16 @@ static int call(struct delivery *d, const char *method, const char *path,
 		const char *body, size_t len, size_t cap, char **answer, size_t *answer_len,
 		struct err *e)
 {
+	d->last = DELIVERY_OK;
 	for (unsigned attempt = 0;; attempt++) {
 		enum outcome o = call_once(d, method, path, body, len, cap, answer, answer_len, e);
 
 		if (o == DONE)
 			return 0;
-		if (o == FINAL)
-			return DELIVERY_REJECTED;
-		if (attempt + 1 >= d->retries)
-			return -1;
+		if (o == REJECTED)
+			return call_ended(d, DELIVERY_REJECTED);
+		if (o == PERMANENT || attempt + 1 >= d->retries)
+			return call_ended(d, -1);
 		log_info("delivery", "%s %s failed (%s); retrying", method, path,
 			 e ? e->msg : "?");
 		backoff(d, attempt);
@@ -291,7 +374,7 @@ int delivery_health(struct delivery *d, uint16_t *server_id, int64_t *server_tim
 	if (!rc)
 		*cert_not_after = d->conn ? tls_conn_peer_not_after(d->conn) : 0;
 	free(body);
-	return rc;
+	return call_ended(d, rc ? (d->last = DELIVERY_PROTOCOL_ERROR, -1) : 0);
 }
 
 int delivery_parse_order_list(const char *body, size_t len, struct delivery_listing **out,
@@ -355,7 +438,7 @@ int delivery_list_orders(struct delivery *d, struct delivery_listing **out, size
 		return err_wrap(e, "order list");
 	rc = delivery_parse_order_list(body, len, out, n, e);
 	free(body);
-	return rc;
+	return call_ended(d, rc ? (d->last = DELIVERY_PROTOCOL_ERROR, -1) : 0);
 }
 
 int delivery_fetch_manifest(struct delivery *d, const char *id, char **json, size_t *len,
@@ -381,52 +464,70 @@ int delivery_fetch_manifest(struct delivery *d, const char *id, char **json, siz
 					    (const unsigned char *)sig64, strlen(sig64))) {
 		free(body);
 		err_fail(e, "manifest: missing or malformed Tenpo-Signature");
-		return DELIVERY_REJECTED;
+		d->last = DELIVERY_PROTOCOL_ERROR;
+		return call_ended(d, DELIVERY_REJECTED);
 	}
 	*json = body;
 	*len = blen;
 	return 0;
 }
 
-/* Checks that a download answer covers [from, size). */
+/* Checks that a download answer covers [from, size) (a 200 here is for
+ * from 0: a restart was made before). */
 static enum outcome check_range(struct delivery *d, uint64_t from, uint64_t size,
 				struct err *e)
 {
 	const char *cr = http_header(&d->msg, "content-range");
 	uint64_t start, end, total;
 
-	if (from == 0) {
-		if (d->msg.status != 200 && d->msg.status != 206)
-			return err_fail(e, "unexpected status %d", d->msg.status), FINAL;
-	} else if (d->msg.status != 206) {
-		return err_fail(e, "server ignored the Range request (status %d)",
-				d->msg.status), FINAL;
+	if (d->msg.status != 206 && (from || d->msg.status != 200)) {
+		err_fail(e, "unexpected status %d", d->msg.status);
+		return failed(d, DELIVERY_PROTOCOL_ERROR, PERMANENT);
 	}
 	if (d->msg.status == 206) {
-		if (!cr || http_parse_content_range(cr, &start, &end, &total))
-			return err_fail(e, "malformed Content-Range"), FINAL;
-		if (start != from || total != size || end + 1 != size)
-			return err_fail(e, "Content-Range %s does not match bytes %" PRIu64
-					"-%" PRIu64 "/%" PRIu64, cr, from, size - 1, size), FINAL;
+		if (!cr || http_parse_content_range(cr, &start, &end, &total)) {
+			err_fail(e, "malformed Content-Range");
+			return failed(d, DELIVERY_PROTOCOL_ERROR, PERMANENT);
+		}
+		if (start != from || total != size || end + 1 != size) {
+			err_fail(e, "Content-Range %s does not match bytes %" PRIu64 "-%" PRIu64
+				 "/%" PRIu64, cr, from, size - 1, size);
+			return failed(d, DELIVERY_PROTOCOL_ERROR, PERMANENT);
+		}
 	}
-	if (d->msg.content_length < 0 || (uint64_t)d->msg.content_length != size - from)
-		return err_fail(e, "server sends %" PRId64 " bytes, the manifest says %" PRIu64,
-				d->msg.content_length, size - from), FINAL;
+	if (d->msg.chunked) {
+		/* no length up front: the chunks may not go past the manifest's */
+		http_limit_body(&d->http, size - from);
+		return DONE;
+	}
+	if (d->msg.content_length < 0 || (uint64_t)d->msg.content_length != size - from) {
+		err_fail(e, "server sends %" PRId64 " bytes, the manifest says %" PRIu64,
+			 d->msg.content_length, size - from);
+		return failed(d, DELIVERY_PROTOCOL_ERROR, PERMANENT);
+	}
 	return DONE;
 }
 
+/* A body read failed: the server's bytes, or the line. */
+static enum outcome read_failed(struct delivery *d)
+{
+	return d->http.malformed ? failed(d, DELIVERY_PROTOCOL_ERROR, PERMANENT)
+				 : failed(d, DELIVERY_UNREACHABLE, TRANSIENT);
+}
+
 int delivery_fetch_file(struct delivery *d, const char *id, unsigned idx,
-			uint64_t offset, uint64_t size, delivery_sink sink, void *arg,
-			struct err *e)
+			uint64_t offset, uint64_t size, delivery_sink sink,
+			delivery_restart restart, void *arg, struct err *e)
 {
 	char path[128], range[64];
 	unsigned attempt = 0;
+	uint64_t reached = offset; /* the furthest byte any attempt got to */
 
 	if (!order_id_ok(id))
 		return err_fail(e, "download: bad order id");
 	snprintf(path, sizeof(path), "/v1/orders/%s/files/%u", id, idx);
+	d->last = DELIVERY_OK;
 	while (offset < size) {
-		uint64_t before = offset;
 		enum outcome o;
 
 		range[0] = '\0';
@@ -435,37 +536,58 @@ int delivery_fetch_file(struct delivery *d, const char *id, unsigned idx,
 		o = send_request(d, "GET", path, range, NULL, 0, e);
 		if (o == DONE)
 			o = classify_status(d, path, e);
+		if (o == DONE && offset && d->msg.status == 200) {
+			/* The server ignores Range and sends the whole file: take it
+			 * as that, from byte 0 (discarding it would repeat at every
+			 * pass and the order would never complete). */
+			log_info("delivery", "order %s file %u: server ignored Range (status 200); "
+				 "restarting the file from byte 0", id, idx);
+			if (restart(arg, e)) {
+				drop_connection(d);
+				d->last = DELIVERY_OK;
+				return -1; /* the sink's own words */
+			}
+			offset = 0;
+		}
 		if (o == DONE)
 			o = check_range(d, offset, size, e);
 		while (o == DONE && offset < size) {
 			ssize_t n = http_read_body(&d->http, d->chunk, sizeof(d->chunk), e);
 
-			if (n <= 0) {
-				if (n == 0)
-					err_fail(e, "body ended at byte %" PRIu64 " of %" PRIu64,
-						 offset, size);
-				o = RETRY;
+			if (n < 0) {
+				o = read_failed(d);
+				break;
+			}
+			if (n == 0) {
+				/* only a chunked body can end early, and it said so */
+				err_fail(e, "body ended at byte %" PRIu64 " of %" PRIu64, offset, size);
+				o = failed(d, DELIVERY_PROTOCOL_ERROR, PERMANENT);
 				break;
 			}
 			if (sink(arg, d->chunk, (size_t)n, e)) {
 				drop_connection(d);
+				d->last = DELIVERY_OK;
 				return -1; /* the sink's own words */
 			}
 			offset += (uint64_t)n;
 		}
+		/* a chunked body still owes its last chunk, and nothing more */
+		if (o == DONE && http_body_chunked(&d->http) &&
+		    http_read_body(&d->http, d->chunk, 1, e) != 0)
+			o = read_failed(d);
 		if (o == DONE) {
 			finish_answer(d);
 			break;
 		}
-		if (o == FINAL) {
-			drop_connection(d);
-			return err_wrap(e, "order %s file %u", id, idx);
-		}
 		drop_connection(d);
-		if (offset > before)
+		if (o != TRANSIENT)
+			return call_ended(d, err_wrap(e, "order %s file %u", id, idx));
+		if (offset > reached) {
+			reached = offset;
 			attempt = 0;
+		}
 		if (++attempt >= d->retries)
-			return err_wrap(e, "order %s file %u", id, idx);
+			return call_ended(d, err_wrap(e, "order %s file %u", id, idx));
 		log_info("delivery", "order %s file %u: %s; resuming at byte %" PRIu64, id, idx,
 			 e ? e->msg : "?", offset);
 		backoff(d, attempt - 1);
@@ -473,8 +595,27 @@ int delivery_fetch_file(struct delivery *d, const char *id, unsigned idx,
 	return 0;
 }
 
-int delivery_post_report(struct delivery *d, const char *order_id, const char *body,
-			 size_t len, struct err *e)
+/* The protocol's acknowledgement: a JSON object echoing report_id.  Any
+ * other 2xx (a captive portal's page, a proxy's) acknowledges nothing. */
+static int check_report_ack(const char *answer, size_t len, const char *report_id,
+			    struct err *e)
+{
+	cJSON *j = cJSON_ParseWithLength(answer, len);
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(j, "report_id");
+	int rc = 0;
+
+	if (!cJSON_IsObject(j))
+		rc = err_fail(e, "report %s: the answer is not the protocol's JSON (a captive "
+			      "portal or a proxy in the way?); not acknowledged", report_id);
+	else if (!cJSON_IsString(id) || strcmp(id->valuestring, report_id))
+		rc = err_fail(e, "report %s: the answer does not echo its report_id; not "
+			      "acknowledged", report_id);
+	cJSON_Delete(j);
+	return rc;
+}
+
+int delivery_post_report(struct delivery *d, const char *order_id, const char *report_id,
+			 const char *body, size_t len, struct err *e)
 {
 	char path[128], *answer = NULL;
 	size_t alen;
@@ -484,6 +625,10 @@ int delivery_post_report(struct delivery *d, const char *order_id, const char *b
 		return err_fail(e, "report: bad order id");
 	snprintf(path, sizeof(path), "/v1/orders/%s/reports", order_id);
 	rc = call(d, "POST", path, body, len, REPORT_ANSWER_MAX, &answer, &alen, e);
+	if (!rc && check_report_ack(answer, alen, report_id, e)) {
+		d->last = DELIVERY_PROTOCOL_ERROR;
+		rc = call_ended(d, -1);
+	}
 	free(answer);
 	return rc;
 }

@@ -3,18 +3,28 @@
  * delivery: the kiosk's client of the delivery protocol (firmware/PROTOCOL.md).
  *
  * One struct delivery holds the TLS client (keys loaded once) and at most one
- * kept-alive connection.  Every call connects when there is no connection,
- * and retries what may succeed a second time — a refused or dropped
- * connection, a timeout, a truncated body, a 5xx — up to config.retries
- * attempts, sleeping retry_base_ms × 2^attempt with ±50 % jitter between them
- * (a 503's Retry-After is honoured, bounded).  A 4xx is final at once.
- * Caps: order list and manifest bodies at 1 MiB, report answers at 64 KiB.
+ * kept-alive connection.  Requests carry `Host: server_name[:port]` (the
+ * port when not 443), the name the kiosk verifies in the certificate, so
+ * name-based virtual hosts route them, and `Accept-Encoding: identity`.
+ *
+ * Every failure has a class.  Transient — a refused or dropped connection,
+ * a stalled server, a truncated body, a 5xx — is retried up to
+ * config.retries attempts, sleeping retry_base_ms × 2^attempt with ±50 %
+ * jitter between them (a 503's Retry-After is honoured, bounded).
+ * Permanent — a TLS refusal (certificate, version, cipher suites), an
+ * answer that breaks HTTP (an oversized head, bad chunking) or the protocol
+ * (a Content-Encoding, malformed JSON) — is not retried: the call returns
+ * -1 at once and the next sync pass tries again.  A 4xx is the server's
+ * definite answer: DELIVERY_REJECTED where a call says so.
+ * Caps: order list and manifest bodies at 1 MiB, report answers at 64 KiB,
+ * whether framed by Content-Length or chunked.
  *
  * Downloads stream: delivery_fetch_file() hands each run of bytes to a sink
  * in order, from `offset`, and when a transfer breaks it resumes with
  * `Range: bytes=N-` from where the sink got to, so the sink never sees a
- * byte twice.  A server that answers 200 (no range support) to a ranged
- * request is an error, not a silent restart.
+ * byte twice.  A server that answers 200 (it ignores Range) to a ranged
+ * request sends the whole file: the sink is told to restart (drop what it
+ * has) and the 200 body is taken as the file from byte 0.
  *
  * Threads: a struct delivery is used by one thread at a time.
  */
@@ -35,6 +45,16 @@
 /* Returned instead of -1 when the failure is definite (see each call). */
 #define DELIVERY_REJECTED (-2)
 
+/* What the calls met, as a code for the staff screen (never prose to
+ * search): in order of weight, so that a pass reports its worst. */
+enum delivery_outcome {
+	DELIVERY_OK,
+	DELIVERY_HTTP_ERROR,     /* the server answered 4xx or 5xx */
+	DELIVERY_PROTOCOL_ERROR, /* the answer broke HTTP or the protocol */
+	DELIVERY_TLS_REFUSED,    /* connected, but TLS was refused either way */
+	DELIVERY_UNREACHABLE,    /* no connection, or it broke or stalled */
+};
+
 struct delivery;
 
 struct delivery_listing {
@@ -45,6 +65,12 @@ struct delivery_listing {
 /* Loads the keys named in c; does not connect yet. */
 int delivery_open(struct delivery **out, const struct config *c, struct err *e);
 void delivery_close(struct delivery *d);
+
+/* The weightiest outcome of the calls that failed since the last take
+ * (DELIVERY_OK when none did); resets it.  A call that succeeded after a
+ * retry counts as OK. */
+enum delivery_outcome delivery_take_outcome(struct delivery *d);
+const char *delivery_outcome_name(enum delivery_outcome o); /* "TLS refused" */
 
 /* GET /v1/health: the server's ID and clock, and how long the server
  * certificate stays valid (Unix time).  Used by the staff network screen. */
@@ -75,17 +101,24 @@ int delivery_fetch_manifest(struct delivery *d, const char *id, char **json,
  * download (the sink's message is passed up unchanged, and not retried). */
 typedef int (*delivery_sink)(void *arg, const void *buf, size_t len, struct err *e);
 
+/* The server ignored Range: drop every byte received so far (of this call
+ * and before it, from `offset`); the next bytes the sink gets are the
+ * file's from byte 0.  Return 0, or -1 to stop (like a sink). */
+typedef int (*delivery_restart)(void *arg, struct err *e);
+
 /* GET /v1/orders/{id}/files/{idx} from offset up to size (the manifest's).
  * A body longer than announced, or a total that disagrees with size, is an
  * error. */
 int delivery_fetch_file(struct delivery *d, const char *id, unsigned idx,
-			uint64_t offset, uint64_t size, delivery_sink sink, void *arg,
-			struct err *e);
+			uint64_t offset, uint64_t size, delivery_sink sink,
+			delivery_restart restart, void *arg, struct err *e);
 
-/* POST /v1/orders/{id}/reports.  0: acknowledged (also as a duplicate);
+/* POST /v1/orders/{id}/reports.  0: acknowledged (also as a duplicate) —
+ * only by a 2xx whose body is the protocol's JSON object echoing report_id
+ * (a captive portal's 200 page acknowledges nothing);
  * DELIVERY_REJECTED: the server refused it for good (4xx, message in e);
  * -1: not delivered this time. */
-int delivery_post_report(struct delivery *d, const char *order_id, const char *body,
-			 size_t len, struct err *e);
+int delivery_post_report(struct delivery *d, const char *order_id, const char *report_id,
+			 const char *body, size_t len, struct err *e);
 
 #endif

@@ -13,10 +13,12 @@
 
 #include <libisofs/libisofs.h>
 
+#include "burner.h"
+
 int disc_read_file(const char *address, const char *name, size_t cap, char **text,
 		   size_t *len, struct err *e)
 {
-	const char *path = strncmp(address, "stdio:", 6) ? address : address + 6;
+	const char *path;
 	IsoDataSource *src = NULL;
 	IsoReadOpts *ropts = NULL;
 	IsoImage *image = NULL;
@@ -27,6 +29,7 @@ int disc_read_file(const char *address, const char *name, size_t cap, char **tex
 	size_t got = 0;
 	int rc = -1, n;
 
+	burner_address_pseudo(address, &path);
 	if (iso_data_source_new_from_file(path, &src) < 0) {
 		err_fail(e, "cannot read %s", path);
 		goto out;

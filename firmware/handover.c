@@ -30,6 +30,8 @@
 #include "report.h"
 #include "stamp.h"
 
+#define EXPORT_NAME "disc" /* a real writer's CUE/BIN in the order's spool folder */
+
 struct job {
 	const struct config *cfg;
 	struct store *store;
@@ -49,8 +51,9 @@ struct job {
 	struct burner *burner;
 	const char *address;
 	bool pseudo;
+	char export_dir[4096];    /* real CD writer: the spool folder holding disc.bin */
 	time_t started;
-	enum handover_stage stage;
+	enum burner_stage stage;
 };
 
 static void job_free(struct job *j, bool eject)
@@ -85,7 +88,7 @@ void handover_finish(void)
 
 struct relay {
 	struct job *job;
-	enum handover_stage stage;
+	enum burner_stage stage;
 };
 
 static int relay_progress(const struct burner_progress *p, void *arg)
@@ -93,10 +96,7 @@ static int relay_progress(const struct burner_progress *p, void *arg)
 	struct relay *r = arg;
 	const struct handover_opts *o = r->job->o;
 	struct handover_progress hp = {
-		.stage = p->stage == BURNER_STAGE_VERIFYING ? HANDOVER_VERIFYING
-			 : p->stage == BURNER_STAGE_CLOSING ? HANDOVER_CLOSING
-			 : p->stage == BURNER_STAGE_WRITING ? HANDOVER_WRITING
-							     : HANDOVER_PREPARING,
+		.stage = p->stage,
 		.bytes = p->done,
 		.total = p->total,
 		.mb_per_s = p->mb_per_s,
@@ -113,7 +113,7 @@ static int relay_progress(const struct burner_progress *p, void *arg)
 	return o->progress ? o->progress(o->arg, &hp) : 0;
 }
 
-static void tell(struct job *j, enum handover_stage stage, uint64_t bytes, uint64_t total)
+static void tell(struct job *j, enum burner_stage stage, uint64_t bytes, uint64_t total)
 {
 	struct handover_progress hp = { stage, bytes, total, 0, -1 };
 
@@ -123,20 +123,18 @@ static void tell(struct job *j, enum handover_stage stage, uint64_t bytes, uint6
 
 /* ---- preparing ------------------------------------------------------------ */
 
+/* burner's fit verdicts as the customer's refusals: one row each. */
+static const enum handover_refusal fit_refusals[] = {
+	[BURNER_FIT_OK] = REFUSE_NONE,		  [BURNER_FIT_NO_DISC] = REFUSE_NO_DISC,
+	[BURNER_FIT_UNSUITABLE] = REFUSE_NOT_BLANK, [BURNER_FIT_WRITTEN] = REFUSE_NOT_BLANK,
+	[BURNER_FIT_WRONG_KIND] = REFUSE_WRONG_TYPE, [BURNER_FIT_TOO_SMALL] = REFUSE_TOO_SMALL,
+};
+_Static_assert(sizeof(fit_refusals) / sizeof(fit_refusals[0]) == BURNER_FIT_COUNT,
+	       "every fit verdict has its refusal");
+
 static enum handover_refusal fit_refusal(enum burner_fit f)
 {
-	switch (f) {
-	case BURNER_FIT_OK:
-		return REFUSE_NONE;
-	case BURNER_FIT_NO_DISC:
-		return REFUSE_NO_DISC;
-	case BURNER_FIT_WRONG_KIND:
-		return REFUSE_WRONG_TYPE;
-	case BURNER_FIT_TOO_SMALL:
-		return REFUSE_TOO_SMALL;
-	default:
-		return REFUSE_NOT_BLANK;
-	}
+	return (unsigned)f < BURNER_FIT_COUNT ? fit_refusals[f] : REFUSE_INTERNAL;
 }
 
 /* The blank a pseudo-drive stands for: the configured one, or what the order needs. */
@@ -146,17 +144,19 @@ static enum burner_blank pseudo_blank(const struct job *j)
 
 	if (j->o->pseudo_media && (b = burner_blank_parse(j->o->pseudo_media)) > 0)
 		return (enum burner_blank)b;
-	return j->order.media == MEDIA_DATA_DVD ? BURNER_BLANK_DVD_R : BURNER_BLANK_CD_R;
+	return burner_kind_blank(j->order.media);
 }
 
 /* "stdio:DIR/NAME.iso" → DIR and NAME (for an audio order's CUE/BIN). */
 static void export_place(const char *address, char *dir, size_t dcap, char *name, size_t ncap)
 {
 	char copy[4096], *base, *dot;
+	const char *path;
 
-	snprintf(copy, sizeof(copy), "%s", address + 6);
+	burner_address_pseudo(address, &path);
+	snprintf(copy, sizeof(copy), "%s", path);
 	snprintf(dir, dcap, "%s", dirname(copy));
-	snprintf(copy, sizeof(copy), "%s", address + 6);
+	snprintf(copy, sizeof(copy), "%s", path);
 	base = basename(copy);
 	dot = strrchr(base, '.');
 	if (dot && dot != base)
@@ -168,6 +168,17 @@ static void export_place(const char *address, char *dir, size_t dcap, char *name
 			*p = '_';
 	if (name[0] == '.' || !name[0])
 		name[0] = 'd';
+}
+
+/* Only a content fault fails an order for good; a failure for want of a
+ * resource leaves it claimed and retryable.  The errno a failed call left
+ * tells them apart (the caller clears errno first): the values below are
+ * never a property of the content, so a stale one can at worst make a bad
+ * order retryable, never fail a good one. */
+static bool transient_errno(int err)
+{
+	return err == ENOMEM || err == EMFILE || err == ENFILE || err == EIO || err == EAGAIN ||
+	       err == ENOBUFS;
 }
 
 /* Loads the order, its manifest and files, and re-hashes the spool: a file
@@ -199,8 +210,12 @@ static int load(struct job *j, const char *id, bool rehash, enum handover_refusa
 			return -1;
 		if (!rehash)
 			continue;
-		if (digest_sha256_file(j->paths[i], UINT64_MAX, got, &n, e) ||
-		    n != j->files[i].m.size || !digest_equal(got, j->files[i].m.sha256, DIGEST_LEN)) {
+		errno = 0;
+		if (digest_sha256_file(j->paths[i], UINT64_MAX, got, &n, e)) {
+			*why = transient_errno(errno) ? REFUSE_INTERNAL : REFUSE_CONTENT;
+			return err_wrap(e, "spool file %u", j->files[i].idx);
+		}
+		if (n != j->files[i].m.size || !digest_equal(got, j->files[i].m.sha256, DIGEST_LEN)) {
 			*why = REFUSE_CONTENT;
 			return err_fail(e, "spool file %u (%.100s) is damaged; download it again",
 					j->files[i].idx, j->files[i].m.name);
@@ -269,7 +284,7 @@ static int open_drive(struct job *j, enum handover_refusal *why, struct err *e)
 		*why = REFUSE_INTERNAL;
 		return err_fail(e, "no drive configured");
 	}
-	j->pseudo = !strncmp(j->address, "stdio:", 6);
+	j->pseudo = burner_address_pseudo(j->address, NULL);
 	if (burner_open(&j->burner, j->address, j->pseudo ? pseudo_blank(j) : BURNER_BLANK_NONE,
 			e)) {
 		*why = REFUSE_DRIVE_GONE;
@@ -288,8 +303,9 @@ static int prepare(struct job *j, const char *id, bool rehash, struct handover_r
 {
 	if (load(j, id, rehash, &r->refusal, e))
 		return -1;
+	errno = 0;
 	if (author_order(j, e)) {
-		r->refusal = REFUSE_CONTENT;
+		r->refusal = transient_errno(errno) ? REFUSE_INTERNAL : REFUSE_CONTENT;
 		return -1;
 	}
 	r->bytes = j->est.bytes;
@@ -311,22 +327,31 @@ int handover_check(const struct config *cfg, struct store *s, struct spool *sp,
 
 /* ---- writing ---------------------------------------------------------------- */
 
-/* Back to CLAIMED with the reason; the blank is counted when it was touched. */
-static void back_to_claimed(struct job *j, enum order_state from, bool ruined,
-			    const char *reason)
+/* Back to CLAIMED with the reason; a touched blank is counted, and the
+ * order's last allowed one stops it for staff: 1 then, else 0. */
+static int back_to_claimed(struct job *j, enum order_state from, bool ruined,
+			   const char *reason)
 {
 	struct err e2 = { "" };
+	int rc;
 
-	if (store_order_move(j->store, j->order.id, from, ORDER_CLAIMED, reason, NULL, &e2))
+	if (!ruined)
+		rc = store_order_move(j->store, j->order.id, from, ORDER_CLAIMED, reason, NULL, &e2);
+	else
+		rc = store_order_ruined(j->store, j->order.id, from, j->cfg->max_ruined_blanks, reason,
+					&e2);
+	if (rc < 0)
 		log_error("handover", "order %s: %s", j->order.id, e2.msg);
-	if (ruined && store_counter_add(j->store, "ruined_blanks", 1, NULL, &e2))
-		log_error("handover", "%s", e2.msg);
+	if (rc == 1)
+		log_warn("handover", "order %s: %u blanks ruined; stopped for staff", j->order.id,
+			 j->cfg->max_ruined_blanks);
+	return rc == 1;
 }
 
 static int write_disc(struct job *j, struct handover_result *r, bool *ruined, uint8_t md5[16],
 		      struct err *e)
 {
-	struct relay rl = { j, HANDOVER_WRITING };
+	struct relay rl = { j, BURNER_STAGE_WRITING };
 	struct burner_result res = { 0 };
 	int rc;
 
@@ -347,28 +372,34 @@ static int write_disc(struct job *j, struct handover_result *r, bool *ruined, ui
 		if (!rc && !j->o->simulate &&
 		    (author_data_status(j->data, e) || author_data_md5(j->data, md5, &hashed)))
 			rc = -1;
-		snprintf(r->output, sizeof(r->output), "%s", j->address + (j->pseudo ? 6 : 0));
+		const char *path;
+
+		burner_address_pseudo(j->address, &path);
+		snprintf(r->output, sizeof(r->output), "%s", path);
 	} else if (j->pseudo) {
 		char dir[2048], name[80];
 
 		export_place(j->address, dir, sizeof(dir), name, sizeof(name));
-		tell(j, HANDOVER_WRITING, 0, j->est.bytes);
+		tell(j, BURNER_STAGE_WRITING, 0, j->est.bytes);
 		rc = j->o->simulate ? 0 : author_audio_export(j->audio, dir, name, e);
 		*ruined = rc != 0;
 		snprintf(r->output, sizeof(r->output), "%s/%s.cue", dir, name);
-		tell(j, HANDOVER_WRITING, j->est.bytes, j->est.bytes);
+		tell(j, BURNER_STAGE_WRITING, j->est.bytes, j->est.bytes);
 	} else {
 		/* a real CD writer: the session is burned from an export in the spool */
-		char dir[4096];
+		char *dir = j->export_dir;
 		struct burn_disc *disc = NULL;
 
-		snprintf(dir, sizeof(dir), "%s", j->paths[0]);
+		snprintf(dir, sizeof(j->export_dir), "%s", j->paths[0]);
 		dirname(dir);
-		rc = author_audio_export(j->audio, dir, "disc", e) ||
-		     author_audio_disc(j->audio, dir, "disc", &disc, e);
+		rc = author_audio_export(j->audio, dir, EXPORT_NAME, e) ||
+		     author_audio_disc(j->audio, dir, EXPORT_NAME, &disc, e);
 		if (!rc) {
-			rc = burner_write_audio(j->burner, disc, j->o->simulate, relay_progress, &rl,
-						&res, e);
+			size_t npacks = 0;
+			const unsigned char *packs = author_audio_packs(j->audio, &npacks);
+
+			rc = burner_write_audio(j->burner, disc, packs, npacks, j->o->simulate,
+						relay_progress, &rl, &res, e);
 			*ruined = res.media_touched;
 		}
 		if (disc)
@@ -379,9 +410,12 @@ static int write_disc(struct job *j, struct handover_result *r, bool *ruined, ui
 	return rc ? -1 : 0;
 }
 
-static int verify_disc(struct job *j, const uint8_t md5[16], struct err *e)
+/* 0: verified; -1: failed (e); 1: written but not verified (why in
+ * not_verified[cap]). */
+static int verify_disc(struct job *j, const uint8_t md5[16], char *not_verified, size_t cap,
+		       struct err *e)
 {
-	struct relay rl = { j, HANDOVER_VERIFYING };
+	struct relay rl = { j, BURNER_STAGE_VERIFYING };
 
 	if (j->data)
 		return burner_verify_data(j->burner, author_data_size(j->data), md5, relay_progress,
@@ -391,15 +425,31 @@ static int verify_disc(struct job *j, const uint8_t md5[16], struct err *e)
 		unsigned bad = 0;
 
 		export_place(j->address, dir, sizeof(dir), name, sizeof(name));
-		tell(j, HANDOVER_VERIFYING, 0, j->est.bytes);
+		tell(j, BURNER_STAGE_VERIFYING, 0, j->est.bytes);
 		if (author_audio_verify_export(j->audio, dir, name, &bad, e))
 			return -1;
-		tell(j, HANDOVER_VERIFYING, j->est.bytes, j->est.bytes);
+		tell(j, BURNER_STAGE_VERIFYING, j->est.bytes, j->est.bytes);
 		return 0;
 	}
-	/* Reading CD-DA back needs a drive that reads audio sectors exactly;
-	 * not done yet, and said so in the report (verified: false). */
-	return 1;
+	/* A real CD writer: the export it burned from still matches the
+	 * author's track hashes, and the disc matches the export. */
+	{
+		char bin[4200];
+		unsigned bad = 0;
+		int rc;
+
+		if (author_audio_verify_export(j->audio, j->export_dir, EXPORT_NAME, &bad, e))
+			return -1;
+		snprintf(bin, sizeof(bin), "%s/" EXPORT_NAME ".bin", j->export_dir);
+		rc = burner_verify_audio(j->burner, bin, (uint32_t)j->est.sectors, relay_progress,
+					 &rl, e);
+		if (rc == BURNER_UNREADABLE) {
+			snprintf(not_verified, cap, "%.255s", e->msg);
+			err_clear(e);
+			return 1;
+		}
+		return rc ? -1 : 0;
+	}
 }
 
 /* WRITTEN → spool erased → ERASED with the delivered report, one transaction. */
@@ -436,7 +486,7 @@ int handover_run(const struct config *cfg, struct store *s, struct spool *sp,
 
 	memset(r, 0, sizeof(*r));
 	r->started_at = time(NULL);
-	tell(&j, HANDOVER_PREPARING, 0, 0);
+	tell(&j, BURNER_STAGE_PREPARING, 0, 0);
 	if (prepare(&j, order_id, true, r, e)) {
 		if (r->refusal == REFUSE_CONTENT && j.order.state == ORDER_CLAIMED) {
 			struct err why = *e;
@@ -444,6 +494,14 @@ int handover_run(const struct config *cfg, struct store *s, struct spool *sp,
 			if (store_order_move(s, order_id, ORDER_CLAIMED, ORDER_FAILED, why.msg, NULL, e))
 				log_error("handover", "%s", e->msg);
 			*e = why;
+		} else if (r->refusal == REFUSE_INTERNAL && j.order.state == ORDER_CLAIMED) {
+			/* transient: the order stays claimed; staff see why */
+			struct err why = *e, note = { "" };
+			char reason[STORE_REASON_MAX];
+
+			snprintf(reason, sizeof(reason), "not written, will retry: %.200s", why.msg);
+			if (store_order_note(s, order_id, reason, &note))
+				log_error("handover", "%s", note.msg);
 		}
 		goto out;
 	}
@@ -456,7 +514,8 @@ int handover_run(const struct config *cfg, struct store *s, struct spool *sp,
 		 j.est.bytes, j.address, o->simulate ? " (simulated)" : "");
 	if (write_disc(&j, r, &ruined, md5, e)) {
 		r->refusal = REFUSE_WRITE_FAILED;
-		back_to_claimed(&j, ORDER_WRITING, ruined, e->msg);
+		if (back_to_claimed(&j, ORDER_WRITING, ruined, e->msg))
+			r->refusal = REFUSE_BLANKS_EXHAUSTED;
 		goto out;
 	}
 	if (o->simulate) {
@@ -468,10 +527,11 @@ int handover_run(const struct config *cfg, struct store *s, struct spool *sp,
 		r->refusal = REFUSE_INTERNAL;
 		goto out;
 	}
-	verified = verify_disc(&j, md5, e);
+	verified = verify_disc(&j, md5, r->not_verified, sizeof(r->not_verified), e);
 	if (verified < 0) {
 		r->refusal = REFUSE_VERIFY_FAILED;
-		back_to_claimed(&j, ORDER_VERIFYING, true, e->msg);
+		if (back_to_claimed(&j, ORDER_VERIFYING, true, e->msg))
+			r->refusal = REFUSE_BLANKS_EXHAUSTED;
 		goto out;
 	}
 	if (store_order_move(s, order_id, ORDER_VERIFYING, ORDER_WRITTEN, "", NULL, e)) {
@@ -479,15 +539,20 @@ int handover_run(const struct config *cfg, struct store *s, struct spool *sp,
 		goto out;
 	}
 	eject = o->eject;
-	tell(&j, HANDOVER_ERASING, 0, 0);
+	tell(&j, BURNER_STAGE_ERASING, 0, 0);
 	if (finish(s, sp, &j.order, verified == 0, r->started_at, e)) {
 		/* written and verified: the disc is good; erasure is retried by recovery */
 		r->refusal = REFUSE_INTERNAL;
 		goto out;
 	}
 	r->finished_at = time(NULL);
-	tell(&j, HANDOVER_DONE, 1, 1);
-	log_info("handover", "order %s written, verified, erased", order_id);
+	tell(&j, BURNER_STAGE_DONE, 1, 1);
+	r->verified = verified == 0;
+	if (r->verified)
+		log_info("handover", "order %s written, verified, erased", order_id);
+	else
+		log_warn("handover", "order %s written and erased, NOT verified: %s", order_id,
+			 r->not_verified);
 	rc = 0;
 out:
 	job_free(&j, eject);
@@ -501,7 +566,14 @@ int handover_recover(const struct config *cfg, struct store *s, struct spool *sp
 	size_t n;
 	int rc = 0;
 
-	(void)cfg;
+	if (!strncmp(cfg->drive, "stdio:", 6)) {
+		/* an audio export killed half way leaves an image-sized .tmp */
+		char dir[2048], name[80];
+
+		export_place(cfg->drive, dir, sizeof(dir), name, sizeof(name));
+		if (author_audio_export_discard(dir, name, e))
+			return -1;
+	}
 	if (store_orders_list(s, -1, &o, &n, e))
 		return -1;
 	for (size_t i = 0; i < n; i++) {
@@ -510,10 +582,12 @@ int handover_recover(const struct config *cfg, struct store *s, struct spool *sp
 		if (o[i].state == ORDER_WRITING || o[i].state == ORDER_VERIFYING) {
 			log_warn("handover", "order %s was %s when the kiosk stopped; back to claimed",
 				 o[i].id, order_state_name(o[i].state));
-			if (store_order_move(s, o[i].id, o[i].state, ORDER_CLAIMED,
-					     "interrupted: the kiosk stopped while writing", NULL,
-					     &why) ||
-			    store_counter_add(s, "ruined_blanks", 1, NULL, &why))
+			char reason[80];
+
+			snprintf(reason, sizeof(reason), "interrupted: the kiosk stopped while %s",
+				 o[i].state == ORDER_WRITING ? "writing" : "verifying");
+			if (store_order_ruined(s, o[i].id, o[i].state, cfg->max_ruined_blanks, reason,
+					       &why) < 0)
 				rc = err_fail(e, "%s", why.msg);
 		} else if (o[i].state == ORDER_WRITTEN) {
 			log_warn("handover", "order %s was written; finishing its erasure", o[i].id);
@@ -536,14 +610,14 @@ int handover_test_write(const struct config *cfg, const struct handover_opts *o,
 		.stamp_name = "TENPO-TEST.TXT", .mtime = time(NULL),
 	};
 	struct job j = { .cfg = cfg, .o = o };
-	struct relay rl = { &j, HANDOVER_WRITING };
+	struct relay rl = { &j, BURNER_STAGE_WRITING };
 	struct burn_source *src = NULL;
 	int rc = -1;
 
 	memset(r, 0, sizeof(*r));
 	j.order.media = MEDIA_DATA_CD;
 	j.address = o->drive && o->drive[0] ? o->drive : cfg->drive;
-	j.pseudo = !strncmp(j.address, "stdio:", 6);
+	j.pseudo = burner_address_pseudo(j.address, NULL);
 	if (author_data_open(&j.data, &spec, e) || author_data_source(j.data, &src, e) ||
 	    burner_open(&j.burner, j.address, j.pseudo ? pseudo_blank(&j) : BURNER_BLANK_NONE, e))
 		goto out;
@@ -560,7 +634,7 @@ int handover_eject(const struct config *cfg, const char *drive, struct err *e)
 {
 	struct burner *b;
 	const char *address = drive && drive[0] ? drive : cfg->drive;
-	bool pseudo = !strncmp(address, "stdio:", 6);
+	bool pseudo = burner_address_pseudo(address, NULL);
 
 	if (burner_open(&b, address, pseudo ? BURNER_BLANK_CD_R : BURNER_BLANK_NONE, e))
 		return -1;
@@ -575,7 +649,7 @@ int handover_drive_status(const struct config *cfg, const struct handover_opts *
 	struct burner_media m;
 	struct burner *b;
 	const char *address = o && o->drive && o->drive[0] ? o->drive : cfg->drive;
-	bool pseudo = !strncmp(address, "stdio:", 6);
+	bool pseudo = burner_address_pseudo(address, NULL);
 
 	memset(d, 0, sizeof(*d));
 	j.order.media = MEDIA_DATA_CD;

@@ -7,9 +7,14 @@
  *      ▼
  *   WRITING  (committed before the laser turns on)
  *      │ libburn write with progress; failure: back to CLAIMED, blank counted ruined
+ *      │ (after max_ruined_blanks for this order: FAILED for staff instead,
+ *      │ refusal REFUSE_BLANKS_EXHAUSTED; a staff retry resets the count)
  *      ▼
- *   VERIFYING (read back, compared with what was written)
- *      │ failure: back to CLAIMED, blank counted ruined
+ *   VERIFYING (read back, compared with what was written; an audio CD on a
+ *      │ real writer with burn_read_audio at the drive's read offset)
+ *      │ failure: back to CLAIMED, blank counted ruined.  A drive that reads
+ *      │ no audio at all: not verified, said so in the log, the result and
+ *      │ the report, and handed over
  *      ▼
  *   WRITTEN ── disc ejected ──▶ spool erased ──▶ ERASED + "delivered" report queued
  *                                                  (one transaction)
@@ -21,15 +26,17 @@
  *
  * handover_recover() finishes what a crash interrupted: an order left in
  * WRITING or VERIFYING goes back to CLAIMED (the blank is counted ruined),
- * one left WRITTEN has its spool erased and becomes ERASED.
+ * one left WRITTEN has its spool erased and becomes ERASED; on a stdio:
+ * drive, the .tmp files of an audio export cut short are removed.
  */
 #ifndef TENPO_HANDOVER_H
 #define TENPO_HANDOVER_H
 
-#include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "burner.h"
 #include "config.h"
 #include "err.h"
 #include "spool.h"
@@ -46,14 +53,15 @@ enum handover_refusal {
 	REFUSE_WRITE_FAILED,
 	REFUSE_VERIFY_FAILED,
 	REFUSE_CONTENT,     /* spool damaged, watermark mismatch: staff */
-	REFUSE_INTERNAL
+	REFUSE_BLANKS_EXHAUSTED, /* this order ruined cfg max_ruined_blanks: FAILED, staff */
+	REFUSE_INTERNAL,
+	REFUSE_COUNT
 };
 
-enum handover_stage { HANDOVER_PREPARING, HANDOVER_WRITING, HANDOVER_CLOSING,
-		      HANDOVER_VERIFYING, HANDOVER_ERASING, HANDOVER_DONE };
-
+/* The stage is burner's one list (burner.h): the drive's stages, then
+ * ERASING and DONE, which this module reports. */
 struct handover_progress {
-	enum handover_stage stage;
+	enum burner_stage stage;
 	uint64_t bytes, total;  /* of the current stage */
 	double mb_per_s;
 	int eta_s;              /* of the whole job; -1 unknown */
@@ -70,11 +78,15 @@ struct handover_opts {
 	bool eject;
 	handover_progress_fn progress;
 	void *arg;
-	const volatile sig_atomic_t *stop;
+	const atomic_int *stop;
 };
 
 struct handover_result {
 	enum handover_refusal refusal;
+	bool verified;            /* the disc was read back and matched (data: MD5;
+				     audio: CUE/BIN re-read, or CD-DA read back) */
+	char not_verified[256];   /* when written but not verified: what happened
+				     ("the drive cannot read audio sectors back: ...") */
 	char output[4096];        /* where the image or CUE sheet went (pseudo-drives) */
 	uint64_t bytes;
 	double write_mb_per_s, verify_mb_per_s;
@@ -90,7 +102,9 @@ int handover_check(const struct config *cfg, struct store *s, struct spool *sp,
 		   const char *order_id, const struct handover_opts *o,
 		   struct handover_result *r, struct err *e);
 
-/* The whole path above.  0: written, verified, erased, report queued. */
+/* The whole path above.  0: written, erased, report queued, and verified
+ * unless r->verified is false: then r->not_verified says why (a drive that
+ * reads no audio back), and the report says "verified": false. */
 int handover_run(const struct config *cfg, struct store *s, struct spool *sp,
 		 const char *order_id, const struct handover_opts *o,
 		 struct handover_result *r, struct err *e);
@@ -104,7 +118,7 @@ int handover_eject(const struct config *cfg, const char *drive, struct err *e);
 struct handover_drive {
 	bool present;
 	char profile[64];
-	int status;              /* enum core_disc_status's values */
+	enum burner_status status;
 	uint64_t free_bytes;
 };
 int handover_drive_status(const struct config *cfg, const struct handover_opts *o,

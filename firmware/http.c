@@ -18,13 +18,16 @@
  * with at most HTTP_HEADERS_MAX header lines; no NUL, no obsolete line
  * folding, no whitespace before a header's colon, header names are tokens,
  * values printable (obs-text allowed); Content-Length is digits only, fits
- * int64, and repeated copies must agree; Transfer-Encoding other than
- * "identity" is refused (the protocol has no chunked bodies); HTTP/1.0 and
- * HTTP/1.1 only; status 100..599; request targets start with '/'.  Error
- * messages never echo the peer's bytes.
+ * int64, and repeated copies must agree; Transfer-Encoding is "chunked"
+ * alone (any other coding is refused), never with Content-Length (two
+ * framings would let two parsers disagree) and never in HTTP/1.0; HTTP/1.0
+ * and HTTP/1.1 only; status 100..599; request targets start with '/'.
+ * Error messages never echo the peer's bytes.  A failure caused by the
+ * peer's bytes (not by the transport) sets c->malformed.
  *
  * Bodies.  c->body_left counts what is left of the current body; a body is
- * never read past its end, so the next head is always found intact.  When
+ * never read past its end, so the next head is always found intact.
+ * Chunked bodies are read in http_chunked.c.  When
  * nothing is buffered and the caller's buffer is large, the stream reads
  * straight into it (one copy fewer on downloads).
  *
@@ -33,9 +36,11 @@
  * request or answer is one write (one TLS record).
  */
 #include "http.h"
+#include "http_internal.h"
 
 #include <inttypes.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,27 +56,24 @@ void http_conn_init(struct http_conn *c, struct http_stream s)
 	c->len = 0;
 	c->body_left = 0;
 	c->body_len = 0;
+	c->body_max = UINT64_MAX;
+	c->chunked = false;
+	c->malformed = false;
 }
 
-/* ---- characters ---- */
-
-static bool is_tchar(unsigned char ch)
+int http_malformed(struct http_conn *c, struct err *e, const char *fmt, ...)
 {
-	if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9'))
-		return true;
-	return ch && strchr("!#$%&'*+-.^_`|~", ch);
+	char msg[ERR_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	c->malformed = true;
+	return err_fail(e, "%s", msg);
 }
 
-/* A field value's bytes: HTAB, SP, VCHAR, obs-text. */
-static bool is_value_char(unsigned char ch)
-{
-	return ch == '\t' || (ch >= 0x20 && ch != 0x7f);
-}
-
-static bool is_ows(char ch)
-{
-	return ch == ' ' || ch == '\t';
-}
+/* ---- characters: http_internal.h ---- */
 
 /* Decimal digits at *p: at least one, no overflow.  Moves *p past them. */
 static int parse_u64(const char **p, uint64_t *out)
@@ -102,13 +104,13 @@ static bool list_has(const char *v, const char *token)
 		const char *end;
 		size_t n;
 
-		while (is_ows(*v) || *v == ',')
+		while (http_is_ows(*v) || *v == ',')
 			v++;
 		end = v;
 		while (*end && *end != ',')
 			end++;
 		n = (size_t)(end - v);
-		while (n && is_ows(v[n - 1]))
+		while (n && http_is_ows(v[n - 1]))
 			n--;
 		if (n == tl && !strncasecmp(v, token, tl))
 			return true;
@@ -159,7 +161,7 @@ static int parse_request_line(char *line, struct http_message *m, int *minor, st
 {
 	char *sp1, *sp2;
 
-	for (sp1 = line; is_tchar((unsigned char)*sp1); sp1++)
+	for (sp1 = line; http_is_tchar((unsigned char)*sp1); sp1++)
 		;
 	if (sp1 == line || *sp1 != ' ')
 		return err_fail(e, "malformed request line");
@@ -200,7 +202,7 @@ static int parse_status_line(char *line, struct http_message *m, int *minor, str
 		return err_fail(e, "status code %d out of range", m->status);
 	m->reason = line[12] ? line + 13 : line + 12;
 	for (r = (const unsigned char *)m->reason; *r; r++)
-		if (!is_value_char(*r))
+		if (!http_is_value_char(*r))
 			return err_fail(e, "invalid character in reason phrase");
 	return 0;
 }
@@ -209,12 +211,12 @@ static int parse_header_line(char *line, struct http_message *m, struct err *e)
 {
 	char *p = line, *v, *end;
 
-	if (is_ows(*line))
+	if (http_is_ows(*line))
 		return err_fail(e, "obsolete line folding in message head");
-	while (is_tchar((unsigned char)*p))
+	while (http_is_tchar((unsigned char)*p))
 		p++;
 	if (*p != ':')
-		return err_fail(e, p != line && is_ows(*p)
+		return err_fail(e, p != line && http_is_ows(*p)
 					   ? "whitespace between header name and colon"
 					   : "invalid character in header name");
 	if (p == line)
@@ -223,13 +225,13 @@ static int parse_header_line(char *line, struct http_message *m, struct err *e)
 		return err_fail(e, "more than %d header lines", HTTP_HEADERS_MAX);
 	*p = '\0';
 	v = p + 1;
-	while (is_ows(*v))
+	while (http_is_ows(*v))
 		v++;
 	end = v + strlen(v);
-	while (end > v && is_ows(end[-1]))
+	while (end > v && http_is_ows(end[-1]))
 		*--end = '\0';
 	for (const char *q = v; *q; q++)
-		if (!is_value_char((unsigned char)*q))
+		if (!http_is_value_char((unsigned char)*q))
 			return err_fail(e, "invalid character in header %s", line);
 	m->headers[m->header_count].name = line;
 	m->headers[m->header_count].value = v;
@@ -257,15 +259,24 @@ static int apply_headers(struct http_message *m, int minor, struct err *e)
 		} else if (!strcasecmp(name, "transfer-encoding")) {
 			if (!strcasecmp(v, "identity"))
 				continue;
+			if (!strcasecmp(v, "chunked") && !m->chunked) {
+				m->chunked = true;
+				continue;
+			}
 			if (list_has(v, "chunked"))
-				return err_fail(e, "chunked transfer encoding is not supported");
+				return err_fail(e, "transfer coding other than chunked alone "
+						"is not supported");
 			return err_fail(e, "transfer encoding is not supported "
-					"(bodies carry Content-Length)");
+					"(only chunked)");
 		} else if (!strcasecmp(name, "connection")) {
 			if (list_has(v, "close"))
 				close = true;
 		}
 	}
+	if (m->chunked && m->content_length >= 0)
+		return err_fail(e, "both Content-Length and chunked transfer coding");
+	if (m->chunked && minor != 1)
+		return err_fail(e, "chunked transfer coding in an HTTP/1.0 message");
 	m->keep_alive = minor == 1 && !close;
 	return 0;
 }
@@ -282,6 +293,7 @@ static int parse_head(char *text, size_t len, struct http_message *m, bool reque
 	m->reason = NULL;
 	m->header_count = 0;
 	m->content_length = -1;
+	m->chunked = false;
 	m->keep_alive = false;
 	if (len > HTTP_HEAD_MAX)
 		return err_fail(e, "message head larger than %d bytes", HTTP_HEAD_MAX);
@@ -334,7 +346,8 @@ static int read_head(struct http_conn *c, struct http_message *m, bool request,
 {
 	size_t scanned = 0, end = 0;
 
-	if (c->body_left)
+	c->malformed = false;
+	if (c->body_left || c->chunked)
 		return err_fail(e, "the previous message's body was not read");
 	for (;;) {
 		const uint8_t *p = c->buf + c->pos;
@@ -345,7 +358,8 @@ static int read_head(struct http_conn *c, struct http_message *m, bool request,
 			if (p[i] != '\n')
 				continue;
 			if (i == 0 || p[i - 1] != '\r')
-				return err_fail(e, "bare LF in message head (lines must end in CRLF)");
+				return http_malformed(c, e, "bare LF in message head "
+						 "(lines must end in CRLF)");
 			if (i >= 3 && p[i - 2] == '\n' && p[i - 3] == '\r')
 				end = i + 1;
 		}
@@ -357,7 +371,11 @@ static int read_head(struct http_conn *c, struct http_message *m, bool request,
 			c->pos += end;
 			if (c->pos == c->len)
 				c->pos = c->len = 0;
-			return parse_head(m->head, end, m, request, e);
+			if (parse_head(m->head, end, m, request, e)) {
+				c->malformed = true;
+				return -1;
+			}
+			return 0;
 		}
 		if (avail >= HTTP_HEAD_MAX)
 			break;
@@ -381,13 +399,15 @@ static int read_head(struct http_conn *c, struct http_message *m, bool request,
 			return err_fail(e, "stream returned more than asked");
 		c->len += (size_t)n;
 	}
-	return err_fail(e, "message head larger than %d bytes", HTTP_HEAD_MAX);
+	return http_malformed(c, e, "message head larger than %d bytes", HTTP_HEAD_MAX);
 }
 
 static void start_body(struct http_conn *c, uint64_t len)
 {
 	c->body_left = len;
 	c->body_len = len;
+	c->body_max = UINT64_MAX;
+	c->chunked = false;
 }
 
 int http_read_request_head(struct http_conn *c, struct http_message *m, struct err *e)
@@ -396,6 +416,9 @@ int http_read_request_head(struct http_conn *c, struct http_message *m, struct e
 
 	if (rc)
 		return rc;
+	if (m->chunked)
+		return http_malformed(c, e, "chunked request bodies are not supported "
+				 "(send Content-Length)");
 	start_body(c, m->content_length > 0 ? (uint64_t)m->content_length : 0);
 	return 0;
 }
@@ -409,14 +432,22 @@ int http_read_response_head(struct http_conn *c, struct http_message *m, struct 
 		start_body(c, 0);
 		return 0;
 	}
+	if (m->chunked) {
+		start_body(c, 0);
+		c->chunked = true;
+		return 0;
+	}
 	if (m->content_length < 0)
-		return err_fail(e, "response without Content-Length");
+		return http_malformed(c, e, "response without Content-Length or chunked coding");
 	start_body(c, (uint64_t)m->content_length);
 	return 0;
 }
 
-static int truncated(struct http_conn *c, struct err *e)
+int http_truncated(struct http_conn *c, struct err *e)
 {
+	if (c->chunked)
+		return err_fail(e, "truncated chunked body after %" PRIu64 " bytes",
+				c->body_len - c->body_left);
 	return err_fail(e, "truncated body: %" PRIu64 " of %" PRIu64 " bytes",
 			c->body_len - c->body_left, c->body_len);
 }
@@ -429,7 +460,7 @@ static ssize_t fill(struct http_conn *c, struct err *e)
 	if (n < 0)
 		return -1;
 	if (n == 0)
-		return truncated(c, e);
+		return http_truncated(c, e);
 	if ((size_t)n > sizeof(c->buf))
 		return err_fail(e, "stream returned more than asked");
 	c->pos = 0;
@@ -442,6 +473,8 @@ ssize_t http_read_body(struct http_conn *c, void *buf, size_t len, struct err *e
 	size_t want = len, avail;
 	ssize_t n;
 
+	if (c->chunked && c->body_left == 0 && http_next_chunk(c, e))
+		return -1;
 	if (c->body_left == 0 || len == 0)
 		return 0;
 	if (want > c->body_left)
@@ -453,7 +486,7 @@ ssize_t http_read_body(struct http_conn *c, void *buf, size_t len, struct err *e
 		if (n < 0)
 			return -1;
 		if (n == 0)
-			return truncated(c, e);
+			return http_truncated(c, e);
 		if ((size_t)n > want)
 			return err_fail(e, "stream returned more than asked");
 		c->body_left -= (uint64_t)n;
@@ -478,6 +511,8 @@ int http_read_body_all(struct http_conn *c, size_t cap, char **out, size_t *len,
 	size_t got = 0, total;
 	char *buf;
 
+	if (c->chunked)
+		return http_read_chunked_all(c, cap, out, len, e);
 	if (c->body_left > cap || c->body_left >= SIZE_MAX)
 		return err_fail(e, "body of %" PRIu64 " bytes is larger than the limit of %zu",
 				c->body_left, cap);
@@ -504,9 +539,13 @@ int http_read_body_all(struct http_conn *c, size_t cap, char **out, size_t *len,
 
 int http_skip_body(struct http_conn *c, struct err *e)
 {
-	while (c->body_left) {
+	for (;;) {
 		size_t avail;
 
+		if (c->chunked && !c->body_left && http_next_chunk(c, e))
+			return -1;
+		if (!c->body_left)
+			return 0;
 		if (c->pos == c->len && fill(c, e) < 0)
 			return -1;
 		avail = c->len - c->pos;
@@ -517,7 +556,6 @@ int http_skip_body(struct http_conn *c, struct err *e)
 			c->pos = c->len = 0;
 		c->body_left -= avail;
 	}
-	return 0;
 }
 
 /* ---- writing ---- */
@@ -529,12 +567,12 @@ static bool extra_headers_ok(const char *h)
 	while (*h) {
 		const char *p = h;
 
-		while (is_tchar((unsigned char)*p))
+		while (http_is_tchar((unsigned char)*p))
 			p++;
 		if (p == h || *p != ':')
 			return false;
 		for (p++; *p && *p != '\r'; p++)
-			if (!is_value_char((unsigned char)*p))
+			if (!http_is_value_char((unsigned char)*p))
 				return false;
 		if (p[0] != '\r' || p[1] != '\n')
 			return false;
@@ -548,7 +586,7 @@ static bool token_ok(const char *s)
 	if (!*s)
 		return false;
 	for (; *s; s++)
-		if (!is_tchar((unsigned char)*s))
+		if (!http_is_tchar((unsigned char)*s))
 			return false;
 	return true;
 }
@@ -647,7 +685,7 @@ int http_write_response(struct http_conn *c, int status, const char *content_typ
 		return err_fail(e, "response: status %d out of range", status);
 	if (content_type) {
 		for (const char *p = content_type; *p; p++)
-			if (!is_value_char((unsigned char)*p))
+			if (!http_is_value_char((unsigned char)*p))
 				return err_fail(e, "response: malformed content type");
 	}
 	if (!extra_headers_ok(extra_headers))

@@ -2,16 +2,22 @@
 /*
  * http: the HTTP/1.1 subset of the delivery protocol, both sides.
  *
- * Every message carries Content-Length; chunked transfer coding is refused
- * with a clear error (the protocol never needs it).  Connections are kept
- * alive unless a side says "Connection: close".  The transport is abstract
+ * A response body is framed by Content-Length or by chunked transfer coding
+ * (HTTP/1.1 requires a client to accept it, and proxies in front of a
+ * delivery server send it); the caps below hold for both.  Requests must
+ * carry Content-Length (the server side refuses chunked requests).  Other
+ * transfer codings are refused.  Connections are kept alive unless a side
+ * says "Connection: close".  The transport is abstract
  * (struct http_stream) so that the same code runs over a tls_conn, a plain
  * socket, or a pipe in tests.
  *
  * Caps, so that a hostile peer cannot make us allocate without bound:
  * a message head is at most HTTP_HEAD_MAX bytes and HTTP_HEADERS_MAX header
  * lines; a body read whole (http_read_body_all) is at most the caller's cap.
- * Larger bodies (file downloads) are streamed with http_read_body().
+ * Larger bodies (file downloads) are streamed with http_read_body(), bounded
+ * by http_limit_body().  A chunked body's chunk-size lines (extensions
+ * included) are at most HTTP_CHUNK_LINE_MAX bytes, its trailers at most
+ * HTTP_HEAD_MAX bytes and HTTP_HEADERS_MAX lines (read and ignored).
  *
  * Strings in a struct http_message point into its own `head` buffer and live
  * as long as the message.
@@ -29,6 +35,7 @@
 #define HTTP_HEAD_MAX 16384
 #define HTTP_HEADERS_MAX 64
 #define HTTP_BUF_SIZE (64 * 1024)
+#define HTTP_CHUNK_LINE_MAX 1024
 
 struct http_stream {
 	void *ctx;
@@ -41,8 +48,15 @@ struct http_stream {
 struct http_conn {
 	struct http_stream s;
 	size_t pos, len;        /* unread bytes are buf[pos..len) */
-	uint64_t body_left;     /* bytes of the current body not yet read */
-	uint64_t body_len;      /* the current body's whole length (for errors) */
+	uint64_t body_left;     /* bytes of the current body (chunked: of the
+				   current chunk) not yet read */
+	uint64_t body_len;      /* the current body's whole length (chunked: the
+				   bytes announced so far), for errors */
+	uint64_t body_max;      /* a chunked body longer than this is an error */
+	bool chunked;           /* the current body is chunked and not yet over */
+	bool malformed;         /* the last failure was the peer's bytes breaking
+				   HTTP, not the transport: trying again will
+				   not help */
 	uint8_t buf[HTTP_BUF_SIZE];
 };
 
@@ -61,6 +75,8 @@ struct http_message {
 	} headers[HTTP_HEADERS_MAX];
 
 	int64_t content_length; /* -1 when the header is absent */
+	bool chunked;           /* Transfer-Encoding: chunked (never with
+				   Content-Length) */
 	bool keep_alive;        /* false after "Connection: close" or HTTP/1.0 */
 
 	char head[HTTP_HEAD_MAX + 1];
@@ -69,11 +85,20 @@ struct http_message {
 void http_conn_init(struct http_conn *c, struct http_stream s);
 
 /* Read and parse one message head.  After it, c->body_left is the body length
- * (0 when there is none).  Return 0, or -1 on error.  http_read_request_head
+ * (0 when there is none; for a chunked body, what the first chunk holds is
+ * not known yet: see http_body_chunked).  Return 0, or -1 on error.  http_read_request_head
  * returns 1 when the peer closed the connection before sending any byte
  * (the normal end of a keep-alive connection). */
 int http_read_response_head(struct http_conn *c, struct http_message *m, struct err *e);
 int http_read_request_head(struct http_conn *c, struct http_message *m, struct err *e);
+
+/* true while the current body is chunked and its last chunk not yet read. */
+bool http_body_chunked(const struct http_conn *c);
+
+/* A chunked body longer than max bytes is an error ("chunked body larger
+ * than the limit of N bytes") as soon as a chunk-size line says so, before
+ * its bytes are read.  Set after the head; the default is no limit. */
+void http_limit_body(struct http_conn *c, uint64_t max);
 
 /* Case-insensitive lookup; NULL when absent. */
 const char *http_header(const struct http_message *m, const char *name);
@@ -85,7 +110,8 @@ ssize_t http_read_body(struct http_conn *c, void *buf, size_t len, struct err *e
 
 /* Reads the whole body into a new NUL-terminated buffer (caller frees).
  * A body longer than cap is an error, detected from Content-Length before
- * anything is allocated. */
+ * anything is allocated (chunked: from each chunk-size line, before the
+ * chunk is read). */
 int http_read_body_all(struct http_conn *c, size_t cap, char **out, size_t *len,
 		       struct err *e);
 

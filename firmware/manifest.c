@@ -22,11 +22,11 @@
  * "É.wav" and "é.wav" both pass, though a reader that folds Unicode case
  * would see one name twice.
  *
- * An audio CD holds 360000 sectors of 2352 bytes (media_capacity_bytes())
- * and each track takes a 2-second pregap (150 sectors) of that, so an
- * audio-cd manifest must fit total + tracks x 352800 bytes.
+ * An audio CD holds what burner_capacity_bytes() says (burner owns the
+ * geometry) and each track takes a 2-second pregap of that, so an audio-cd
+ * manifest must fit total + tracks x AUDIO_PREGAP_BYTES.
  *
- * manifest_to_json() writes keys in one fixed order, numbers as plain
+ * manifest_to_json() (manifest_sign.c, the server's half) writes keys in one fixed order, numbers as plain
  * integers, and then parses its own output: it refuses to produce bytes that
  * manifest_parse() would refuse, so the server cannot sign a bad manifest.
  *
@@ -34,7 +34,9 @@
  * threads failing to parse at once race on it (harmlessly: this file never
  * reads it, it takes the position from return_parse_end).
  */
-#include "manifest.h"
+#include "manifest_internal.h"
+
+#include "burner.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -49,11 +51,9 @@
 #include <mbedtls/error.h>
 #include <mbedtls/pk.h>
 
-#define MANIFEST_VERSION 1
 #define INT_EXACT_MAX (((int64_t)1 << 53) - 1) /* larger doubles skip integers */
 #define AUDIO_TRACKS_MAX 99
-#define AUDIO_PREGAP_BYTES (150ULL * 2352)
-#define KDF_NAME "pbkdf2-hmac-sha256"
+#define AUDIO_PREGAP_BYTES ((unsigned long long)BURNER_PREGAP_SECTORS * BURNER_AUDIO_SECTOR_BYTES)
 
 static const char *const file_kind_names[FILE_KIND_COUNT] = {
 	[FILE_AUDIO] = "audio",
@@ -383,6 +383,14 @@ static int read_pickup(const cJSON *root, struct pickup_verifier *v, struct err 
 	if (n < PICKUP_MIN_ITERATIONS)
 		return field_fail(e, "pickup", "iterations", "out of range");
 	v->iterations = (uint32_t)n;
+	/* absent only in manifests from before it (the stamps of old discs);
+	 * the store refuses to take such an order (store_manifest.c) */
+	v->has_locator = cJSON_GetObjectItemCaseSensitive(o, "locator") != NULL;
+	if (v->has_locator) {
+		if (get_uint(o, "pickup", "locator", PICKUP_LOCATOR_MAX, &n, e))
+			return -1;
+		v->locator = (uint32_t)n;
+	}
 	if (get_hex(o, "pickup", "salt", v->salt, PICKUP_SALT_LEN, e))
 		return -1;
 	return get_hex(o, "pickup", "hash", v->hash, PICKUP_HASH_LEN, e);
@@ -508,7 +516,7 @@ static int check_audio(const struct manifest *m, struct err *e)
 
 static int check_capacity(struct manifest *m, struct err *e)
 {
-	uint64_t cap = media_capacity_bytes(m->media), total = 0;
+	uint64_t cap = burner_capacity_bytes(m->media), total = 0;
 
 	/* 4096 sizes below 2^53 could pass 2^64: saturate instead of wrapping. */
 	for (size_t i = 0; i < m->file_count; i++)
@@ -689,144 +697,9 @@ void manifest_free(struct manifest *m)
 	memset(m, 0, sizeof(*m));
 }
 
-/* --- Writing ------------------------------------------------------------ */
-
-/* Integers go in as raw text: cJSON would print a double, "1e+15" style. */
-static bool add_int(cJSON *obj, const char *key, int64_t v)
-{
-	char num[24];
-
-	snprintf(num, sizeof(num), "%" PRId64, v);
-	return cJSON_AddRawToObject(obj, key, num) != NULL;
-}
-
-static bool add_hex(cJSON *obj, const char *key, const uint8_t *bytes, size_t len)
-{
-	char hex[2 * DIGEST_LEN + 1];
-
-	if (len > DIGEST_LEN)
-		return false;
-	digest_to_hex(bytes, len, hex);
-	return cJSON_AddStringToObject(obj, key, hex) != NULL;
-}
-
-/* Fixed-size char fields may lack a NUL in a struct nobody validated. */
-static bool add_text(cJSON *obj, const char *key, const char *s, size_t size)
-{
-	char tmp[MANIFEST_TEXT_MAX + 1];
-	size_t len = strnlen(s, size);
-
-	if (len >= size || len >= sizeof(tmp))
-		return false;
-	memcpy(tmp, s, len + 1);
-	return cJSON_AddStringToObject(obj, key, tmp) != NULL;
-}
-
-static bool add_file(cJSON *arr, const struct manifest_file *f)
-{
-	cJSON *o = cJSON_CreateObject(), *t;
-
-	if (!o)
-		return false;
-	if (!cJSON_AddItemToArray(arr, o)) {
-		cJSON_Delete(o);
-		return false;
-	}
-	if (!add_text(o, "name", f->name, sizeof(f->name)) ||
-	    !add_int(o, "size", (int64_t)f->size) ||
-	    !add_hex(o, "sha256", f->sha256, DIGEST_LEN) ||
-	    !cJSON_AddStringToObject(o, "kind", file_kind_name(f->kind)))
-		return false;
-	if (!f->track.number)
-		return true;
-	t = cJSON_AddObjectToObject(o, "track");
-	return t && add_int(t, "number", f->track.number) &&
-	       add_text(t, "title", f->track.title, sizeof(f->track.title)) &&
-	       add_text(t, "performer", f->track.performer, sizeof(f->track.performer));
-}
-
-static bool build(cJSON *root, const struct manifest *m)
-{
-	cJSON *o, *files;
-
-	if (!add_int(root, "version", m->version) ||
-	    !add_text(root, "order_id", m->order_id, sizeof(m->order_id)))
-		return false;
-	o = cJSON_AddObjectToObject(root, "ids");
-	if (!o || !add_int(o, "user", m->ids.user) || !add_int(o, "shop", m->ids.shop) ||
-	    !add_int(o, "delivery_server", m->ids.delivery_server) ||
-	    !add_int(o, "content_server", m->ids.content_server))
-		return false;
-	if (!add_text(root, "title", m->title, sizeof(m->title)) ||
-	    !add_text(root, "artist", m->artist, sizeof(m->artist)) ||
-	    !cJSON_AddStringToObject(root, "media", media_kind_name(m->media)))
-		return false;
-	o = cJSON_AddObjectToObject(root, "price");
-	if (!o || !add_int(o, "amount", (int64_t)m->price) ||
-	    !add_text(o, "currency", m->currency, sizeof(m->currency)) ||
-	    !cJSON_AddBoolToObject(o, "prepaid", m->prepaid))
-		return false;
-	if (!add_int(root, "issued_at", m->issued_at) ||
-	    !add_int(root, "expires_at", m->expires_at))
-		return false;
-	o = cJSON_AddObjectToObject(root, "pickup");
-	if (!o || !cJSON_AddStringToObject(o, "kdf", KDF_NAME) ||
-	    !add_int(o, "iterations", m->pickup.iterations) ||
-	    !add_hex(o, "salt", m->pickup.salt, PICKUP_SALT_LEN) ||
-	    !add_hex(o, "hash", m->pickup.hash, PICKUP_HASH_LEN))
-		return false;
-	files = cJSON_AddArrayToObject(root, "files");
-	if (!files)
-		return false;
-	for (size_t i = 0; i < m->file_count; i++)
-		if (!add_file(files, &m->files[i]))
-			return false;
-	return true;
-}
-
-char *manifest_to_json(const struct manifest *m, size_t *len, struct err *e)
-{
-	struct manifest check;
-	cJSON *root;
-	char *out = NULL;
-
-	if (m->file_count > MANIFEST_MAX_FILES) {
-		err_fail(e, "manifest: files: more than %d", MANIFEST_MAX_FILES);
-		return NULL;
-	}
-	if (m->file_count && !m->files) {
-		err_fail(e, "manifest: files: file_count %zu but no array", m->file_count);
-		return NULL;
-	}
-	root = cJSON_CreateObject();
-	if (!root || !build(root, m)) {
-		/* A text field with no NUL in its array fails here too. */
-		err_fail(e, "manifest: cannot build JSON "
-			    "(a text field unterminated, or out of memory)");
-		goto out_delete;
-	}
-	out = cJSON_PrintUnformatted(root);
-	if (!out) {
-		err_fail(e, "out of memory");
-		goto out_delete;
-	}
-	/* Refuse to hand out what the kiosk would refuse. */
-	if (manifest_parse(out, strlen(out), &check, e)) {
-		free(out);
-		out = NULL;
-		goto out_delete;
-	}
-	manifest_free(&check);
-	if (len)
-		*len = strlen(out);
-out_delete:
-	cJSON_Delete(root);
-	return out;
-}
-
 /* --- Signatures --------------------------------------------------------- */
 
-static int key_fail(struct err *e, const char *what, const char *path, int ret)
+int manifest_key_fail(struct err *e, const char *what, const char *path, int ret)
 {
 	char why[128];
 
@@ -835,7 +708,7 @@ static int key_fail(struct err *e, const char *what, const char *path, int ret)
 }
 
 /* The manifest key must be ECDSA-capable and on P-256: no other curve, no RSA. */
-static bool key_is_p256(const mbedtls_pk_context *pk)
+bool manifest_key_is_p256(const mbedtls_pk_context *pk)
 {
 	mbedtls_pk_type_t t = mbedtls_pk_get_type(pk);
 
@@ -854,10 +727,10 @@ int manifest_verify(const void *json, size_t len, const uint8_t *sig, size_t sig
 	mbedtls_pk_init(&pk);
 	ret = mbedtls_pk_parse_public_keyfile(&pk, pubkey_pem_path);
 	if (ret) {
-		key_fail(e, "manifest key", pubkey_pem_path, ret);
+		manifest_key_fail(e, "manifest key", pubkey_pem_path, ret);
 		goto out_free_pk;
 	}
-	if (!key_is_p256(&pk)) {
+	if (!manifest_key_is_p256(&pk)) {
 		err_fail(e, "manifest key %s: not an EC P-256 key", pubkey_pem_path);
 		goto out_free_pk;
 	}
@@ -873,57 +746,6 @@ int manifest_verify(const void *json, size_t len, const uint8_t *sig, size_t sig
 	}
 	rc = 0;
 out_free_pk:
-	mbedtls_pk_free(&pk);
-	return rc;
-}
-
-int manifest_sign(const void *json, size_t len, const char *key_pem_path, uint8_t *sig,
-		  size_t *sig_len, struct err *e)
-{
-	static const char pers[] = "tenpo manifest_sign";
-	uint8_t hash[DIGEST_LEN], out[MBEDTLS_PK_SIGNATURE_MAX_SIZE];
-	mbedtls_entropy_context entropy;
-	mbedtls_ctr_drbg_context drbg;
-	mbedtls_pk_context pk;
-	size_t n = 0;
-	int ret, rc = -1;
-
-	*sig_len = 0;
-	mbedtls_pk_init(&pk);
-	mbedtls_entropy_init(&entropy);
-	mbedtls_ctr_drbg_init(&drbg);
-	ret = mbedtls_ctr_drbg_seed(&drbg, mbedtls_entropy_func, &entropy,
-				    (const unsigned char *)pers, sizeof(pers) - 1);
-	if (ret) {
-		key_fail(e, "manifest signing: seeding the DRBG for", key_pem_path, ret);
-		goto out_free;
-	}
-	ret = mbedtls_pk_parse_keyfile(&pk, key_pem_path, NULL);
-	if (ret) {
-		key_fail(e, "manifest signing key", key_pem_path, ret);
-		goto out_free;
-	}
-	if (!key_is_p256(&pk)) {
-		err_fail(e, "manifest signing key %s: not an EC P-256 key", key_pem_path);
-		goto out_free;
-	}
-	digest_sha256(json, len, hash);
-	ret = mbedtls_pk_sign(&pk, MBEDTLS_MD_SHA256, hash, sizeof(hash), out, &n,
-			      mbedtls_ctr_drbg_random, &drbg);
-	if (ret) {
-		key_fail(e, "manifest signing with", key_pem_path, ret);
-		goto out_free;
-	}
-	if (n > MANIFEST_SIG_MAX) {
-		err_fail(e, "manifest signature of %zu bytes too long", n);
-		goto out_free;
-	}
-	memcpy(sig, out, n);
-	*sig_len = n;
-	rc = 0;
-out_free:
-	mbedtls_ctr_drbg_free(&drbg);
-	mbedtls_entropy_free(&entropy);
 	mbedtls_pk_free(&pk);
 	return rc;
 }

@@ -15,7 +15,7 @@
  *   - each file name is valid UTF-8, 1..MANIFEST_NAME_MAX bytes, has no '/',
  *     '\\', control character or DEL, is not "." or "..", and is unique
  *     (case-insensitively, as Joliet and FAT readers compare);
- *   - sizes are > 0 and their sum fits the media (media_capacity_bytes());
+ *   - sizes are > 0 and their sum fits the media (burner_capacity_bytes());
  *   - audio-cd orders hold 1..99 files, all of kind "audio", each with a
  *     track number 1..99, unique;
  *   - strings (title, artist, track title and performer) are valid UTF-8
@@ -32,7 +32,7 @@
  *     "price": { "amount": 1500, "currency": "JPY", "prepaid": true },
  *     "issued_at": 1795000000, "expires_at": 1797592000,
  *     "pickup": { "kdf": "pbkdf2-hmac-sha256", "iterations": 20000,
- *                 "salt": "<32 hex>", "hash": "<64 hex>" },
+ *                 "locator": 40312, "salt": "<32 hex>", "hash": "<64 hex>" },
  *     "files": [
  *       { "name": "01 Morning.wav", "size": 5292044, "sha256": "<64 hex>",
  *         "kind": "audio",
@@ -106,6 +106,9 @@ struct manifest {
  * manifest_free) and e says which field is wrong and why. */
 int manifest_parse(const char *json, size_t len, struct manifest *m, struct err *e);
 void manifest_free(struct manifest *m);
+
+/* The server's half, manifest_to_json and manifest_sign, is manifest_sign.c
+ * (libtenpo-server.a; the kiosk does not link it). */
 
 /* Serialises m as the JSON above (caller frees).  The delivery server signs
  * exactly these bytes.  Round trip: manifest_parse(manifest_to_json(m)) == m. */

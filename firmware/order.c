@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "order.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const char *const state_names[ORDER_STATE_COUNT] = {
@@ -72,6 +73,59 @@ bool order_is_final(enum order_state s)
 	return s == ORDER_REPORTED || s == ORDER_EXPIRED || s == ORDER_CANCELLED;
 }
 
+static const char *const action_names[ORDER_ACTION_COUNT] = {
+	[ORDER_ACT_RETRY] = "retry",
+	[ORDER_ACT_WRITE] = "write again",
+	[ORDER_ACT_REFETCH] = "download again",
+	[ORDER_ACT_CANCEL] = "cancel",
+};
+
+/* allowed[action] is the set of states the action may start from. */
+static const unsigned allowed[ORDER_ACTION_COUNT] = {
+	[ORDER_ACT_RETRY] = BIT(ORDER_FAILED),
+	[ORDER_ACT_WRITE] = BIT(ORDER_CLAIMED),
+	[ORDER_ACT_REFETCH] = BIT(ORDER_FAILED),
+	[ORDER_ACT_CANCEL] = BIT(ORDER_ANNOUNCED) | BIT(ORDER_DOWNLOADING) | BIT(ORDER_READY) |
+			     BIT(ORDER_CLAIMED) | BIT(ORDER_FAILED),
+};
+
+const char *order_action_name(enum order_action a)
+{
+	return (unsigned)a < ORDER_ACTION_COUNT ? action_names[a] : "?";
+}
+
+bool order_action_allowed(enum order_action a, enum order_state s)
+{
+	if ((unsigned)a >= ORDER_ACTION_COUNT || (unsigned)s >= ORDER_STATE_COUNT)
+		return false;
+	return allowed[a] & BIT(s);
+}
+
+int order_action_check(enum order_action a, enum order_state s, const char *id,
+		       struct err *e)
+{
+	char states[160] = "";
+	size_t len = 0;
+	unsigned n = 0, total;
+
+	if (order_action_allowed(a, s))
+		return 0;
+	if ((unsigned)a >= ORDER_ACTION_COUNT)
+		return err_fail(e, "order %s: no such action", id);
+	total = (unsigned)__builtin_popcount(allowed[a]);
+	for (int i = 0; i < ORDER_STATE_COUNT; i++) {
+		if (!(allowed[a] & BIT(i)))
+			continue;
+		n++;
+		len += (size_t)snprintf(states + len, sizeof(states) - len, "%s%s",
+					n == 1 ? "" : n == total ? " or " : ", ", state_names[i]);
+		if (len >= sizeof(states))
+			break;
+	}
+	return err_fail(e, "order %s is %s: %s is only for %s orders", id, order_state_name(s),
+			order_action_name(a), states);
+}
+
 bool order_id_ok(const char *id)
 {
 	size_t n = 0;
@@ -105,16 +159,3 @@ int media_kind_parse(const char *name)
 	return -1;
 }
 
-uint64_t media_capacity_bytes(enum media_kind m)
-{
-	switch (m) {
-	case MEDIA_AUDIO_CD:
-		return 360000ULL * 2352;
-	case MEDIA_DATA_CD:
-		return 360000ULL * 2048;
-	case MEDIA_DATA_DVD:
-		return 2298496ULL * 2048;
-	default:
-		return 0;
-	}
-}

@@ -39,6 +39,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "err.h"
+
 enum order_state {
 	ORDER_ANNOUNCED,
 	ORDER_DOWNLOADING,
@@ -70,6 +72,37 @@ enum order_state order_retry_target(enum order_state failed_from);
 /* REPORTED, EXPIRED, CANCELLED. */
 bool order_is_final(enum order_state s);
 
+/* What staff may do to an order.  This table is the one answer to "may this
+ * action happen now": the store enforces it inside the transaction that
+ * performs the action, and the UI (which buttons are enabled), the CLI and
+ * the core ask it; none of them keeps its own copy.
+ *
+ *   action              allowed in              what it does
+ *   ORDER_ACT_RETRY     FAILED                  to order_retry_target(failed_from)
+ *   ORDER_ACT_WRITE     CLAIMED                 write the disc (again)
+ *   ORDER_ACT_REFETCH   FAILED                  spool erased, back to ANNOUNCED
+ *   ORDER_ACT_CANCEL    every state that may move to CANCELLED
+ *                       (ANNOUNCED, DOWNLOADING, READY, CLAIMED, FAILED)
+ */
+enum order_action {
+	ORDER_ACT_RETRY,
+	ORDER_ACT_WRITE,
+	ORDER_ACT_REFETCH,
+	ORDER_ACT_CANCEL,
+	ORDER_ACTION_COUNT
+};
+
+/* "retry", "write again", "download again", "cancel"; "?" out of range. */
+const char *order_action_name(enum order_action a);
+
+/* The table above; false for out-of-range values. */
+bool order_action_allowed(enum order_action a, enum order_state s);
+
+/* 0 when allowed; else -1 and e says so in one line, naming the states the
+ * action is for: "order X is ready: download again is only for failed orders". */
+int order_action_check(enum order_action a, enum order_state s, const char *id,
+		       struct err *e);
+
 enum media_kind {
 	MEDIA_AUDIO_CD,
 	MEDIA_DATA_CD,
@@ -85,9 +118,7 @@ bool order_id_ok(const char *id);
 const char *media_kind_name(enum media_kind m);
 int media_kind_parse(const char *name);
 
-/* Bytes of user data the media holds: 360000 × 2048 for a 80-minute CD-R,
- * 2298496 × 2048 for a DVD-R, and for an audio CD 360000 × 2352 bytes of
- * 44.1 kHz 16-bit stereo PCM less the 2-second pregap of every track. */
-uint64_t media_capacity_bytes(enum media_kind m);
+/* What each kind holds is the media's geometry: burner_capacity_bytes()
+ * (burner.h). */
 
 #endif

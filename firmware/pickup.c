@@ -115,6 +115,34 @@ out_free_md:
 	return rc;
 }
 
+/* The locator of an already normalized code. */
+static uint32_t locate(const char *digits)
+{
+	uint8_t buf[sizeof(PICKUP_LOCATOR_TAG) - 1 + PICKUP_CODE_DIGITS];
+	uint8_t h[DIGEST_LEN];
+	uint32_t loc;
+
+	memcpy(buf, PICKUP_LOCATOR_TAG, sizeof(PICKUP_LOCATOR_TAG) - 1);
+	memcpy(buf + sizeof(PICKUP_LOCATOR_TAG) - 1, digits, PICKUP_CODE_DIGITS);
+	digest_sha256(buf, sizeof(buf), h);
+	loc = ((uint32_t)h[0] << 8 | h[1]) & PICKUP_LOCATOR_MAX;
+	mbedtls_platform_zeroize(buf, sizeof(buf));
+	mbedtls_platform_zeroize(h, sizeof(h));
+	return loc;
+}
+
+int pickup_locator(const char *code, uint32_t *locator)
+{
+	char digits[PICKUP_CODE_DIGITS + 1];
+
+	*locator = 0;
+	if (pickup_normalize(code, digits))
+		return -1;
+	*locator = locate(digits);
+	mbedtls_platform_zeroize(digits, sizeof(digits));
+	return 0;
+}
+
 int pickup_verifier_compute(const char *code, struct pickup_verifier *v, struct err *e)
 {
 	char digits[PICKUP_CODE_DIGITS + 1];
@@ -122,6 +150,8 @@ int pickup_verifier_compute(const char *code, struct pickup_verifier *v, struct 
 
 	if (pickup_normalize(code, digits))
 		return err_fail(e, "pickup: code is not %d digits", PICKUP_CODE_DIGITS);
+	v->locator = locate(digits);
+	v->has_locator = true;
 	rc = derive(digits, v, v->hash, e);
 	mbedtls_platform_zeroize(digits, sizeof(digits));
 	return rc;
@@ -195,6 +225,8 @@ int pickup_generate(char code[PICKUP_CODE_DIGITS + 1], uint32_t iterations,
 		return -1;
 	if (random_digits(code, e))
 		return -1;
+	v->locator = locate(code);
+	v->has_locator = true;
 	if (derive(code, v, v->hash, e)) {
 		mbedtls_platform_zeroize(code, PICKUP_CODE_DIGITS + 1);
 		return -1;

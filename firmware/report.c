@@ -105,9 +105,12 @@ int report_flush(struct store *s, struct delivery *d, int64_t now, bool all,
 	for (size_t i = 0; i < n; i++) {
 		struct store_report *r = &due[i];
 		struct err why = { "" };
-		char *body = wire_body(r);
+		char *body;
 		int sent_rc;
 
+		if (r->next_attempt_at == STORE_REPORT_NEVER)
+			continue; /* refused for good: staff's, not the line's */
+		body = wire_body(r);
 		if (!body) {
 			/* our own bytes; a bug, not the server's fault: keep it for staff */
 			store_report_deferred(s, r->id, now + REJECTED_RETRY_S,
@@ -115,7 +118,7 @@ int report_flush(struct store *s, struct delivery *d, int64_t now, bool all,
 			rc = err_fail(e, "report %s: body is not a JSON object", r->id);
 			continue;
 		}
-		sent_rc = delivery_post_report(d, r->order_id, body, strlen(body), &why);
+		sent_rc = delivery_post_report(d, r->order_id, r->id, body, strlen(body), &why);
 		free(body);
 		if (sent_rc == 0) {
 			if (store_report_acked(s, r->id, e)) {
@@ -128,9 +131,13 @@ int report_flush(struct store *s, struct delivery *d, int64_t now, bool all,
 			continue;
 		}
 		if (sent_rc == DELIVERY_REJECTED) {
-			log_error("report", "order %s: %s report rejected: %s", r->order_id,
+			log_error("report", "order %s: %s report refused: %s", r->order_id,
 				  r->kind, why.msg);
-			store_report_deferred(s, r->id, now + REJECTED_RETRY_S, why.msg, NULL);
+			/* a definite answer: sending it again would get the same one */
+			err_wrap(&why, "%s report refused by the server", r->kind);
+			store_report_deferred(s, r->id, STORE_REPORT_NEVER, why.msg, NULL);
+			/* the staff queue shows the order's note */
+			store_order_note(s, r->order_id, why.msg, NULL);
 			if (!rc)
 				rc = err_fail(e, "report for order %s rejected: %s", r->order_id,
 					      why.msg);

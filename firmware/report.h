@@ -41,8 +41,9 @@ char *report_body_delivered(int64_t at, const struct report_delivered *r);
 
 /* Sends every report due at `now` (with `all`, every pending one: a manual
  * sync or a staff "send now" does not wait for the backoff).  A report the server rejects for good
- * (4xx) stays in the outbox for staff with the server's words and is tried
- * again in an hour; an unreachable server stops the flush (the rest wait
+ * (4xx, e.g. 409 "order X was delivered already") stays in the outbox for
+ * staff, marked "refused by the server: ..." and never due again
+ * (STORE_REPORT_NEVER), not even with `all`; an unreachable server stops the flush (the rest wait
  * with a growing delay).  *sent counts acknowledged reports.  Returns 0 when
  * nothing failed, -1 with the first reason otherwise. */
 int report_flush(struct store *s, struct delivery *d, int64_t now, bool all,

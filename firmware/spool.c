@@ -565,6 +565,11 @@ int spool_check_room(struct spool *sp, uint64_t reserved_by_others, uint64_t nee
 	return 0;
 }
 
+bool spool_could_fit(const struct spool *sp, uint64_t need)
+{
+	return need <= sp->quota;
+}
+
 /* Adds the sizes of the regular files in the folder at dfd/name; with
  * `descend`, also of those one folder down. */
 static int add_usage(int dfd, const char *name, bool descend, uint64_t *used, struct err *e)

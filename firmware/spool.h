@@ -81,6 +81,11 @@ bool spool_has_order(struct spool *sp, const char *order_id);
 int spool_check_room(struct spool *sp, uint64_t reserved_by_others, uint64_t need,
 		     struct err *e);
 
+/* true when `need` fits in the quota at all, once other orders are gone: a
+ * refusal by spool_check_room() is then a matter of time (space is freed as
+ * discs are written), not the order's fault. */
+bool spool_could_fit(const struct spool *sp, uint64_t need);
+
 /* Bytes currently on disk under the spool, and the file system's free bytes. */
 int spool_usage(struct spool *sp, uint64_t *used, uint64_t *fs_free, struct err *e);
 

@@ -11,8 +11,9 @@
  *   store_outbox.c    the report outbox
  *   store_guard.c     the pickup guard
  *   store_staff.c     counters and the staff log
+ *   store_retention.c compacting orders that are over into discs (v3)
  *
- * Schema, version 2 (PRAGMA user_version; application_id 'Tenp'):
+ * Schema, version 3 (PRAGMA user_version; application_id 'Tenp'):
  *
  *   orders ─────────────────────────────┐        files ──────────────────────────┐
  *   │ id  TEXT PK [A-Za-z0-9_-]{1,64}   │◀──┬────│ order_id, idx          PK     │
@@ -25,6 +26,7 @@
  *   │ prepaid issued_at expires_at      │   │    │ from_state (NULL: was new)    │
  *   │ total_bytes file_count            │   │    │ to_state reason at            │
  *   │ pickup_iterations/salt/hash       │   │    └──────────────▲────────────────┘
+ *   │ pickup_locator (v3, indexed)      │   │                   │
  *   │ manifest signature (verbatim)     │   │                   │ (order_id, transition_id)
  *   │ created_at updated_at             │   │    outbox ────────┴────────────────┐
  *   └───────────────────────────────────┘   └────│ report_id PK (UUIDv4)         │
@@ -78,6 +80,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define BUSY_TIMEOUT_MS 10000
@@ -88,6 +91,7 @@
 _Static_assert(ORDER_STATE_COUNT == 12, "a new order state needs a migration of the CHECKs");
 _Static_assert(MEDIA_KIND_COUNT == 3, "a new media kind needs a migration of the CHECKs");
 _Static_assert(FILE_KIND_COUNT == 3, "a new file kind needs a migration of the CHECKs");
+_Static_assert(PICKUP_LOCATOR_MAX == 65535, "the schema's CHECK spells the locator's range");
 _Static_assert(STORE_REASON_MAX == 256 && MANIFEST_TEXT_MAX == 256 && MANIFEST_NAME_MAX == 180 &&
 		       ORDER_ID_MAX == 64 && MANIFEST_MAX_FILES == 4096 &&
 		       MANIFEST_MAX_BYTES == 1048576 && MANIFEST_SIG_MAX == 160 &&
@@ -222,6 +226,34 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	" BEGIN SELECT RAISE(ABORT, 'the staff log is append-only'); END;"
 	"CREATE INDEX staff_log_by_action ON staff_log (action, id);"
 	"PRAGMA user_version = 2;",
+
+	/* 2 → 3: a code finds its order by the manifest's locator (pickup.h);
+	 * orders accepted before keep NULL */
+	"ALTER TABLE orders ADD COLUMN pickup_locator INTEGER"
+	" CHECK (pickup_locator BETWEEN 0 AND 65535);"
+	"CREATE INDEX orders_by_locator ON orders (pickup_locator)"
+	" WHERE pickup_locator IS NOT NULL;"
+	/* retention (store_retention.c): one row per order that is over */
+	"CREATE TABLE discs ("
+	" order_id TEXT PRIMARY KEY NOT NULL"
+	"  CHECK (length(order_id) BETWEEN 1 AND 64 AND order_id NOT GLOB '*[^A-Za-z0-9_-]*'),"
+	" state TEXT NOT NULL CHECK (state IN ('reported', 'expired', 'cancelled')),"
+	" reason TEXT NOT NULL DEFAULT '' CHECK (length(CAST(reason AS BLOB)) < 256),"
+	" title TEXT NOT NULL DEFAULT '' CHECK (length(CAST(title AS BLOB)) < 256),"
+	" artist TEXT NOT NULL DEFAULT '' CHECK (length(CAST(artist AS BLOB)) < 256),"
+	" media TEXT CHECK (media IN ('audio-cd', 'data-cd', 'data-dvd')),"
+	" price INTEGER CHECK (price >= 0),"
+	" currency TEXT CHECK (currency GLOB '[A-Z][A-Z][A-Z]'),"
+	" user_id INTEGER, shop_id INTEGER, delivery_server_id INTEGER, content_server_id INTEGER,"
+	" created_at INTEGER NOT NULL, written_at INTEGER, closed_at INTEGER NOT NULL,"
+	" compacted_at INTEGER NOT NULL,"
+	" receipt TEXT CHECK (receipt IS NULL OR length(CAST(receipt AS BLOB)) <= 4096)"
+	") WITHOUT ROWID;"
+	"DROP TRIGGER transitions_no_delete;"
+	"CREATE TRIGGER transitions_no_delete BEFORE DELETE ON transitions"
+	" WHEN NOT EXISTS (SELECT 1 FROM discs d WHERE d.order_id = OLD.order_id)"
+	" BEGIN SELECT RAISE(ABORT, 'the transition log is append-only'); END;"
+	"PRAGMA user_version = 3;",
 };
 
 /* ---- errors, statements, transactions ---------------------------------- */
@@ -520,18 +552,31 @@ fail:
 	return -1;
 }
 
-int store_open(struct store **out, const char *path, struct err *e)
+/* A missing database is never made afresh by opening it: with the old one
+ * lost (a replaced disk, a wrong path) a new one would fetch every open
+ * order again, write second discs and send second reports.  Only
+ * store_create() makes one. */
+static int open_db(struct store **out, const char *path, bool create, struct err *e)
 {
 	struct store *s;
 	int64_t version = 0;
+	struct stat st;
 	int fd;
 
 	*out = NULL;
 	/* create it 0600 ourselves: SQLite gives the -wal and -shm files the
 	 * database's mode, and the file holds pickup verifiers */
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	fd = open(path, O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0600);
+	if (fd < 0 && errno == ENOENT)
+		return err_fail(e, "store: %s: no such database (a new one is made only on "
+				   "purpose, by tenpo init)", path);
 	if (fd < 0)
 		return err_fail(e, "store: %s: %s", path, strerror(errno));
+	if (!create && (fstat(fd, &st) || st.st_size == 0)) {
+		close(fd);
+		return err_fail(e, "store: %s: empty database file (a new one is made only on "
+				   "purpose, by tenpo init)", path);
+	}
 	close(fd);
 	s = calloc(1, sizeof(*s));
 	if (!s)
@@ -555,6 +600,23 @@ int store_open(struct store **out, const char *path, struct err *e)
 fail:
 	store_close(s);
 	return -1;
+}
+
+int store_open(struct store **out, const char *path, struct err *e)
+{
+	return open_db(out, path, false, e);
+}
+
+int store_create(const char *path, struct err *e)
+{
+	struct store *s;
+	struct stat st;
+	bool fresh = stat(path, &st) ? errno == ENOENT : st.st_size == 0;
+
+	if (open_db(&s, path, true, e))
+		return -1;
+	store_close(s);
+	return fresh ? 1 : 0;
 }
 
 void store_close(struct store *s)

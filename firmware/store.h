@@ -38,7 +38,7 @@
 #include "manifest.h"
 #include "order.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 #define STORE_REASON_MAX 256
 #define STORE_REPORT_ID_LEN 36 /* UUID text */
 #define STORE_REPORT_BODY_MAX 65536 /* bytes of a report's JSON body */
@@ -90,7 +90,14 @@ struct store_report {
 	char last_error[STORE_REASON_MAX];
 };
 
+/* Opens an existing database (migrating an older schema forward).  A missing
+ * or empty file is refused, never made afresh: "store: PATH: no such database
+ * (a new one is made only on purpose, by tenpo init)". */
 int store_open(struct store **out, const char *path, struct err *e);
+/* Makes the database when there is none (or an empty file left by an
+ * interrupted create), or checks and migrates the one there; it is not
+ * kept open.  1: made new, 0: it was there already, -1: error. */
+int store_create(const char *path, struct err *e);
 void store_close(struct store *s);
 
 /* Records an order seen in the server's list.  Returns 1 if it was new,
@@ -113,12 +120,17 @@ int store_order_move(struct store *s, const char *id, enum order_state from,
 		     const struct store_report_new *report, struct err *e);
 
 /* FAILED → order_retry_target(failed_from), attempts + 1.  For a download
- * retry the files' done flags are kept (the spool still has them). */
+ * retry the files' done flags are kept (the spool still has them).  Refused,
+ * with order_action_check()'s reason, unless ORDER_ACT_RETRY is allowed. */
 int store_order_retry(struct store *s, const char *id, struct err *e);
 
 /* FAILED → ANNOUNCED whatever it failed in, every file marked not done:
- * "download again" (the caller erases the spool first).  The manifest is
- * fetched and checked again by the next sync. */
+ * "download again".  Refused unless ORDER_ACT_REFETCH is allowed, and then
+ * nothing changes: the caller erases the spool only after this succeeded
+ * (check, move, erase), so a refused refetch leaves the content alone.  The
+ * manifest is fetched and checked again by the next sync, which downloads
+ * every file afresh (a file a failed erase left behind is kept only if its
+ * SHA-256 matches). */
 int store_order_refetch(struct store *s, const char *id, struct err *e);
 
 /* Records a reason without changing state (e.g. "server unreachable, will
@@ -165,6 +177,10 @@ void store_reports_free(struct store_report *r, size_t n);
 /* Marks a report acknowledged; for a "delivered" report whose order waits
  * in ERASED, also moves it to REPORTED, in the same transaction. */
 int store_report_acked(struct store *s, const char *report_id, struct err *e);
+/* next_attempt_at of a report the server refused for good (4xx): never due
+ * again, still pending for staff, its last_error saying why. */
+#define STORE_REPORT_NEVER INT64_MAX
+
 /* Counts a failed attempt and sets when to try again. */
 int store_report_deferred(struct store *s, const char *report_id, int64_t next_attempt_at,
 			  const char *last_error, struct err *e);
@@ -180,6 +196,18 @@ int store_pickup_failed(struct store *s, int64_t now, struct err *e);
 /* READY → CLAIMED and resets the pickup guard, one transaction. */
 int store_order_claim(struct store *s, const char *id, struct err *e);
 
+/* A write or verify of the order ruined a blank: one transaction counts it
+ * (the "ruined_blanks" counter, and the order's own count) and moves the
+ * order from WRITING or VERIFYING back to CLAIMED with the reason, or, when
+ * the order's count reached `limit` (0: no limit), to FAILED (failed_from =
+ * `from`, so a retry goes to CLAIMED) with "N blanks ruined writing this
+ * order; stopped for staff (last: REASON)".  Returns 0 claimed, 1 stopped,
+ * -1 error (nothing changed).  The order's count is of its transition-log
+ * rows tagged "blank ruined: " since its last FAILED → CLAIMED (a staff
+ * retry resets it). */
+int store_order_ruined(struct store *s, const char *id, enum order_state from, unsigned limit,
+		       const char *reason, struct err *e);
+
 /* Transition log of one order, oldest first, as "time from→to reason" lines
  * (caller frees the array and each string). */
 int store_order_history(struct store *s, const char *id, char ***lines, size_t *n,
@@ -189,6 +217,43 @@ int store_order_history(struct store *s, const char *id, char ***lines, size_t *
  * -1 when the order is unknown or has no manifest yet. */
 int store_order_pickup(struct store *s, const char *id, struct pickup_verifier *v,
 		       struct err *e);
+
+/* The orders a typed code may belong to: those whose manifest's pickup
+ * locator is `locator` (pickup.h), plus any order accepted before the
+ * store knew locators that is still downloading, ready or claimed.  *out
+ * is the caller's to free(); verifier.locator is set to `locator`. */
+struct store_pickup_candidate {
+	char id[ORDER_ID_MAX + 1];
+	struct pickup_verifier verifier;
+};
+int store_pickup_candidates(struct store *s, uint32_t locator,
+			    struct store_pickup_candidate **out, size_t *n, struct err *e);
+
+/* Retention (store_retention.c): every reported, expired or cancelled
+ * order last changed before `before` (Unix seconds) and with no report
+ * left to send becomes one row of the disc record (store_disc) and leaves
+ * orders, files, transitions and outbox, in one transaction.  *compacted:
+ * how many. */
+int store_compact(struct store *s, int64_t before, unsigned *compacted, struct err *e);
+
+/* The record the shop keeps of a compacted order. */
+struct store_disc {
+	char id[ORDER_ID_MAX + 1];
+	enum order_state state;        /* reported, expired or cancelled */
+	char reason[STORE_REASON_MAX];
+	char title[MANIFEST_TEXT_MAX];
+	char artist[MANIFEST_TEXT_MAX];
+	char media[16];                /* "" for an order that never had a manifest */
+	uint64_t price;
+	char currency[4];
+	struct manifest_ids ids;
+	int64_t created_at, written_at; /* written_at 0: no disc was written */
+	int64_t closed_at, compacted_at;
+	char receipt[4097];            /* the delivered report's body, or "" */
+};
+
+/* 1 found (out filled), 0 not a compacted order, -1 error. */
+int store_disc_get(struct store *s, const char *id, struct store_disc *out, struct err *e);
 
 /* Runs SQLite's integrity_check and foreign_key_check, and checks that every
  * order's state is the to-state of the last row of its transition log.

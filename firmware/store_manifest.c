@@ -48,6 +48,11 @@ static int manifest_fits(const char *id, const char *json, size_t json_len,
 	if (m->pickup.iterations < PICKUP_MIN_ITERATIONS ||
 	    m->pickup.iterations > PICKUP_MAX_ITERATIONS)
 		return err_fail(e, "store: order %s: pickup iterations out of range", id);
+	if (!m->pickup.has_locator)
+		return err_fail(e, "store: order %s: the manifest has no pickup.locator "
+			       "(the server must send one: PROTOCOL.md)", id);
+	if (m->pickup.locator > PICKUP_LOCATOR_MAX)
+		return err_fail(e, "store: order %s: pickup locator out of range", id);
 	for (size_t i = 0; i < m->file_count; i++) {
 		const struct manifest_file *f = &m->files[i];
 		size_t n = strnlen(f->name, sizeof(f->name));
@@ -76,7 +81,7 @@ static int store_header(struct store *s, const char *id, const char *json, size_
 		" media = ?8, price = ?9, currency = ?10, prepaid = ?11, issued_at = ?12,"
 		" expires_at = ?13, total_bytes = ?14, file_count = ?15, pickup_iterations = ?16,"
 		" pickup_salt = ?17, pickup_hash = ?18, manifest = ?19, signature = ?20,"
-		" updated_at = ?21 WHERE id = ?1";
+		" updated_at = ?21, pickup_locator = ?22 WHERE id = ?1";
 	sqlite3_stmt *st;
 	int rc = -1;
 
@@ -97,7 +102,8 @@ static int store_header(struct store *s, const char *id, const char *json, size_
 	    sqlite3_bind_blob(st, 18, m->pickup.hash, PICKUP_HASH_LEN, SQLITE_STATIC) ||
 	    sqlite3_bind_blob(st, 19, json, (int)json_len, SQLITE_STATIC) ||
 	    sqlite3_bind_blob(st, 20, sig, (int)sig_len, SQLITE_STATIC) ||
-	    sqlite3_bind_int64(st, 21, now_s()) || sqlite3_step(st) != SQLITE_DONE) {
+	    sqlite3_bind_int64(st, 21, now_s()) || sqlite3_bind_int64(st, 22, m->pickup.locator) ||
+	    sqlite3_step(st) != SQLITE_DONE) {
 		store_db_fail(s, e, "order %s: store manifest", id);
 		goto out;
 	}
@@ -282,6 +288,63 @@ int store_order_pickup(struct store *s, const char *id, struct pickup_verifier *
 	store_row_blob(&r, 3, "pickup_hash", v->hash, sizeof(v->hash));
 	rc = r.bad ? -1 : 0;
 out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The index orders_by_locator makes this one lookup; the legacy half
+ * (orders accepted before schema 3 carried no locator) is bounded by what
+ * was open at the migration, since every new manifest has one. */
+int store_pickup_candidates(struct store *s, uint32_t locator,
+			    struct store_pickup_candidate **out, size_t *n, struct err *e)
+{
+	static const char sql[] =
+		"SELECT id, pickup_iterations, pickup_salt, pickup_hash FROM orders"
+		" WHERE has_manifest = 1 AND pickup_locator = ?1"
+		" UNION ALL SELECT id, pickup_iterations, pickup_salt, pickup_hash FROM orders"
+		" WHERE has_manifest = 1 AND pickup_locator IS NULL"
+		"  AND state IN ('downloading', 'ready', 'claimed')";
+	struct store_pickup_candidate *list = NULL;
+	size_t count = 0, cap = 0;
+	sqlite3_stmt *st;
+	int step, rc = -1;
+
+	*out = NULL;
+	*n = 0;
+	if (store_prepare(s, &st, sql, e))
+		return -1;
+	if (sqlite3_bind_int64(st, 1, locator)) {
+		store_db_fail(s, e, "pickup locator");
+		goto out;
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct row r = { .st = st, .what = "pickup candidate", .e = e };
+		struct store_pickup_candidate *c;
+
+		if (count == cap && store_grow(&list, &cap, sizeof(*list), e))
+			goto out;
+		c = &list[count];
+		memset(c, 0, sizeof(*c));
+		store_row_text(&r, 0, "id", c->id, sizeof(c->id));
+		c->verifier.locator = locator;
+		c->verifier.iterations = (uint32_t)store_row_int(
+			&r, 1, "pickup_iterations", PICKUP_MIN_ITERATIONS, PICKUP_MAX_ITERATIONS);
+		store_row_blob(&r, 2, "pickup_salt", c->verifier.salt, sizeof(c->verifier.salt));
+		store_row_blob(&r, 3, "pickup_hash", c->verifier.hash, sizeof(c->verifier.hash));
+		if (r.bad)
+			goto out;
+		count++;
+	}
+	if (step != SQLITE_DONE) {
+		store_db_fail(s, e, "pickup candidates");
+		goto out;
+	}
+	*out = list;
+	*n = count;
+	list = NULL;
+	rc = 0;
+out:
+	free(list);
 	sqlite3_finalize(st);
 	return rc;
 }

@@ -65,6 +65,21 @@ int store_expect_state(struct store *s, const char *id, enum order_state from,
 	return 0;
 }
 
+/* The action guard: the order's state allows this staff action
+ * (order_action_allowed(), the one table), checked inside the transaction
+ * that performs it. */
+static int expect_action(struct store *s, const char *id, enum order_action a, struct head *h,
+			 struct err *e)
+{
+	int found = store_load_head(s, id, h, e);
+
+	if (found < 0)
+		return -1;
+	if (!found)
+		return err_fail(e, "order %s not found", id);
+	return order_action_check(a, h->state, id, e);
+}
+
 /* Appends the log row, then changes the state (I4), then queues the report
  * (I5).  Runs inside the caller's transaction, after its checks. */
 int store_apply_move(struct store *s, const struct move *m, struct err *e)
@@ -210,7 +225,7 @@ int store_order_retry(struct store *s, const char *id, struct err *e)
 		return bad_id(e);
 	if (store_tx_begin(s, e))
 		return -1;
-	if (store_expect_state(s, id, ORDER_FAILED, &h, e))
+	if (expect_action(s, id, ORDER_ACT_RETRY, &h, e))
 		goto fail;
 	m.to = order_retry_target((enum order_state)h.failed_from);
 	if (check_move(id, &h, m.to, &retry, e) || store_apply_move(s, &m, e))
@@ -233,7 +248,7 @@ int store_order_refetch(struct store *s, const char *id, struct err *e)
 		return bad_id(e);
 	if (store_tx_begin(s, e))
 		return -1;
-	if (store_expect_state(s, id, ORDER_FAILED, &h, e) || store_apply_move(s, &m, e) ||
+	if (expect_action(s, id, ORDER_ACT_REFETCH, &h, e) || store_apply_move(s, &m, e) ||
 	    store_prepare(s, &st, sql, e))
 		goto fail;
 	if (bind_text(st, 1, id) || sqlite3_step(st) != SQLITE_DONE) {
@@ -244,6 +259,75 @@ int store_order_refetch(struct store *s, const char *id, struct err *e)
 	return store_tx_commit(s, e);
 fail:
 	sqlite3_finalize(st);
+	store_tx_rollback(s);
+	return -1;
+}
+
+/* The tag store_order_ruined() puts in front of its log rows: the order's
+ * count is read back from its own transition log (no schema change, and an
+ * order ID is too long for a counter's name). */
+#define RUINED_TAG "blank ruined: "
+
+/* Blanks this order ruined since staff last retried it (FAILED → CLAIMED). */
+static int ruined_count(struct store *s, const char *id, int64_t *n, struct err *e)
+{
+	static const char sql[] =
+		"SELECT count(*) FROM transitions WHERE order_id = ?1"
+		" AND from_state IN ('writing', 'verifying') AND substr(reason, 1, ?2) = ?3"
+		" AND id > (SELECT coalesce(max(id), 0) FROM transitions WHERE order_id = ?1"
+		"  AND from_state = 'failed' AND to_state = 'claimed')";
+	sqlite3_stmt *st;
+	int rc = -1;
+
+	if (store_prepare(s, &st, sql, e))
+		return -1;
+	if (bind_text(st, 1, id) || sqlite3_bind_int(st, 2, (int)strlen(RUINED_TAG)) ||
+	    bind_text(st, 3, RUINED_TAG) || sqlite3_step(st) != SQLITE_ROW) {
+		store_db_fail(s, e, "order %s: ruined blanks", id);
+		goto out;
+	}
+	*n = sqlite3_column_int64(st, 0);
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int store_order_ruined(struct store *s, const char *id, enum order_state from, unsigned limit,
+		       const char *reason, struct err *e)
+{
+	struct move m = { id, from, ORDER_CLAIMED, reason, NULL, 0, NULL };
+	char why[STORE_REASON_MAX], logged[STORE_REASON_MAX];
+	int64_t n = 0;
+	struct head h;
+
+	if (!id_ok(id))
+		return bad_id(e);
+	if (from != ORDER_WRITING && from != ORDER_VERIFYING)
+		return err_fail(e, "order %s: a blank is ruined only writing or verifying", id);
+	if (!reason || !reason[0])
+		reason = "?";
+	if (store_tx_begin(s, e))
+		return -1;
+	if (store_expect_state(s, id, from, &h, e) ||
+	    store_counter_add(s, "ruined_blanks", 1, NULL, e) || ruined_count(s, id, &n, e))
+		goto fail;
+	n++; /* this one */
+	snprintf(logged, sizeof(logged), RUINED_TAG "%s", reason);
+	m.log_reason = logged;
+	if (limit && n >= (int64_t)limit) {
+		snprintf(why, sizeof(why),
+			 "%lld blanks ruined writing this order; stopped for staff (last: %s)",
+			 (long long)n, reason);
+		m.to = ORDER_FAILED;
+		m.reason = why;
+	}
+	if (store_apply_move(s, &m, e))
+		goto fail;
+	if (store_tx_commit(s, e))
+		return -1;
+	return m.to == ORDER_FAILED;
+fail:
 	store_tx_rollback(s);
 	return -1;
 }
@@ -275,7 +359,9 @@ int store_order_announce(struct store *s, const char *id, struct err *e)
 {
 	static const char sql[] =
 		"INSERT INTO orders (id, state, created_at, updated_at)"
-		" VALUES (?1, 'announced', ?2, ?2) ON CONFLICT (id) DO NOTHING";
+		" SELECT ?1, 'announced', ?2, ?2"
+		" WHERE NOT EXISTS (SELECT 1 FROM discs WHERE order_id = ?1)" /* compacted */
+		" ON CONFLICT (id) DO NOTHING";
 	static const char log_sql[] =
 		"INSERT INTO transitions (order_id, from_state, to_state, at)"
 		" VALUES (?1, NULL, 'announced', ?2)";

@@ -22,13 +22,14 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "author.h"
 #include "digest.h"
 #include "log.h"
 #include "manifest.h"
 #include "report.h"
-#include "wm_order.h"
+#include "mark_check.h"
 
 #define SINK_BUF (1 << 20)
 
@@ -188,6 +189,10 @@ static void take_manifest(struct sync_ctx *c, const char *id, struct sync_stats 
 		err_fail(&e, "manifest is for order %s, not %s", m.order_id, id);
 		goto out_fail;
 	}
+	if (!m.pickup.has_locator) {
+		err_fail(&e, "manifest has no pickup.locator: the server must send one (PROTOCOL.md)");
+		goto out_fail;
+	}
 	if (m.ids.shop != c->cfg->shop_id) {
 		err_fail(&e, "manifest is for shop %" PRIu32 ", this is shop %" PRIu32, m.ids.shop,
 			 c->cfg->shop_id);
@@ -206,8 +211,15 @@ static void take_manifest(struct sync_ctx *c, const char *id, struct sync_stats 
 		remember(first, rc, &e);
 		goto out;
 	}
-	if (spool_check_room(c->spool, reserved, m.total_bytes, &e))
-		goto out_fail;
+	if (spool_check_room(c->spool, reserved, m.total_bytes, &e)) {
+		if (!spool_could_fit(c->spool, m.total_bytes))
+			goto out_fail; /* bigger than the whole quota: never */
+		err_wrap(&e, "waiting for spool space");
+		log_warn("sync", "order %s: %s", id, e.msg);
+		store_order_note(c->store, id, e.msg, NULL);
+		st->waiting_for_space++;
+		goto out;
+	}
 	if (store_order_accept_manifest(c->store, id, json, len, sig, sig_len, &m, &e)) {
 		remember(first, rc, &e);
 		goto out;
@@ -229,10 +241,13 @@ out:
 
 struct sink {
 	struct sync_ctx *c;
+	const char *id;
+	unsigned idx;
 	struct spool_writer *w;
 	struct digest_ctx hash;
 	uint8_t *buf;
 	size_t fill;
+	uint64_t from;   /* where this pass's bytes start in the file */
 	uint64_t got;
 };
 
@@ -269,6 +284,22 @@ static int sink_take(void *arg, const void *buf, size_t len, struct err *e)
 	return 0;
 }
 
+/* The server ignored Range and sends the whole file: the .part starts
+ * again from zero (truncated when the writer reopens it at 0). */
+static int sink_restart(void *arg, struct err *e)
+{
+	struct sink *s = arg;
+
+	s->fill = 0;
+	spool_writer_close(s->w, false, NULL);
+	s->w = NULL;
+	if (spool_writer_open(s->c->spool, s->id, s->idx, 0, &s->w, e))
+		return -1;
+	digest_init(&s->hash);
+	s->from = s->got = 0;
+	return 0;
+}
+
 static bool file_exists(const char *path)
 {
 	struct stat sb;
@@ -284,7 +315,7 @@ static enum file_result fetch_one(struct sync_ctx *c, const char *id,
 				  const struct store_file *f, struct sync_stats *st,
 				  struct err *e)
 {
-	struct sink s = { .c = c };
+	struct sink s = { .c = c, .id = id, .idx = f->idx };
 	uint8_t got[DIGEST_LEN];
 	char path[4096];
 	uint64_t part = 0, hashed = 0;
@@ -318,8 +349,9 @@ static enum file_result fetch_one(struct sync_ctx *c, const char *id,
 		goto out_error;
 	if (part)
 		log_info("sync", "order %s file %u: resuming at byte %" PRIu64, id, f->idx, part);
-	s.got = part;
-	if (delivery_fetch_file(c->delivery, id, f->idx, part, f->m.size, sink_take, &s, e))
+	s.from = s.got = part;
+	if (delivery_fetch_file(c->delivery, id, f->idx, part, f->m.size, sink_take, sink_restart,
+				&s, e))
 		goto out_error;
 	if (sink_flush(&s, e) || spool_writer_close(s.w, true, e)) {
 		s.w = NULL;
@@ -327,7 +359,7 @@ static enum file_result fetch_one(struct sync_ctx *c, const char *id,
 	}
 	s.w = NULL;
 	free(s.buf);
-	st->bytes += s.got - part;
+	st->bytes += s.got - s.from;
 	digest_final(&s.hash, got);
 	if (!digest_equal(got, f->m.sha256, DIGEST_LEN)) {
 		spool_discard_part(c->spool, id, f->idx, NULL);
@@ -395,12 +427,12 @@ out:
 }
 
 /* A DOWNLOADING order whose files are all in: its watermarks are checked
- * (wm_order.h), then it becomes READY with a "received" report, or FAILED
+ * (mark_check.h), then it becomes READY with a "received" report, or FAILED
  * with the reason.  Killed half-way, the next pass checks again. */
 static void complete(struct sync_ctx *c, const struct store_order *o, struct sync_stats *st,
 		     int *rc, struct err *first)
 {
-	struct wm_order_verdict v;
+	struct mark_check_verdict v;
 	struct store_file *files = NULL;
 	struct err e = { "" };
 	char *body;
@@ -410,7 +442,7 @@ static void complete(struct sync_ctx *c, const struct store_order *o, struct syn
 		remember(first, rc, &e);
 		return;
 	}
-	if (wm_order_check(c->cfg->watermark_key, c->spool, o, files, n, c->stop, &v, &e)) {
+	if (mark_check_order(c->cfg->watermark_key, c->spool, o, files, n, c->stop, &v, &e)) {
 		if (!stopped(c))
 			remember(first, rc, &e);
 		goto out;

@@ -8,11 +8,15 @@
  *   3. manifest: each ANNOUNCED order's manifest is fetched, its signature
  *                and every field checked, its size checked against the spool
  *                quota, and it becomes DOWNLOADING — or FAILED with the reason;
+ *                an order that fits the quota but not the space left now
+ *                stays ANNOUNCED with a note ("waiting for spool space: ...")
+ *                and is tried again next pass (space is a transient
+ *                condition: nothing is reported failed);
  *   4. download: each DOWNLOADING order's files are fetched (resuming a
  *                .part), hashed, committed;
  *   5. check:    each DOWNLOADING order whose files are all in has the
  *                watermark of every audio file checked against its IDs
- *                (wm_order.h), and becomes READY with a "received" report
+ *                (mark_check.h), and becomes READY with a "received" report
  *                queued — or FAILED with the reason.  It comes after every
  *                order's downloads, so no transfer waits for a check;
  *   6. report:   the outbox is flushed.
@@ -27,7 +31,7 @@
 #ifndef TENPO_SYNC_H
 #define TENPO_SYNC_H
 
-#include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -43,7 +47,7 @@ struct sync_ctx {
 	struct spool *spool;
 	struct delivery *delivery;
 	/* set (e.g. by a signal handler or the core) to end the pass early */
-	const volatile sig_atomic_t *stop;
+	const atomic_int *stop;
 	/* send every pending report, not only those due (manual sync) */
 	bool flush_all_reports;
 };
@@ -51,6 +55,7 @@ struct sync_ctx {
 struct sync_stats {
 	unsigned listed, announced, manifests, files, ready, failed, cancelled, expired;
 	unsigned reports_sent;
+	unsigned waiting_for_space; /* manifests left ANNOUNCED: the spool is full for now */
 	uint64_t bytes;
 };
 

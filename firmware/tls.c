@@ -2,7 +2,8 @@
 /*
  * tls: Mbed TLS 2.28 connections, as tls.h describes.
  *
- * Shared state.  A tls_client and a tls_server each own one `struct keys`:
+ * Shared state.  A tls_client and a tls_server (tls_server.c, the listening
+ * half) each own one `struct tls_keys`:
  * the CA chain, the own certificate and key, one CTR_DRBG and one
  * mbedtls_ssl_config.  Every connection made from them points at that config
  * and never writes to it.  The server handshakes connections from several
@@ -41,7 +42,7 @@
  * failures use the fixed phrases of tls.h, without a prefix, so the caller
  * can wrap them.
  */
-#include "tls.h"
+#include "tls_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -75,10 +76,8 @@
 #endif
 
 #define DEFAULT_CONNECT_MS 10000u
-#define DEFAULT_IO_MS 30000u
 #define PEM_FILE_MAX (1 << 20)
 #define CN_MAX 64 /* ub-common-name */
-#define LISTEN_BACKLOG 64
 
 static const int ciphersuites[] = {
 	MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
@@ -96,25 +95,12 @@ static const int sig_hashes[] = {
 	MBEDTLS_MD_NONE,
 };
 
-struct keys {
-	mbedtls_entropy_context entropy;
-	mbedtls_ctr_drbg_context drbg;
-	mbedtls_x509_crt ca;
-	mbedtls_x509_crt cert;
-	mbedtls_pk_context key;
-	mbedtls_ssl_config conf;
-};
-
 struct tls_client {
-	struct keys k;
+	struct tls_keys k;
 	char server_name[256];
 	unsigned connect_ms;
 	unsigned io_ms;
-};
-
-struct tls_server {
-	struct keys k;
-	unsigned io_ms;
+	enum tls_connect_failure last_failure; /* of the last tls_connect() */
 };
 
 enum wait_dir { WAIT_NONE, WAIT_READ, WAIT_WRITE };
@@ -138,11 +124,13 @@ struct tls_conn {
 	const char *server_name; /* client: the name checked; lives in tls_client */
 	char peer_cn[CN_MAX + 1];
 	int64_t peer_not_after;
+	bool refused;            /* the failure is the peer's settings: a retry
+				    meets the same refusal */
 };
 
 /* ---- small helpers ---- */
 
-static int64_t now_ms(void)
+int64_t tls_now_ms(void)
 {
 	struct timespec ts;
 
@@ -236,7 +224,7 @@ static void free_key_file(unsigned char *buf, size_t len)
 
 /* ---- keys and config, shared by client and server ---- */
 
-static void keys_init(struct keys *k)
+void tls_keys_init(struct tls_keys *k)
 {
 	mbedtls_entropy_init(&k->entropy);
 	mbedtls_ctr_drbg_init(&k->drbg);
@@ -246,7 +234,7 @@ static void keys_init(struct keys *k)
 	mbedtls_ssl_config_init(&k->conf);
 }
 
-static void keys_free(struct keys *k)
+void tls_keys_free(struct tls_keys *k)
 {
 	mbedtls_ssl_config_free(&k->conf);
 	mbedtls_pk_free(&k->key);
@@ -256,7 +244,7 @@ static void keys_free(struct keys *k)
 	mbedtls_entropy_free(&k->entropy);
 }
 
-static int keys_load(struct keys *k, int endpoint, const char *ca_path, const char *cert_path,
+int tls_keys_load(struct tls_keys *k, int endpoint, const char *ca_path, const char *cert_path,
 		     const char *key_path, struct err *e)
 {
 	static const char pers_client[] = "tenpo tls client";
@@ -330,7 +318,7 @@ static int keys_load(struct keys *k, int endpoint, const char *ca_path, const ch
  * error with the cause noted in b. */
 static int bio_wait(struct bio *b, short events, enum wait_dir dir)
 {
-	int64_t end = b->deadline ? b->deadline : now_ms() + b->io_ms;
+	int64_t end = b->deadline ? b->deadline : tls_now_ms() + b->io_ms;
 
 	if (b->no_wait) {
 		b->timed_out = dir;
@@ -338,7 +326,7 @@ static int bio_wait(struct bio *b, short events, enum wait_dir dir)
 	}
 	for (;;) {
 		struct pollfd p = { .fd = b->fd, .events = events };
-		int64_t left = end - now_ms();
+		int64_t left = end - tls_now_ms();
 		int n;
 
 		if (left <= 0) {
@@ -443,12 +431,23 @@ static bool alert_is_about_certificate(unsigned char a)
 	       a == 116;
 }
 
-/* The words for the peer's fatal alert a. */
-static int alert_fail(struct tls_conn *c, unsigned char a, struct err *e)
+/* The words for the peer's fatal alert a, sent in a record of TLS 1.minor-1
+ * (the version the peer chose; 3 is TLS 1.2). */
+static int alert_fail(struct tls_conn *c, unsigned char a, int minor, struct err *e)
 {
 	const char *peer = c->is_client ? "server" : "client";
 	const char *name = alert_name(a);
 
+	/* only an internal error on the peer's side may go away by itself */
+	c->refused = a != MBEDTLS_SSL_ALERT_MSG_INTERNAL_ERROR;
+	if (c->is_client && minor >= 0 && minor < MBEDTLS_SSL_MINOR_VERSION_3)
+		return err_fail(e, "server speaks only TLS 1.%d or older: enable TLS 1.2 on the "
+				"server (the kiosk refuses older versions)", minor - 1);
+	if (c->is_client && a == MBEDTLS_SSL_ALERT_MSG_HANDSHAKE_FAILURE)
+		return err_fail(e, "server accepts none of our cipher suites (handshake failure "
+				"alert): it needs an ECDSA P-256 certificate (an RSA certificate "
+				"cannot serve ECDHE-ECDSA) and ECDHE-ECDSA with ChaCha20-Poly1305 "
+				"or AES-128-GCM enabled");
 	if (name && alert_is_about_certificate(a))
 		return err_fail(e, "%s refused our certificate (%s)", peer, name);
 	if (a == MBEDTLS_SSL_ALERT_MSG_PROTOCOL_VERSION)
@@ -459,11 +458,19 @@ static int alert_fail(struct tls_conn *c, unsigned char a, struct err *e)
 }
 
 /* The alert Mbed TLS just received.  2.28 has no getter for it; after
- * MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE the record is still in in_msg. */
+ * MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE the record is still in in_msg, its
+ * header (with the version the peer chose) in in_hdr. */
 static int received_alert(const struct tls_conn *c)
 {
 	if (c->ssl.in_msg && c->ssl.in_msgtype == MBEDTLS_SSL_MSG_ALERT && c->ssl.in_msglen >= 2)
 		return c->ssl.in_msg[1];
+	return -1;
+}
+
+static int received_alert_minor(const struct tls_conn *c)
+{
+	if (c->ssl.in_hdr && c->ssl.in_hdr[1] == MBEDTLS_SSL_MAJOR_VERSION_3)
+		return c->ssl.in_hdr[2];
 	return -1;
 }
 
@@ -473,15 +480,17 @@ static int received_alert(const struct tls_conn *c)
  * receive buffer (Mbed TLS reads no further than the record it parses).
  * Before the handshake ends, records are plaintext.  -1 when there is no
  * such alert. */
-static int pending_alert(int fd)
+static int pending_alert(int fd, int *minor)
 {
 	unsigned char rec[7];
 	ssize_t n = recv(fd, rec, sizeof(rec), MSG_DONTWAIT);
 
 	if (n == (ssize_t)sizeof(rec) && rec[0] == MBEDTLS_SSL_MSG_ALERT &&
 	    rec[1] == MBEDTLS_SSL_MAJOR_VERSION_3 && rec[3] == 0 && rec[4] == 2 &&
-	    rec[5] == MBEDTLS_SSL_ALERT_LEVEL_FATAL)
+	    rec[5] == MBEDTLS_SSL_ALERT_LEVEL_FATAL) {
+		*minor = rec[2];
 		return rec[6];
+	}
 	return -1;
 }
 
@@ -491,6 +500,15 @@ static int verify_fail(struct tls_conn *c, struct err *e)
 	uint32_t f = mbedtls_ssl_get_verify_result(&c->ssl);
 	char info[300], *p;
 
+	c->refused = true;
+	if (f & MBEDTLS_X509_BADCERT_EXT_KEY_USAGE)
+		return err_fail(e, "%s certificate is not for TLS %ss: its extended key usage "
+				"lacks %s (reissue it with extendedKeyUsage = %s)", peer, peer,
+				c->is_client ? "serverAuth" : "clientAuth",
+				c->is_client ? "serverAuth" : "clientAuth");
+	if (f & MBEDTLS_X509_BADCERT_KEY_USAGE)
+		return err_fail(e, "%s certificate's key usage lacks digitalSignature (reissue "
+				"it with keyUsage = digitalSignature)", peer);
 	if (f & MBEDTLS_X509_BADCERT_MISSING)
 		return err_fail(e, "%s sent no certificate", peer);
 	if (f & MBEDTLS_X509_BADCERT_NOT_TRUSTED)
@@ -529,26 +547,48 @@ static int conn_fail(struct tls_conn *c, int ret, struct err *e)
 		return err_fail(e, "%s stalled: no data for %s s", peer, secs(c->bio.io_ms, s));
 	}
 	if (!c->handshaken && (ret == MBEDTLS_ERR_NET_CONN_RESET || ret == MBEDTLS_ERR_SSL_CONN_EOF)) {
-		int a = pending_alert(c->bio.fd);
+		int minor = -1, a = pending_alert(c->bio.fd, &minor);
 
 		if (a >= 0)
-			return alert_fail(c, (unsigned char)a, e);
+			return alert_fail(c, (unsigned char)a, minor, e);
 	}
 	if (c->bio.sys_errno)
 		return err_fail(e, "connection to %s lost%s: %s", peer,
 				c->handshaken ? "" : " during the TLS handshake",
 				strerror(c->bio.sys_errno));
+	/* from here on, what the peer sent decides: the same peer sends it again */
+	c->refused = !c->handshaken && ret != MBEDTLS_ERR_SSL_CONN_EOF &&
+		     ret != MBEDTLS_ERR_NET_CONN_RESET && ret != MBEDTLS_ERR_SSL_TIMEOUT &&
+		     ret != MBEDTLS_ERR_SSL_ALLOC_FAILED;
 	switch (ret) {
 	case MBEDTLS_ERR_X509_CERT_VERIFY_FAILED:
 		return verify_fail(c, e);
+	case MBEDTLS_ERR_SSL_BAD_HS_CERTIFICATE:
+		/* a certificate whose (extended) key usage is wrong for its role
+		 * lands here, with the verify flags saying which */
+		if (mbedtls_ssl_get_verify_result(&c->ssl) &
+		    (MBEDTLS_X509_BADCERT_EXT_KEY_USAGE | MBEDTLS_X509_BADCERT_KEY_USAGE))
+			return verify_fail(c, e);
+		break;
+	case MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE:
+		/* Mbed TLS cannot reassemble a handshake message split over
+		 * records: in practice, a certificate chain over 16 KB */
+		if (!c->handshaken && c->ssl.in_hslen > c->ssl.in_msglen)
+			return err_fail(e, "%s sent a handshake message of %zu bytes, more than "
+					"one 16 KB TLS record (usually a certificate chain over "
+					"16 KB): send a shorter chain (no root, fewer "
+					"intermediates and names)", peer, c->ssl.in_hslen);
+		break;
 	case MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE:
 		return err_fail(e, "client sent no certificate");
 	case MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE:
 		if (received_alert(c) >= 0)
-			return alert_fail(c, (unsigned char)received_alert(c), e);
+			return alert_fail(c, (unsigned char)received_alert(c),
+					  received_alert_minor(c), e);
 		return err_fail(e, "%s ended the connection with a fatal alert", peer);
 	case MBEDTLS_ERR_SSL_BAD_HS_PROTOCOL_VERSION:
-		return err_fail(e, "%s does not speak TLS 1.2 (older versions are refused)", peer);
+		return err_fail(e, "%s does not speak TLS 1.2 (older versions are refused)%s", peer,
+				c->is_client ? ": enable TLS 1.2 on the server" : "");
 	case MBEDTLS_ERR_SSL_NO_CIPHER_CHOSEN:
 		return err_fail(e, "%s offers no common cipher suite (ECDHE-ECDSA with "
 				"ChaCha20-Poly1305 or AES-128-GCM)", peer);
@@ -627,13 +667,14 @@ static void note_peer(struct tls_conn *c)
 
 /* Sets up a connection over fd (owned from here on) and runs the handshake
  * within deadline; then waits are bounded by io_ms. */
-static int conn_open(const mbedtls_ssl_config *conf, int fd, bool is_client,
-		     const char *server_name, int64_t deadline, unsigned handshake_ms,
-		     unsigned io_ms, struct tls_conn **out, struct err *e)
+int tls_conn_open(const mbedtls_ssl_config *conf, int fd, bool is_client,
+		  const char *server_name, int64_t deadline, unsigned handshake_ms,
+		  unsigned io_ms, struct tls_conn **out, bool *refused, struct err *e)
 {
 	struct tls_conn *c;
 	int one = 1, flags, ret;
 
+	*refused = false;
 	c = calloc(1, sizeof(*c));
 	if (!c) {
 		close(fd);
@@ -673,6 +714,7 @@ static int conn_open(const mbedtls_ssl_config *conf, int fd, bool is_client,
 	while (ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE);
 	if (ret) {
 		conn_fail(c, ret, e);
+		*refused = c->refused;
 		goto fail;
 	}
 	c->handshaken = true;
@@ -701,8 +743,8 @@ int tls_client_new(struct tls_client **out, const struct tls_client_conf *conf,
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return err_fail(e, "out of memory");
-	keys_init(&c->k);
-	if (keys_load(&c->k, MBEDTLS_SSL_IS_CLIENT, conf->ca_path, conf->cert_path,
+	tls_keys_init(&c->k);
+	if (tls_keys_load(&c->k, MBEDTLS_SSL_IS_CLIENT, conf->ca_path, conf->cert_path,
 		      conf->key_path, e)) {
 		tls_client_free(c);
 		return -1;
@@ -718,14 +760,19 @@ void tls_client_free(struct tls_client *c)
 {
 	if (!c)
 		return;
-	keys_free(&c->k);
+	tls_keys_free(&c->k);
 	free(c);
 }
 
 int tls_client_attach_fd(struct tls_client *c, int fd, struct tls_conn **out, struct err *e)
 {
-	return conn_open(&c->k.conf, fd, true, c->server_name, now_ms() + c->connect_ms,
-			 c->connect_ms, c->io_ms, out, e);
+	bool refused;
+	int rc = tls_conn_open(&c->k.conf, fd, true, c->server_name, tls_now_ms() + c->connect_ms,
+			       c->connect_ms, c->io_ms, out, &refused, e);
+
+	c->last_failure = rc ? refused ? TLS_CONNECT_REFUSED : TLS_CONNECT_BROKEN
+			     : TLS_CONNECT_OK;
+	return rc;
 }
 
 /* Non-blocking connect to one address, finished by the deadline.  Returns
@@ -745,7 +792,7 @@ static int connect_one(const struct addrinfo *ai, int64_t deadline)
 		goto fail;
 	for (;;) {
 		struct pollfd p = { .fd = fd, .events = POLLOUT };
-		int64_t left = deadline - now_ms();
+		int64_t left = deadline - tls_now_ms();
 		int n;
 
 		if (left <= 0) {
@@ -779,11 +826,13 @@ int tls_connect(struct tls_client *c, const char *host, uint16_t port, struct tl
 	 * interface is loopback. */
 	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
 				  .ai_flags = AI_NUMERICSERV };
-	int64_t deadline = now_ms() + c->connect_ms;
+	int64_t deadline = tls_now_ms() + c->connect_ms;
 	struct addrinfo *res = NULL;
 	char service[8], s[24];
 	int fd = -1, err = 0, rc;
+	bool refused;
 
+	c->last_failure = TLS_CONNECT_UNREACHABLE;
 	snprintf(service, sizeof(service), "%u", (unsigned)port);
 	/* Name resolution is not bounded by the deadline (getaddrinfo cannot
 	 * be); the kiosk's server is normally an address or a local name. */
@@ -804,91 +853,16 @@ int tls_connect(struct tls_client *c, const char *host, uint16_t port, struct tl
 		return err_fail(e, "cannot connect to %s:%u: %s", host, (unsigned)port,
 				strerror(err));
 	}
-	return conn_open(&c->k.conf, fd, true, c->server_name, deadline, c->connect_ms,
-			 c->io_ms, out, e);
+	rc = tls_conn_open(&c->k.conf, fd, true, c->server_name, deadline, c->connect_ms, c->io_ms,
+		       out, &refused, e);
+	c->last_failure = rc ? refused ? TLS_CONNECT_REFUSED : TLS_CONNECT_BROKEN
+			     : TLS_CONNECT_OK;
+	return rc;
 }
 
-/* ---- server ---- */
-
-int tls_server_new(struct tls_server **out, const struct tls_server_conf *conf,
-		   struct err *e)
+enum tls_connect_failure tls_client_last_failure(const struct tls_client *c)
 {
-	struct tls_server *s;
-
-	s = calloc(1, sizeof(*s));
-	if (!s)
-		return err_fail(e, "out of memory");
-	keys_init(&s->k);
-	if (keys_load(&s->k, MBEDTLS_SSL_IS_SERVER, conf->ca_path, conf->cert_path,
-		      conf->key_path, e)) {
-		tls_server_free(s);
-		return -1;
-	}
-	s->io_ms = conf->io_timeout_ms ? conf->io_timeout_ms : DEFAULT_IO_MS;
-	*out = s;
-	return 0;
-}
-
-void tls_server_free(struct tls_server *s)
-{
-	if (!s)
-		return;
-	keys_free(&s->k);
-	free(s);
-}
-
-int tls_listen(const char *host, uint16_t port, int *fd_out, uint16_t *bound_port,
-	       struct err *e)
-{
-	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
-				  .ai_flags = AI_PASSIVE | AI_NUMERICSERV };
-	const char *node = host && *host ? host : NULL;
-	const char *shown = node ? node : "*";
-	struct addrinfo *res = NULL;
-	struct sockaddr_storage ss;
-	socklen_t sslen = sizeof(ss);
-	char service[8];
-	int fd = -1, err = 0, one = 1, rc;
-
-	snprintf(service, sizeof(service), "%u", (unsigned)port);
-	rc = getaddrinfo(node, service, &hints, &res);
-	if (rc)
-		return err_fail(e, "cannot resolve %s: %s", shown,
-				rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
-	for (const struct addrinfo *ai = res; ai; ai = ai->ai_next) {
-		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-		if (fd < 0) {
-			err = errno;
-			continue;
-		}
-		if (!setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) &&
-		    !bind(fd, ai->ai_addr, ai->ai_addrlen) && !listen(fd, LISTEN_BACKLOG))
-			break;
-		err = errno;
-		close(fd);
-		fd = -1;
-	}
-	freeaddrinfo(res);
-	if (fd < 0)
-		return err_fail(e, "cannot listen on %s:%u: %s", shown, (unsigned)port,
-				strerror(err ? err : EADDRNOTAVAIL));
-	if (getsockname(fd, (struct sockaddr *)&ss, &sslen)) {
-		err_fail(e, "cannot listen on %s:%u: %s", shown, (unsigned)port, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	if (bound_port)
-		*bound_port = ntohs(ss.ss_family == AF_INET6
-					    ? ((struct sockaddr_in6 *)&ss)->sin6_port
-					    : ((struct sockaddr_in *)&ss)->sin_port);
-	*fd_out = fd;
-	return 0;
-}
-
-int tls_server_attach_fd(struct tls_server *s, int fd, struct tls_conn **out, struct err *e)
-{
-	return conn_open(&s->k.conf, fd, false, NULL, now_ms() + s->io_ms, s->io_ms, s->io_ms,
-			 out, e);
+	return c->last_failure;
 }
 
 /* ---- data ---- */

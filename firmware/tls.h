@@ -9,7 +9,12 @@
  * server name is always set and checked, certificate checking is never
  * optional.  A failed verification names the cause in plain words:
  * "server certificate not trusted (unknown CA)", "server certificate expired",
- * "server certificate is for another host name (expected NAME)".
+ * "server certificate is for another host name (expected NAME)".  A server
+ * whose settings the kiosk cannot meet is named with what to change: an RSA
+ * certificate or no common cipher suite, TLS 1.1 or older only, a
+ * certificate without the serverAuth extended key usage, a certificate
+ * chain over one 16 KB record.  tls_client_last_failure() says whether a
+ * failed connect can succeed on a retry.
  *
  * Server: a client certificate signed by the configured CA is required;
  * tls_conn_peer_cn() gives its subject CN (the delivery server maps it to a
@@ -61,11 +66,23 @@ void tls_client_free(struct tls_client *c);
 int tls_connect(struct tls_client *c, const char *host, uint16_t port,
 		struct tls_conn **out, struct err *e);
 
+/* How the last tls_connect() or tls_client_attach_fd() of c ended. */
+enum tls_connect_failure {
+	TLS_CONNECT_OK,
+	TLS_CONNECT_UNREACHABLE, /* no TCP connection: name, route, refused, timeout */
+	TLS_CONNECT_BROKEN,      /* the handshake broke off or stalled: may pass later */
+	TLS_CONNECT_REFUSED,     /* the peer's certificate or settings were refused, or
+				    it refused ours: the same again on a retry */
+};
+enum tls_connect_failure tls_client_last_failure(const struct tls_client *c);
+
 /* Handshake as a client over an already connected socket (tests use a
  * socketpair).  The conn takes ownership of fd. */
 int tls_client_attach_fd(struct tls_client *c, int fd, struct tls_conn **out,
 			 struct err *e);
 
+/* The listening half (tls_server.c, in libtenpo-server.a: the delivery
+ * server's, not linked into the kiosk). */
 int tls_server_new(struct tls_server **out, const struct tls_server_conf *conf,
 		   struct err *e);
 void tls_server_free(struct tls_server *s);

@@ -4,12 +4,24 @@
 # and you type the printed pickup codes yourself (staff PIN 2468: hold the
 # top-left corner for 3 s).  Without one, it runs on SDL's offscreen driver
 # with a scripted customer per order, and says where the disc images and
-# screenshots are.  Ctrl-C stops everything.  Everything lives in build/demo/.
+# screenshots are.  Ctrl-C stops everything.  Everything lives in build/demo/,
+# which each run makes afresh.
+#
+# Your own kiosk settings survive that: lines of TENPO_DEMO_CONF (default
+# BUILD_DIR/demo.conf, outside build/demo/) replace the demo's lines of the
+# same key in the kiosk's tenpo.conf, e.g. `pseudo_media = cd-r` for a CD-R
+# in the windowed kiosk's drive.  The scripted run picks the blank for each
+# scripted customer and ignores a pseudo_media there.
 #
 #   tests/demo.sh BUILD_DIR
 set -eu
 BUILD=$(cd "${1:-build}" && pwd)
 DEMO="$BUILD/demo"
+USER_CONF=${TENPO_DEMO_CONF:-$BUILD/demo.conf}
+if [ -n "${TENPO_DEMO_CONF:-}" ] && [ ! -f "$TENPO_DEMO_CONF" ]; then
+	echo "demo: TENPO_DEMO_CONF=$TENPO_DEMO_CONF: no such file" >&2
+	exit 1
+fi
 PORT=${TENPO_DEMO_PORT:-8443}
 rm -rf "$DEMO"
 mkdir -p "$DEMO"
@@ -49,11 +61,31 @@ mkdir -p "$OUT" "$SHOTS"
 	echo "sync_interval_s = 5"
 	"$BUILD/tenpo" staff-pin --config "$CONF" 2468
 } >>"$CONF"
+# the kiosk's database is made on purpose, never by a command that finds none
+"$BUILD/tenpo" init --config "$CONF" >/dev/null
+
+# conf_put KEY LINE: LINE replaces every line of KEY in the kiosk's tenpo.conf
+conf_put() {
+	sed -i "/^[[:space:]]*$1[[:space:]]*=/d" "$CONF"
+	printf '%s\n' "$2" >>"$CONF"
+}
+
+# user_conf [SKIP_KEY]: the lines of USER_CONF, over the demo's own
+user_conf() {
+	[ -f "$USER_CONF" ] || return 0
+	while IFS= read -r line || [ -n "$line" ]; do
+		key=$(printf '%s' "$line" | sed -n 's/^[[:space:]]*\([a-z_][a-z0-9_]*\)[[:space:]]*=.*/\1/p')
+		[ -n "$key" ] || continue
+		[ "$key" = "${1:-}" ] && continue
+		conf_put "$key" "$line"
+	done <"$USER_CONF"
+}
 
 # kiosk BLANK [SCRIPT]: the kiosk with a blank of that kind in its pseudo-drive
+# (windowed: unless USER_CONF names another)
 kiosk() {
-	sed -i '/^pseudo_media *=/d' "$CONF"
-	echo "pseudo_media = $1" >>"$CONF"
+	conf_put pseudo_media "pseudo_media = $1"
+	if [ $# -gt 1 ]; then user_conf pseudo_media; else user_conf; fi
 	if [ $# -gt 1 ]; then
 		"$BUILD/tenpo" run --config "$CONF" --display offscreen --script "$2" --shots "$SHOTS" &
 	else
@@ -98,8 +130,10 @@ say "3. The kiosk of shop 1001 syncs over mutual TLS and checks every watermark"
 
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -z "${TENPO_DEMO_SCRIPTED:-}" ]; then
 	say "4. The kiosk opens in a window"
-	echo "   Pickup codes: $VIDEO_CODE (a data DVD: the blank is a DVD-R)"
-	echo "   The audio CD ($AUDIO_CODE) needs a CD-R: run again with pseudo_media = cd-r."
+	echo "   Pickup codes: $VIDEO_CODE (a data DVD: the blank is a DVD-R unless you chose one)"
+	echo "   The audio CD ($AUDIO_CODE) needs a CD-R: put the line 'pseudo_media = cd-r'"
+	echo "   in $USER_CONF and run make demo again (those lines are kept, over the demo's)."
+	[ -f "$USER_CONF" ] && echo "   Your settings from $USER_CONF: $(grep -c '=' "$USER_CONF") line(s)."
 	echo "   Staff menu: hold the top-left corner 3 s, PIN 2468.  Ctrl-C ends the demo."
 	kiosk dvd-r
 else

@@ -77,6 +77,10 @@ setup_world() {
 		{ cat "$WORK/init.log"; return 1; }
 	CONF="$DIR/shops/1001/tenpo.conf"
 	CONF2="$DIR/shops/1002/tenpo.conf"
+	# a kiosk's database is made on purpose, never by opening a missing one
+	"$BIN/tenpo" init --config "$CONF" >>"$WORK/init.log" 2>&1 &&
+		"$BIN/tenpo" init --config "$CONF2" >>"$WORK/init.log" 2>&1 ||
+		{ cat "$WORK/init.log"; return 1; }
 }
 
 # place ARGS...: tenpo-delivery order; sets ORDER and CODE.

@@ -8,6 +8,11 @@
 # tests/integration/ (through tests/lib.sh) and the fuzzers, each run for a
 # bounded number of inputs.  A program that dies without saying "not ok"
 # still counts as one failure.  Full output goes to BUILD_DIR/test-logs/.
+#
+# Each test program runs under a generous bound, TENPO_TEST_TIMEOUT seconds
+# (default 1800): one that hangs is stopped (TERM, then KILL 10 s later, with
+# every process it started) and counted as failed, "timed out after N s" in
+# its log.  It bounds a hang, not the work: no test comes near it.
 BUILD=${1:-build/san}
 FILTER=${2:-}
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,6 +23,12 @@ mkdir -p "$LOGS"
 export TENPO_BUILD="$BUILD" TENPO_TOP="$TOP"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:${ASAN_OPTIONS:-}"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+TIMEOUT=${TENPO_TEST_TIMEOUT:-1800}
+case "$TIMEOUT" in '' | *[!0-9]* | 0)
+	echo "run.sh: TENPO_TEST_TIMEOUT must be a whole number of seconds above 0, not '$TIMEOUT'" >&2
+	exit 2 ;;
+esac
+command -v timeout >/dev/null || { echo "run.sh: timeout (coreutils) not found" >&2; exit 2; }
 passed=0
 failed=0
 
@@ -27,9 +38,14 @@ run_one() { # name, command...
 	case "$name" in *"$FILTER"*) ;; *) return ;; esac
 	log="$LOGS/$name.log"
 	mkdir -p "$(dirname "$log")"
-	"$@" >"$log" 2>&1
+	start=$(date +%s)
+	# timeout runs the test in a process group of its own and signals all of it
+	timeout -k 10 "$TIMEOUT" "$@" >"$log" 2>&1 </dev/null
 	rc=$?
 	[ -f "$log" ] || { rc=99; : >"$log"; }
+	if { [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; } && [ $(($(date +%s) - start)) -ge "$TIMEOUT" ]; then
+		echo "not ok - $name timed out after $TIMEOUT s" >>"$log"
+	fi
 	ok=$(grep -c '^ok ' "$log")
 	bad=$(grep '^not ok ' "$log" | grep -vc '# SKIP')
 	if [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ]; then

@@ -105,12 +105,10 @@ int kiosk_run(const struct config *config, const struct kiosk_opts *o, struct er
 	/* the config's drive wins; a board's relative pseudo-drive lives in
 	 * the output folder */
 	if (!cfg->drive[0]) {
-		int n = !strncmp(b.drive, "stdio:", 6) && b.drive[6] != '/'
-				? snprintf(cfg->drive, sizeof(cfg->drive), "stdio:%s/%s", cfg->output,
-					   b.drive + 6)
-				: snprintf(cfg->drive, sizeof(cfg->drive), "%s", b.drive);
+		int n = snprintf(cfg->drive, sizeof(cfg->drive), "%s", b.drive);
 
-		if (n < 0 || (size_t)n >= sizeof(cfg->drive)) {
+		if (n < 0 || (size_t)n >= sizeof(cfg->drive) ||
+		    burner_address_resolve(cfg->drive, sizeof(cfg->drive), cfg->output)) {
 			err_fail(e, "board %s: drive path too long", b.name);
 			goto out;
 		}

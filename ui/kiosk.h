@@ -19,7 +19,7 @@
 #ifndef TENPO_KIOSK_H
 #define TENPO_KIOSK_H
 
-#include <signal.h>
+#include <stdatomic.h>
 
 #include "config.h"
 #include "err.h"
@@ -29,7 +29,7 @@ struct kiosk_opts {
 	const char *display;         /* NULL: the board's; else an SDL video driver */
 	const char *script;          /* NULL, or scripted touches (ui_script.h) */
 	const char *shots_dir;       /* where the script's shots go; NULL: cfg->output */
-	volatile sig_atomic_t *stop; /* NULL: none */
+	const atomic_int *stop; /* NULL: none */
 };
 
 int kiosk_run(const struct config *cfg, const struct kiosk_opts *o, struct err *e);

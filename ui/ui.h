@@ -21,7 +21,7 @@
 #ifndef TENPO_UI_H
 #define TENPO_UI_H
 
-#include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -103,7 +103,7 @@ struct ui_loop {
 	void (*snapshot)(void *arg, struct core_snapshot *out);
 	bool (*send)(void *arg, const struct core_intent *in);
 	void *arg;
-	volatile sig_atomic_t *stop; /* NULL: none */
+	const atomic_int *stop; /* NULL: none */
 	/* NULL, or called after every frame (scripted touches, see
 	 * ui_script.h): 0 go on, calling again within *wake_ms at the latest;
 	 * 1 stop the loop (ui_run returns 0); -1 stop, ui_run returns -1

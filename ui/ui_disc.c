@@ -87,7 +87,7 @@ void ui_disc_create(struct ui_widget *root, const struct ui_ctx *c)
 
 		ui_fmt(what, sizeof(what), m->what, blank, NULL);
 		ui_fmt(next, sizeof(next), m->next, blank, NULL);
-		if (s->drive.present && s->drive.disc != DISC_NONE && s->drive.profile[0] &&
+		if (s->drive.present && s->drive.disc != BURNER_MEDIA_NONE && s->drive.profile[0] &&
 		    s->msg != CORE_MSG_NO_DISC) {
 			char in[160];
 

@@ -181,6 +181,7 @@ static const char *const ja[S_STR_COUNT] = {
 	[S_SPOOL_WAIT_ERASE] = "書き込み済み・消去待ち",
 	[S_SPOOL_ERASED] = "コンテンツ消去済み",
 	[S_SPOOL_OF] = "上限 {0} のうち {1}",
+	[S_SPOOL_FULL_WAIT] = "{0}（{1} 件の注文が保存領域の空きを待機中）",
 	[S_NET_STATUS] = "配信サーバー",
 	[S_NET_OK] = "接続できます",
 	[S_NET_DOWN] = "接続できません",
@@ -379,6 +380,7 @@ static const char *const en[S_STR_COUNT] = {
 	[S_SPOOL_HOLDING] = "Orders holding content",
 	[S_SPOOL_WAIT_ERASE] = "Written, waiting to be erased",
 	[S_SPOOL_ERASED] = "Content erased",
+	[S_SPOOL_FULL_WAIT] = "{0} ({1} orders wait for spool space)",
 	[S_SPOOL_OF] = "{1} of the {0} quota",
 	[S_NET_STATUS] = "Delivery server",
 	[S_NET_OK] = "Reachable",
@@ -458,6 +460,9 @@ static const struct ui_msg_text msg_ja[CORE_MSG_COUNT] = {
 	[CORE_MSG_INTERNAL] = { "問題が発生しました",
 				"端末で予期しない問題が起きました。ご注文は安全に保存されています。",
 				"お手数ですが、店員にお声がけください。" },
+	[CORE_MSG_BLANKS_EXHAUSTED] = { "このご注文は書き込みを中止しました",
+					"何枚かのディスクに書き込めなかったため、店員が確認します。ご注文は安全に保存されています。",
+					"お手数ですが、店員にお声がけください。" },
 };
 
 static const struct ui_msg_text msg_en[CORE_MSG_COUNT] = {
@@ -507,6 +512,9 @@ static const struct ui_msg_text msg_en[CORE_MSG_COUNT] = {
 	[CORE_MSG_INTERNAL] = { "Something went wrong",
 				"The kiosk ran into an unexpected problem. Your order is kept safe.",
 				"Please call a staff member." },
+	[CORE_MSG_BLANKS_EXHAUSTED] = { "Writing this order has been stopped",
+					"Several discs could not be written, so a staff member will check it. Your order is kept safe.",
+					"Please call a staff member." },
 };
 
 static const enum ui_str state_str[ORDER_STATE_COUNT] = {
@@ -531,6 +539,33 @@ const struct ui_msg_text *ui_msg(enum ui_lang lang, enum core_msg m)
 	const struct ui_msg_text *t = lang == UI_LANG_EN ? msg_en : msg_ja;
 
 	return &t[(unsigned)m < CORE_MSG_COUNT ? m : CORE_MSG_INTERNAL];
+}
+
+/* burner's lists, one UI string each: a value added there without its
+ * string fails to build here (or, in the middle, the unit test). */
+static const enum ui_str stage_str[] = {
+	[BURNER_STAGE_PREPARING] = S_PROG_PREPARING, [BURNER_STAGE_WRITING] = S_PROG_WRITING,
+	[BURNER_STAGE_CLOSING] = S_PROG_CLOSING,     [BURNER_STAGE_VERIFYING] = S_PROG_VERIFYING,
+	[BURNER_STAGE_ERASING] = S_PROG_ERASING,     [BURNER_STAGE_DONE] = S_PROG_DONE,
+};
+static const enum ui_str disc_str[] = {
+	[BURNER_MEDIA_NONE] = S_DISC_NONE,	       [BURNER_MEDIA_BLANK] = S_DISC_BLANK,
+	[BURNER_MEDIA_APPENDABLE] = S_DISC_APPENDABLE, [BURNER_MEDIA_CLOSED] = S_DISC_CLOSED,
+	[BURNER_MEDIA_UNSUITABLE] = S_DISC_UNSUITABLE,
+};
+_Static_assert(sizeof(stage_str) / sizeof(stage_str[0]) == BURNER_STAGE_COUNT,
+	       "every stage has its UI string");
+_Static_assert(sizeof(disc_str) / sizeof(disc_str[0]) == BURNER_STATUS_COUNT,
+	       "every disc status has its UI string");
+
+enum ui_str ui_stage_key(enum burner_stage s)
+{
+	return (unsigned)s < BURNER_STAGE_COUNT ? stage_str[s] : S_PROG_DONE;
+}
+
+enum ui_str ui_disc_key(enum burner_status d)
+{
+	return (unsigned)d < BURNER_STATUS_COUNT ? disc_str[d] : S_DISC_UNSUITABLE;
 }
 
 const char *ui_order_state_str(enum ui_lang lang, enum order_state s)

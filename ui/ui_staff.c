@@ -43,12 +43,9 @@ static unsigned failed_count(const struct core_staff_view *st)
 	return n;
 }
 
-static const char *disc_str(const struct ui_ctx *c, enum core_disc_status d)
+static const char *disc_str(const struct ui_ctx *c, enum burner_status d)
 {
-	static const enum ui_str names[] = { S_DISC_NONE, S_DISC_BLANK, S_DISC_APPENDABLE,
-					     S_DISC_CLOSED, S_DISC_UNSUITABLE };
-
-	return (unsigned)d < 5 ? ui_tr(c, names[d]) : "?";
+	return ui_tr(c, ui_disc_key(d));
 }
 
 static enum ui_tone summary(const struct ui_ctx *c, enum ui_screen scr, char *buf, size_t n)
@@ -162,7 +159,7 @@ void ui_staff_test_create(struct ui_widget *root, const struct ui_ctx *c)
 	ui_button_create(root, (struct ui_rect){ a.x + ui_px(th, 440), y, ui_px(th, 260), th->button_h },
 			 ui_tr(c, S_EJECT), UI_ICON_EJECT, UI_BTN_SECONDARY, ui_act(UI_ACT_STAFF_EJECT, 0));
 	y += th->button_h + ui_px(th, 28);
-	if (pr->percent > 0 && pr->stage != PROGRESS_DONE) {
+	if (pr->percent > 0 && pr->stage != BURNER_STAGE_DONE) {
 		char pct[16];
 
 		snprintf(pct, sizeof(pct), "%u%%", pr->percent > 100 ? 100 : pr->percent);

@@ -3,14 +3,10 @@
  * ui_staff_queue: the order queue — every order the kiosk knows, its state
  * and why it is there, and what a staff member may do about it.
  *
- * A row is selected by touching it; the action bar below offers only the
- * actions that make sense in the selected order's state (the core checks
- * again: these are hints, not the rules):
- *   Retry           FAILED
- *   Download again  FAILED, ANNOUNCED, DOWNLOADING, READY
- *   Write again     FAILED, CLAIMED, WRITTEN
- *   Cancel order    any state that is not final and not being written
- * Cancelling asks first.
+ * A row is selected by touching it; the action bar below enables exactly
+ * the actions the order module allows in the selected order's state
+ * (order_action_allowed(), the table the store enforces): the UI asks, it
+ * keeps no rules of its own.  Cancelling asks first.
  */
 #include "ui_screen.h"
 
@@ -122,17 +118,13 @@ static void actions(struct ui_widget *root, const struct ui_ctx *c, struct ui_re
 		enum ui_icon icon;
 		enum ui_action_kind act;
 		enum ui_btn style;
+		enum order_action order_act;
 	} btn[4] = {
-		{ S_ACT_RETRY, UI_ICON_REFRESH, UI_ACT_STAFF_RETRY, UI_BTN_PRIMARY },
-		{ S_ACT_REFETCH, UI_ICON_DOWNLOAD, UI_ACT_STAFF_REFETCH, UI_BTN_SECONDARY },
-		{ S_ACT_REWRITE, UI_ICON_DISC, UI_ACT_STAFF_REWRITE, UI_BTN_SECONDARY },
-		{ S_ACT_CANCEL, UI_ICON_CLOSE, UI_ACT_STAFF_CANCEL, UI_BTN_DANGER },
-	};
-	bool ok[4] = {
-		s == ORDER_FAILED,
-		s == ORDER_FAILED || s == ORDER_ANNOUNCED || s == ORDER_DOWNLOADING || s == ORDER_READY,
-		s == ORDER_FAILED || s == ORDER_CLAIMED || s == ORDER_WRITTEN,
-		q && !order_is_final(s) && s != ORDER_WRITING && s != ORDER_VERIFYING,
+		{ S_ACT_RETRY, UI_ICON_REFRESH, UI_ACT_STAFF_RETRY, UI_BTN_PRIMARY, ORDER_ACT_RETRY },
+		{ S_ACT_REFETCH, UI_ICON_DOWNLOAD, UI_ACT_STAFF_REFETCH, UI_BTN_SECONDARY,
+		  ORDER_ACT_REFETCH },
+		{ S_ACT_REWRITE, UI_ICON_DISC, UI_ACT_STAFF_REWRITE, UI_BTN_SECONDARY, ORDER_ACT_WRITE },
+		{ S_ACT_CANCEL, UI_ICON_CLOSE, UI_ACT_STAFF_CANCEL, UI_BTN_DANGER, ORDER_ACT_CANCEL },
 	};
 
 	for (int i = 0; i < 4; i++) {
@@ -143,7 +135,7 @@ static void actions(struct ui_widget *root, const struct ui_ctx *c, struct ui_re
 		b = ui_button_create(root, (struct ui_rect){ r.x + i * (bw + gap), r.y, bw, r.h },
 				     ui_tr(c, btn[i].label), btn[i].icon, btn[i].style, a);
 		b->font = UI_FONT_BOLD;
-		if (!ok[i])
+		if (!q || !order_action_allowed(btn[i].order_act, s))
 			b->flags |= UI_WF_DISABLED;
 	}
 }

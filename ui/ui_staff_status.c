@@ -12,12 +12,9 @@
 
 #define DAY (24 * 3600)
 
-static const char *disc_str(const struct ui_ctx *c, enum core_disc_status d)
+static const char *disc_str(const struct ui_ctx *c, enum burner_status d)
 {
-	static const enum ui_str names[] = { S_DISC_NONE, S_DISC_BLANK, S_DISC_APPENDABLE,
-					     S_DISC_CLOSED, S_DISC_UNSUITABLE };
-
-	return (unsigned)d < 5 ? ui_tr(c, names[d]) : "?";
+	return ui_tr(c, ui_disc_key(d));
 }
 
 /* Left: a card of rows; right: a column for buttons and the result. */
@@ -59,8 +56,8 @@ void ui_staff_drive_create(struct ui_widget *root, const struct ui_ctx *c)
 	k[1] = ui_tr(c, S_F_ADDRESS), v[1] = d->address[0] ? d->address : "-";
 	k[2] = ui_tr(c, S_F_PROFILE), v[2] = d->profile[0] ? d->profile : "-";
 	k[3] = ui_tr(c, S_F_DISC), v[3] = disc_str(c, d->disc);
-	t[3] = d->disc == DISC_UNSUITABLE ? UI_TONE_WARNING : UI_TONE_INFO;
-	k[4] = ui_tr(c, S_F_FREE), v[4] = d->disc == DISC_NONE ? "-" : free_b;
+	t[3] = d->disc == BURNER_MEDIA_UNSUITABLE ? UI_TONE_WARNING : UI_TONE_INFO;
+	k[4] = ui_tr(c, S_F_FREE), v[4] = d->disc == BURNER_MEDIA_NONE ? "-" : free_b;
 	k[5] = ui_tr(c, S_F_RUINED), v[5] = ruined;
 	t[5] = d->ruined_blanks ? UI_TONE_WARNING : UI_TONE_INFO;
 	kv_card(root, c, l, k, v, t, 6);
@@ -85,6 +82,7 @@ void ui_staff_spool_create(struct ui_widget *root, const struct ui_ctx *c)
 	int pct = st->spool_quota ? (int)(st->spool_used * 1000 / st->spool_quota) : 0;
 	int pad = ui_px(th, 28), ch = ui_px(th, 200), y = a.y + pad, lh = ui_line_h(c, UI_FONT_TITLE);
 	char used[32], quota[32], fsfree[32], line[96], pc[16], n1[16], n2[16], n3[16];
+	char nw[16], free_line[160];
 	const char *k[4], *v[4];
 	enum ui_tone t[4] = { 0 };
 
@@ -116,6 +114,13 @@ void ui_staff_spool_create(struct ui_widget *root, const struct ui_ctx *c)
 	snprintf(n2, sizeof(n2), "%u", waiting);
 	snprintf(n3, sizeof(n3), "%u", erased);
 	k[0] = ui_tr(c, S_SPOOL_FREE), v[0] = fsfree;
+	if (st->spool_waiting) {
+		/* downloads wait until writing a disc frees space: staff should know */
+		snprintf(nw, sizeof(nw), "%u", st->spool_waiting);
+		ui_fmt(free_line, sizeof(free_line), ui_tr(c, S_SPOOL_FULL_WAIT), fsfree, nw);
+		v[0] = free_line;
+		t[0] = UI_TONE_DANGER;
+	}
 	k[1] = ui_tr(c, S_SPOOL_HOLDING), v[1] = n1;
 	k[2] = ui_tr(c, S_SPOOL_WAIT_ERASE), v[2] = n2;
 	t[2] = waiting ? UI_TONE_WARNING : UI_TONE_INFO;

@@ -13,22 +13,9 @@
 
 static enum ui_str stage_str(const struct core_snapshot *s)
 {
-	if (s->stage == SESSION_VERIFYING && s->progress.stage < PROGRESS_VERIFYING)
+	if (s->stage == SESSION_VERIFYING && s->progress.stage < BURNER_STAGE_VERIFYING)
 		return S_PROG_VERIFYING;
-	switch (s->progress.stage) {
-	case PROGRESS_PREPARING:
-		return S_PROG_PREPARING;
-	case PROGRESS_WRITING:
-		return S_PROG_WRITING;
-	case PROGRESS_CLOSING:
-		return S_PROG_CLOSING;
-	case PROGRESS_VERIFYING:
-		return S_PROG_VERIFYING;
-	case PROGRESS_ERASING:
-		return S_PROG_ERASING;
-	default:
-		return S_PROG_DONE;
-	}
+	return ui_stage_key(s->progress.stage);
 }
 
 static void eta_text(const struct ui_ctx *c, char *buf, size_t n)
@@ -53,8 +40,8 @@ static void phases(struct ui_widget *root, const struct ui_ctx *c, int y)
 	const struct ui_theme *th = c->th;
 	const struct ui_palette *p = &th->c;
 	const struct core_snapshot *s = c->snap;
-	int cur = s->stage == SESSION_VERIFYING || s->progress.stage == PROGRESS_VERIFYING ? 1 :
-		  s->progress.stage >= PROGRESS_ERASING ? 2 : 0;
+	int cur = s->stage == SESSION_VERIFYING || s->progress.stage == BURNER_STAGE_VERIFYING ? 1 :
+		  s->progress.stage >= BURNER_STAGE_ERASING ? 2 : 0;
 	int d = ui_px(th, 36), gap = ui_px(th, 12), sep = ui_px(th, 56), w[3], total = 0, x;
 
 	for (int i = 0; i < 3; i++) {

@@ -11,6 +11,10 @@
  * it from the first line of F instead, which keeps it out of `ps`.  FILE
  * is anything libsndfile decodes: WAV, FLAC, Ogg Vorbis, MP3.
  *
+ * trace reads the reference delivery server's database through its read
+ * API (tests/delivery-server/db.h: db_open_file_readonly, db_orders_of),
+ * never its tables.
+ *
  * Exit status: 0 done (detect/trace: one watermark found), 1 error (one
  * line on stderr), 2 usage, 3 no watermark, 4 conflicting watermarks.
  */
@@ -25,8 +29,9 @@
 #include <sqlite3.h>
 #include <sndfile.h>
 
+#include "db.h"
 #include "err.h"
-#include "watermark.h"
+#include "wm/watermark.h"
 
 enum { EXIT_USAGE = 2, EXIT_NO_MARK = 3, EXIT_CONFLICT = 4 };
 
@@ -167,25 +172,28 @@ static int cmd_detect(const struct wm_key *k, const char *path)
 	return report(path, &r);
 }
 
-static int db_fail(sqlite3 *db, const char *path)
+/* One line per order the mark names (db_orders_of's callback). */
+static int print_order(void *arg, const struct db_order *o)
 {
-	fprintf(stderr, "tenpo-wm: %s: %s\n", path, db ? sqlite3_errmsg(db) : "cannot open");
-	sqlite3_close(db);
-	return 1;
+	unsigned *rows = arg;
+	time_t at = (time_t)o->created_at;
+	char when[32];
+	struct tm tm;
+
+	gmtime_r(&at, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	printf("order %s: user %" PRIu32 ", shop %" PRIu32 ", placed %s, \"%s\" (%s)\n", o->id,
+	       o->user, o->shop, when, o->title, o->state);
+	(*rows)++;
+	return 0;
 }
 
 static int cmd_trace(const struct wm_key *k, const char *db_path, const char *path)
 {
-	static const char sql[] =
-		"SELECT o.id, o.shop_id, o.user_id, o.created_at, c.title, o.state "
-		"FROM orders o JOIN catalog c ON c.id = o.item_id "
-		"WHERE o.user_id = ?1 AND o.shop_id = ?2 AND c.content_server = ?3 "
-		"ORDER BY o.created_at, o.id";
 	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
 	struct wm_result r;
 	struct err e;
-	long long server_id = -1;
+	char server_id[24];
 	unsigned rows = 0;
 	int rc;
 
@@ -194,45 +202,27 @@ static int cmd_trace(const struct wm_key *k, const char *db_path, const char *pa
 	rc = report(path, &r);
 	if (r.status != WM_FOUND)
 		return rc;
-	if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-		return db_fail(db, db_path);
-	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'delivery_server_id'", -1,
-			       &st, NULL) != SQLITE_OK)
-		return db_fail(db, db_path);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		server_id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	if (server_id != r.payload.delivery_server) {
+	if (db_open_file_readonly(db_path, &db, &e))
+		return fail(e.msg);
+	if (db_meta_get(db, "delivery_server_id", server_id, sizeof(server_id), &e)) {
+		db_close(db);
+		err_wrap(&e, "%s", db_path);
+		return fail(e.msg);
+	}
+	if (strtoll(server_id, NULL, 10) != r.payload.delivery_server) {
 		printf("this copy was prepared by delivery server %u; %s belongs to delivery "
-		       "server %lld: ask that server's operator\n",
+		       "server %s: ask that server's operator\n",
 		       r.payload.delivery_server, db_path, server_id);
-		sqlite3_close(db);
+		db_close(db);
 		return 1;
 	}
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		return db_fail(db, db_path);
-	sqlite3_bind_int64(st, 1, r.payload.user);
-	sqlite3_bind_int64(st, 2, r.payload.shop);
-	sqlite3_bind_int64(st, 3, r.payload.content_server);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		time_t at = (time_t)sqlite3_column_int64(st, 3);
-		char when[32];
-		struct tm tm;
-
-		gmtime_r(&at, &tm);
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
-		printf("order %s: user %lld, shop %lld, placed %s, \"%s\" (%s)\n",
-		       (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 2),
-		       sqlite3_column_int64(st, 1), when, (const char *)sqlite3_column_text(st, 4),
-		       (const char *)sqlite3_column_text(st, 5));
-		rows++;
+	rc = db_orders_of(db, r.payload.user, r.payload.shop, r.payload.content_server,
+			  print_order, &rows, &e);
+	db_close(db);
+	if (rc) {
+		err_wrap(&e, "%s", db_path);
+		return fail(e.msg);
 	}
-	if (rc != SQLITE_DONE) {
-		sqlite3_finalize(st);
-		return db_fail(db, db_path);
-	}
-	sqlite3_finalize(st);
-	sqlite3_close(db);
 	if (!rows) {
 		printf("no order in %s for user %" PRIu32 " at shop %" PRIu32
 		       " of content server %u\n",

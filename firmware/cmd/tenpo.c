@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "delivery.h"
 #include "disc.h"
 #include "handover.h"
+#include "instance.h"
 #include "kiosk.h"
 #include "log.h"
 #include "order.h"
@@ -30,13 +32,15 @@
 #include "store.h"
 #include "sync.h"
 
-/* The one piece of file-scope state: set by SIGINT/SIGTERM. */
-static volatile sig_atomic_t stop_requested;
+/* The one piece of file-scope state: set by SIGINT/SIGTERM, read by the
+ * threads the command runs.  A lock-free atomic is safe in a handler. */
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "the stop flag is set from a signal handler");
+static atomic_int stop_requested;
 
 static void on_signal(int sig)
 {
 	(void)sig;
-	stop_requested = 1;
+	atomic_store(&stop_requested, 1);
 }
 
 struct app {
@@ -47,12 +51,14 @@ struct app {
 	struct handover_opts disc; /* --drive, --media, --simulate */
 	bool disc_ready;           /* handover_init() done */
 	struct kiosk_opts kiosk;   /* run: --board-dir, --display, --script, --shots */
+	struct instance_lock *lock; /* commands that modify the database */
 };
 
 static void usage(FILE *f)
 {
 	fputs("usage: tenpo [-v] COMMAND --config FILE [ARGS]\n"
 	      "\n"
+	      "  init              create the kiosk's database (once; an existing one is kept)\n"
 	      "  run               the appliance: touchscreen, sync loop, disc writer, reports\n"
 	      "                    --board-dir DIR (profiles; default: board/ beside build/)\n"
 	      "                    --display DRIVER (x11, wayland, kmsdrm, offscreen)\n"
@@ -74,13 +80,23 @@ static void usage(FILE *f)
 	      f);
 }
 
-static int app_open(struct app *a, const char *config_path, bool need_spool,
-		    bool need_network, struct err *e)
+static int app_open(struct app *a, const char *config_path, const char *command, bool lock,
+		    bool need_spool, bool need_network, struct err *e)
 {
 	if (config_load(&a->cfg, config_path, e))
 		return -1;
 	if (a->cfg.log_file[0] && log_open(a->cfg.log_file, (enum log_level)a->cfg.log_level))
 		return err_fail(e, "cannot open log file %s", a->cfg.log_file);
+	/* before the store: a second instance must not even recover */
+	if (lock && instance_lock_take(&a->lock, a->cfg.database, command, e))
+		return -1;
+	if (!strcmp(command, "init")) {
+		int made = store_create(a->cfg.database, e);
+
+		if (made < 0)
+			return -1;
+		printf("%s %s\n", made ? "CREATED" : "KEPT", a->cfg.database);
+	}
 	if (store_open(&a->store, a->cfg.database, e))
 		return -1;
 	if (need_spool && spool_open(&a->spool, a->cfg.spool, a->cfg.spool_quota_bytes, e))
@@ -110,6 +126,7 @@ static void app_close(struct app *a)
 	delivery_close(a->delivery);
 	spool_close(a->spool);
 	store_close(a->store);
+	instance_lock_release(a->lock);
 	log_close();
 }
 
@@ -127,9 +144,10 @@ static int cmd_sync(struct app *a, struct err *e)
 	int rc = sync_pass(&c, &st, e);
 
 	printf("listed %u, new %u, manifests %u, files %u (%" PRIu64 " bytes), ready %u, "
-	       "failed %u, cancelled %u, expired %u, reports sent %u\n",
+	       "failed %u, cancelled %u, expired %u, reports sent %u%s\n",
 	       st.listed, st.announced, st.manifests, st.files, st.bytes, st.ready, st.failed,
-	       st.cancelled, st.expired, st.reports_sent);
+	       st.cancelled, st.expired, st.reports_sent,
+	       st.waiting_for_space ? ", waiting for spool space" : "");
 	return rc;
 }
 
@@ -147,6 +165,34 @@ static int cmd_orders(struct app *a, struct err *e)
 	return 0;
 }
 
+/* An order compacted by retention: the record the shop keeps. */
+static int show_disc(struct app *a, const char *id, struct err *e)
+{
+	struct store_disc *d = malloc(sizeof(*d));
+	int found;
+
+	if (!d)
+		return err_fail(e, "out of memory");
+	found = store_disc_get(a->store, id, d, e);
+	if (found == 1) {
+		printf("order     %s\nstate     %s (compacted %" PRId64 ")%s%s\n"
+		       "title     %s\nartist    %s\nmedia     %s\nprice     %" PRIu64 " %s\n"
+		       "ids       user %" PRIu32 " shop %" PRIu32 " delivery server %u content server %u\n"
+		       "times     created %" PRId64 " written %" PRId64 " closed %" PRId64 "\n",
+		       d->id, order_state_name(d->state), d->compacted_at,
+		       d->reason[0] ? "  reason: " : "", d->reason, d->title, d->artist,
+		       d->media[0] ? d->media : "-", d->price, d->currency, d->ids.user, d->ids.shop,
+		       d->ids.delivery_server, d->ids.content_server, d->created_at, d->written_at,
+		       d->closed_at);
+		if (d->receipt[0])
+			printf("receipt   %s\n", d->receipt);
+	}
+	free(d);
+	if (found == 0)
+		return err_fail(e, "no order %s", id);
+	return found < 0 ? -1 : 0;
+}
+
 static int cmd_show(struct app *a, const char *id, struct err *e)
 {
 	struct store_order o;
@@ -155,8 +201,10 @@ static int cmd_show(struct app *a, const char *id, struct err *e)
 	size_t nf = 0, nl = 0;
 	int found = store_order_get(a->store, id, &o, e);
 
-	if (found <= 0)
-		return found < 0 ? -1 : err_fail(e, "no order %s", id);
+	if (found == 0)
+		return show_disc(a, id, e);
+	if (found < 0)
+		return -1;
 	printf("order     %s\nstate     %s%s%s\n", o.id, order_state_name(o.state),
 	       o.reason[0] ? "  reason: " : "", o.reason);
 	if (o.has_manifest) {
@@ -186,14 +234,11 @@ static int cmd_show(struct app *a, const char *id, struct err *e)
 
 static int print_progress(void *arg, const struct handover_progress *p)
 {
-	static const char *const names[] = { "preparing", "writing", "closing", "verifying",
-					     "erasing", "done" };
-
 	(void)arg;
 	if (p->total)
-		fprintf(stdout, "\r%-10s %5.1f %%  %6.1f MB/s  ", names[p->stage],
+		fprintf(stdout, "\r%-10s %5.1f %%  %6.1f MB/s  ", burner_stage_name(p->stage),
 			p->bytes * 100.0 / (double)p->total, p->mb_per_s);
-	if (p->stage == HANDOVER_DONE)
+	if (p->stage == BURNER_STAGE_DONE)
 		fputc('\n', stdout);
 	fflush(stdout);
 	return 0;
@@ -205,8 +250,21 @@ static int write_order(struct app *a, const char *id, struct err *e)
 	struct handover_result r;
 	unsigned sent = 0;
 	struct err why = { "" };
+	struct store_order o;
+	bool was_written;
 
+	if (store_order_get(a->store, id, &o, e) != 1)
+		return err_fail(e, "no order %s", id);
+	was_written = o.state == ORDER_WRITTEN;
 	if (app_disc(a, e) || handover_recover(&a->cfg, a->store, a->spool, e))
+		return -1;
+	if (was_written) {
+		/* its disc was written and verified before a crash; recovery erased it */
+		printf("FINISHED %s: written and verified before, spool erased\n", id);
+		goto report;
+	}
+	if (store_order_get(a->store, id, &o, e) != 1 ||
+	    order_action_check(ORDER_ACT_WRITE, o.state, id, e))
 		return -1;
 	a->disc.eject = true;
 	if (isatty(STDOUT_FILENO))
@@ -217,7 +275,13 @@ static int write_order(struct app *a, const char *id, struct err *e)
 		printf("SIMULATED %s %" PRIu64 " bytes; the order stays claimed\n", id, r.bytes);
 		return 0;
 	}
-	printf("WRITTEN %s %s %" PRIu64 " bytes, verified, spool erased\n", id, r.output, r.bytes);
+	if (r.verified)
+		printf("WRITTEN %s %s %" PRIu64 " bytes, verified, spool erased\n", id, r.output,
+		       r.bytes);
+	else
+		printf("WRITTEN %s %s %" PRIu64 " bytes, NOT verified (%s), spool erased\n", id,
+		       r.output, r.bytes, r.not_verified);
+report:
 	if (delivery_open(&a->delivery, &a->cfg, &why) ||
 	    report_flush(a->store, a->delivery, time(NULL), true, &sent, &why))
 		printf("REPORT queued (%s); the next sync sends it\n", why.msg);
@@ -244,8 +308,11 @@ static int cmd_write(struct app *a, const char *id, struct err *e)
 
 static int cmd_refetch(struct app *a, const char *id, struct err *e)
 {
-	if (spool_erase_order(a->spool, id, e) || store_order_refetch(a->store, id, e))
+	/* check and move first, erase after: a refused refetch keeps the content */
+	if (store_order_refetch(a->store, id, e))
 		return -1;
+	if (spool_erase_order(a->spool, id, e))
+		return err_wrap(e, "order %s is announced again, but its old spool remains", id);
 	printf("REFETCH %s announced; the next sync downloads it again\n", id);
 	return 0;
 }
@@ -349,6 +416,15 @@ static int cmd_staff_pin(struct app *a, const char *pin, struct err *e)
 	return 0;
 }
 
+/* app_open() made (or kept) the database; nothing more to do. */
+static int cmd_init(struct app *a, const char *arg, struct err *e)
+{
+	(void)a;
+	(void)arg;
+	(void)e;
+	return 0;
+}
+
 static int cmd_retry(struct app *a, const char *id, struct err *e)
 {
 	struct store_order o;
@@ -360,10 +436,12 @@ static int cmd_retry(struct app *a, const char *id, struct err *e)
 	return 0;
 }
 
-/* One row per command: what it needs opened, and whether it takes an argument. */
+/* One row per command: its argument (NULL: none), what it needs opened, and
+ * whether it modifies the database (then it holds the instance lock). */
 struct command {
 	const char *name;
-	bool takes_arg, spool, network;
+	const char *arg_name;
+	bool spool, network, lock;
 	int (*run)(struct app *a, const char *arg, struct err *e);
 };
 
@@ -380,18 +458,28 @@ static int run_orders(struct app *a, const char *arg, struct err *e)
 }
 
 static const struct command commands[] = {
-	{ "run", false, false, false, cmd_run },
-	{ "sync", false, true, true, run_sync },
-	{ "orders", false, false, false, run_orders },
-	{ "show", true, false, false, cmd_show },
-	{ "pickup", true, true, false, cmd_pickup },
-	{ "write", true, true, false, cmd_write },
-	{ "retry", true, false, false, cmd_retry },
-	{ "refetch", true, true, false, cmd_refetch },
-	{ "drives", false, false, false, cmd_drives },
-	{ "check-disc", false, false, false, cmd_check_disc },
-	{ "staff-pin", true, false, false, cmd_staff_pin },
+	{ "init", NULL, false, false, true, cmd_init },
+	{ "run", NULL, false, false, true, cmd_run },
+	{ "sync", NULL, true, true, true, run_sync },
+	{ "orders", NULL, false, false, false, run_orders },
+	{ "show", "ORDER", false, false, false, cmd_show },
+	{ "pickup", "CODE", true, false, true, cmd_pickup },
+	{ "write", "ORDER", true, false, true, cmd_write },
+	{ "retry", "ORDER", false, false, true, cmd_retry },
+	{ "refetch", "ORDER", true, false, true, cmd_refetch },
+	{ "drives", NULL, false, false, false, cmd_drives },
+	{ "check-disc", NULL, false, false, false, cmd_check_disc },
+	{ "staff-pin", "PIN", false, false, false, cmd_staff_pin },
 };
+
+/* A usage mistake: what was wrong, in one line with a hint; exit 2. */
+static int usage_error(const char *fmt, const char *what)
+{
+	fputs("tenpo: ", stderr);
+	fprintf(stderr, fmt, what);
+	fputs(" (tenpo --help lists the commands)\n", stderr);
+	return 2;
+}
 
 int main(int argc, char **argv)
 {
@@ -416,7 +504,8 @@ int main(int argc, char **argv)
 	int c, rc;
 
 	/* GNU getopt permutes: options may stand before or after the command */
-	while ((c = getopt_long(argc, argv, "c:vh", opts, NULL)) != -1) {
+	opterr = 0; /* its messages would come with no hint; ours say both */
+	while ((c = getopt_long(argc, argv, ":c:vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			config = optarg;
@@ -452,26 +541,36 @@ int main(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return 0;
+		case ':':
+			return usage_error("option %s needs a value", argv[optind - 1]);
 		default:
-			usage(stderr);
-			return 2;
+			return usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
-	for (size_t i = 0; optind < argc && i < sizeof(commands) / sizeof(commands[0]); i++)
+	if (optind >= argc)
+		return usage_error("no command given%s", "");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[optind], commands[i].name))
 			cmd = &commands[i];
-	if (!cmd || !config || argc - optind != 1 + cmd->takes_arg) {
-		usage(stderr);
+	if (!cmd)
+		return usage_error("unknown command '%s'", argv[optind]);
+	if (!config)
+		return usage_error("%s needs --config FILE", cmd->name);
+	if (cmd->arg_name && argc - optind < 2) {
+		fprintf(stderr, "tenpo: %s needs %s (tenpo --help lists the commands)\n", cmd->name,
+			cmd->arg_name);
 		return 2;
 	}
-	arg = cmd->takes_arg ? argv[optind + 1] : NULL;
+	if (argc - optind > 1 + (cmd->arg_name != NULL))
+		return usage_error("too many arguments after %s", cmd->name);
+	arg = cmd->arg_name ? argv[optind + 1] : NULL;
 
 	log_quiet_stderr(!verbose);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 
-	rc = app_open(&a, config, cmd->spool, cmd->network, &e);
+	rc = app_open(&a, config, cmd->name, cmd->lock, cmd->spool, cmd->network, &e);
 	if (!rc)
 		rc = cmd->run(&a, arg, &e);
 	if (rc) {

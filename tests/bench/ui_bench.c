@@ -70,7 +70,7 @@ static void writing(struct ui *u, struct core_snapshot *s)
 	s->stage = SESSION_WRITING;
 	s->has_order = true;
 	fix_film_order(&s->order);
-	s->progress = (struct core_progress){ PROGRESS_WRITING, 1, 100, 1, 4.0, 300 };
+	s->progress = (struct core_progress){ BURNER_STAGE_WRITING, 1, 100, 1, 4.0, 300 };
 }
 
 static void queue64(struct ui *u, struct core_snapshot *s)

@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "burner.h"
 #include "catalog.h"
 #include "db.h"
 #include "digest.h"
@@ -35,7 +36,7 @@
 #include "layout.h"
 #include "manifest.h"
 #include "prepare.h"
-#include "watermark.h"
+#include "wm/watermark.h"
 
 #define NAME_PLACEHOLDER "tenpo-fault-name-placeholder-4b1d"
 #define OVERSIZE_BYTES "5000000000"
@@ -140,7 +141,7 @@ static int check_request(struct checkout *c, struct err *e)
 				catalog_kind_name(c->item.kind));
 	for (size_t i = 0; i < c->item.file_count; i++)
 		total += c->item.files[i].size;
-	if (total > media_capacity_bytes(r->media))
+	if (total > burner_capacity_bytes(r->media))
 		return err_fail(e, "'%s' (%llu bytes) does not fit a %s", c->item.title,
 				(unsigned long long)total, media_kind_name(r->media));
 	if ((r->faults & NAME_FAULTS) & ((r->faults & NAME_FAULTS) - 1))
@@ -249,7 +250,11 @@ static int fill_manifest(struct checkout *c, uint16_t server_id, struct err *e)
 	m->prepaid = !r->unpaid;
 	m->issued_at = now;
 	m->expires_at = now + r->expires_in_s;
-	return pickup_generate(c->code, PICKUP_DEFAULT_ITERATIONS, &m->pickup, e);
+	if (pickup_generate(c->code, PICKUP_DEFAULT_ITERATIONS, &m->pickup, e))
+		return -1;
+	if (r->faults & FAULT_NO_LOCATOR)
+		m->pickup.has_locator = false;
+	return 0;
 }
 
 /* Replaces the first `needle` in c->json with `with`. */

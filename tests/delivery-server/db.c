@@ -178,6 +178,31 @@ out_close:
 	return -1;
 }
 
+int db_open_file_readonly(const char *path, sqlite3 **out, struct err *e)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st;
+
+	*out = NULL;
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		err_fail(e, "%s: %s", path, db ? sqlite3_errmsg(db) : "cannot open");
+		sqlite3_close(db);
+		return -1;
+	}
+	sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+	/* SQLite opens any file lazily: ask the schema now, so that a file that
+	 * is not the server's database is refused here, by name. */
+	if (sqlite3_prepare_v2(db, "SELECT value FROM meta WHERE key = 'delivery_server_id'", -1,
+			       &st, NULL) != SQLITE_OK) {
+		err_fail(e, "%s: not a delivery server database (%s)", path, sqlite3_errmsg(db));
+		sqlite3_close(db);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	*out = db;
+	return 0;
+}
+
 void db_close(sqlite3 *db)
 {
 	sqlite3_close(db);
@@ -628,13 +653,11 @@ out_finalize:
 	return rc;
 }
 
-int db_orders_each(sqlite3 *db, db_order_fn fn, void *arg, struct err *e)
+/* Calls fn for each row of st (a SELECT of ORDER_COLUMNS); finalizes st. */
+static int orders_from(sqlite3 *db, sqlite3_stmt *st, db_order_fn fn, void *arg, struct err *e)
 {
-	sqlite3_stmt *st;
 	int rc = -1, s;
 
-	if (prepare(db, &st, "SELECT " ORDER_COLUMNS "ORDER BY o.created_at, o.rowid", e))
-		return -1;
 	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
 		struct db_order o;
 
@@ -649,6 +672,30 @@ int db_orders_each(sqlite3 *db, db_order_fn fn, void *arg, struct err *e)
 out_finalize:
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int db_orders_each(sqlite3 *db, db_order_fn fn, void *arg, struct err *e)
+{
+	sqlite3_stmt *st;
+
+	if (prepare(db, &st, "SELECT " ORDER_COLUMNS "ORDER BY o.created_at, o.rowid", e))
+		return -1;
+	return orders_from(db, st, fn, arg, e);
+}
+
+int db_orders_of(sqlite3 *db, uint32_t user, uint32_t shop, uint16_t content_server,
+		 db_order_fn fn, void *arg, struct err *e)
+{
+	sqlite3_stmt *st;
+
+	if (prepare(db, &st,
+		    "SELECT " ORDER_COLUMNS "WHERE o.user_id = ?1 AND o.shop_id = ?2 "
+		    "AND c.content_server = ?3 ORDER BY o.created_at, o.rowid", e))
+		return -1;
+	sqlite3_bind_int64(st, 1, user);
+	sqlite3_bind_int64(st, 2, shop);
+	sqlite3_bind_int64(st, 3, content_server);
+	return orders_from(db, st, fn, arg, e);
 }
 
 int db_order_cancel(sqlite3 *db, const char *id, struct err *e)
@@ -746,6 +793,27 @@ int db_report_record(sqlite3 *db, const char *order_id, const char *report_id,
 	if (s != SQLITE_DONE) {
 		db_fail(db, e, "reports");
 		goto out_rollback;
+	}
+	/* one disc per order: a second "delivered" (a kiosk that lost its
+	 * database and wrote the order again) is refused, not recorded */
+	if (!strcmp(kind, "delivered")) {
+		sqlite3_finalize(find);
+		if (prepare(db, &find,
+			    "SELECT 1 FROM reports WHERE order_id = ? AND kind = 'delivered'", e))
+			goto out_rollback;
+		bind_text(find, 1, order_id);
+		s = sqlite3_step(find);
+		if (s == SQLITE_ROW) {
+			*result = DB_REPORT_DELIVERED_BEFORE;
+			if (exec(db, "COMMIT", e))
+				goto out_rollback;
+			rc = 0;
+			goto out_finalize;
+		}
+		if (s != SQLITE_DONE) {
+			db_fail(db, e, "reports");
+			goto out_rollback;
+		}
 	}
 	if (prepare(db, &ins,
 		    "INSERT INTO reports (report_id, order_id, kind, at, body, received_at) "

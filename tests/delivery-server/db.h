@@ -45,6 +45,9 @@
 
 /* Opens DIR/server/server.db; create: make the file and the schema. */
 int db_open(const char *dir, bool create, sqlite3 **out, struct err *e);
+/* The database file at path, read only, for tools beside the server
+ * (tenpo-wm trace); refused when it holds no server schema. */
+int db_open_file_readonly(const char *path, sqlite3 **out, struct err *e);
 void db_close(sqlite3 *db);
 
 int db_meta_set(sqlite3 *db, const char *key, const char *value, struct err *e);
@@ -116,6 +119,10 @@ int db_orders_listed(sqlite3 *db, uint32_t shop, size_t max, db_listing_fn fn, v
 /* Every order, oldest first. */
 typedef int (*db_order_fn)(void *arg, const struct db_order *o);
 int db_orders_each(sqlite3 *db, db_order_fn fn, void *arg, struct err *e);
+/* The orders of one user at one shop whose item comes from content_server,
+ * oldest first: who a watermark's IDs name (tenpo-wm trace). */
+int db_orders_of(sqlite3 *db, uint32_t user, uint32_t shop, uint16_t content_server,
+		 db_order_fn fn, void *arg, struct err *e);
 
 /* open → cancelled.  Cancelling a cancelled order is fine; a closed one,
  * or an unknown one, is an error. */
@@ -130,6 +137,7 @@ enum db_report_result {
 	DB_REPORT_NEW,       /* recorded; a final kind closed the order */
 	DB_REPORT_DUPLICATE, /* this report_id was already recorded for the order */
 	DB_REPORT_CONFLICT,  /* this report_id belongs to another order */
+	DB_REPORT_DELIVERED_BEFORE, /* a new "delivered" for an order delivered already */
 };
 
 int db_report_record(sqlite3 *db, const char *order_id, const char *report_id,

@@ -171,6 +171,8 @@ void api_get_file(struct api_conn *c, struct api_reply *r, const struct db_order
 	start = 0;
 	end = f.size - 1;
 	range = http_header(&c->req, "Range");
+	if (idx == 0 && (o->faults & FAULT_NO_RANGE))
+		range = NULL;
 	if (range) {
 		if (http_parse_range(range, f.size, &start, &end)) {
 			snprintf(extra, sizeof(extra), "Content-Range: bytes */%" PRIu64 "\r\n", f.size);

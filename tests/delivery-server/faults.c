@@ -30,6 +30,10 @@ static const struct fault_desc faults[] = {
 	 * Content-Length, send half of the body and close the connection: the
 	 * kiosk must resume with Range from where it got to. */
 	{ FAULT_TRUNCATE, "truncate" },
+	/* Downloads of file 0 ignore Range and answer 200 with the whole
+	 * file, as a server without range support does: with truncate, the
+	 * kiosk's resume must restart the file from byte 0. */
+	{ FAULT_NO_RANGE, "no-range" },
 	/* The first download of file 0 sends half of the body, then nothing
 	 * for FAULT_STALL_SECONDS, then closes: the kiosk's io timeout must
 	 * fire and the download resume. */
@@ -65,6 +69,9 @@ static const struct fault_desc faults[] = {
 	/* Music only.  File 0 is watermarked for user + 1 (mod 2^32) instead
 	 * of the order's user, the other IDs right; hashed as served. */
 	{ FAULT_OTHER_USER, "other-user" },
+	/* The manifest has no pickup.locator, as from a server older than
+	 * it; signed as served.  The kiosk must fail the order at sync. */
+	{ FAULT_NO_LOCATOR, "no-locator" },
 };
 
 #define FAULT_COUNT (sizeof(faults) / sizeof(faults[0]))

@@ -35,6 +35,8 @@ enum fault {
 	FAULT_SLOW_REPORT = 1u << 12,
 	FAULT_UNMARKED = 1u << 13,
 	FAULT_OTHER_USER = 1u << 14,
+	FAULT_NO_RANGE = 1u << 15,
+	FAULT_NO_LOCATOR = 1u << 16,
 };
 
 /* How many times the counted faults fire before the order behaves. */

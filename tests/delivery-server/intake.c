@@ -8,8 +8,10 @@
  * kind (400, with the field named); the slow-report fault may then answer
  * 503 with Retry-After: 1 (so that even that POST is logged under its
  * report_id); then db_report_record() decides: new (200), a repeat of a
- * recorded report_id for this order (200, "duplicate": true), or a
- * report_id already used for another order (409).  A `delivered`, `expired`
+ * recorded report_id for this order (200, "duplicate": true), a
+ * report_id already used for another order (409), or a second `delivered`
+ * report, under a new report_id, for an order delivered already (409: one
+ * disc per order).  A `delivered`, `expired`
  * or `cancelled` report closes the order (no longer listed).
  *
  * Every POST, whatever its answer, becomes one row of report_posts, so a
@@ -193,6 +195,10 @@ void api_post_report(struct api_conn *c, struct api_reply *r, const char *order_
 	}
 	if (result == DB_REPORT_CONFLICT) {
 		api_reply_error(c, r, 409, NULL, "report_id %s belongs to another order", f.report_id);
+		goto out_log;
+	}
+	if (result == DB_REPORT_DELIVERED_BEFORE) {
+		api_reply_error(c, r, 409, NULL, "order %s was delivered already", o.id);
 		goto out_log;
 	}
 	snprintf(answer, sizeof(answer), "{\"report_id\":\"%s\",\"duplicate\":%s}", f.report_id,

@@ -22,10 +22,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "burner.h"
 #include "wav.h"
 
 #define TABLE_SIZE 2048
-#define CD_SECTOR_FRAMES 588
+#define CD_SECTOR_FRAMES BURNER_AUDIO_SECTOR_FRAMES /* burner owns the geometry */
 #define LEAD_IN_S 0.1
 #define TAIL_S 2.0
 #define MAX_BARS 32

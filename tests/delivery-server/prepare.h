@@ -32,7 +32,7 @@
 
 #include "err.h"
 #include "manifest.h"
-#include "watermark.h"
+#include "wm/watermark.h"
 
 #define PREPARE_THREADS 4
 

@@ -25,7 +25,7 @@
 #include "files.h"
 #include "layout.h"
 #include "pki.h"
-#include "watermark.h"
+#include "wm/watermark.h"
 
 static const uint32_t sample_shops[] = { 1001, 1002 };
 

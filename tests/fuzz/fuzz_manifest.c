@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "burner.h"
 #include "manifest.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -34,6 +35,8 @@ static bool same(const struct manifest *a, const struct manifest *b)
 	    strcmp(a->currency, b->currency) || a->prepaid != b->prepaid ||
 	    a->issued_at != b->issued_at || a->expires_at != b->expires_at ||
 	    a->pickup.iterations != b->pickup.iterations ||
+	    a->pickup.locator != b->pickup.locator ||
+	    a->pickup.has_locator != b->pickup.has_locator ||
 	    memcmp(a->pickup.salt, b->pickup.salt, PICKUP_SALT_LEN) ||
 	    memcmp(a->pickup.hash, b->pickup.hash, PICKUP_HASH_LEN) ||
 	    a->file_count != b->file_count || a->total_bytes != b->total_bytes)
@@ -62,7 +65,7 @@ static bool in_range(const struct manifest *m)
 			return false;
 		total += f->size;
 	}
-	return total == m->total_bytes && total <= media_capacity_bytes(m->media);
+	return total == m->total_bytes && total <= burner_capacity_bytes(m->media);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wm_wav.h"
+#include "wm/wm_wav.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

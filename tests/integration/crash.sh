@@ -57,4 +57,41 @@ check "no .part file left behind" [ -z "$(find "$DIR/shops/1001/spool" -name '*.
 check "the outbox is empty" [ "$(sqlite3 "$DIR/shops/1001/tenpo.db" 'SELECT count(*) FROM outbox WHERE acked_at IS NULL')" = 0 ]
 posts=$("$BIN/tenpo-delivery" reports "$DIR" | sed -n 's/.*posts=//p' | awk '{ s += $1 } END { print s + 0 }')
 echo "# $kills kills; $(echo $IDS | wc -w) orders; $posts report posts for $(echo $IDS | wc -w) reports (repeats are deduplicated by report_id)"
+
+# --- kills while writing: recovery counts each touched blank, and an order
+# that ruined max_ruined_blanks (3) stops for staff instead of burning more;
+# it is never written twice, and a second instance never joins in
+conf_set "$CONF" drive "stdio:$WORK/kill.iso"
+place --shop 1001 --user 301 --title yoake --media data-cd || not_ok "place write order"
+KW=$ORDER
+"$BIN/tenpo" sync --config "$CONF" >/dev/null 2>&1
+"$BIN/tenpo" pickup --config "$CONF" --simulate "$CODE" >/dev/null 2>&1
+wkills=0 refused=0 joined=0
+for i in $(seq 1 12); do
+	s=$(state "$CONF" "$KW")
+	[ "$s" = claimed ] || [ "$s" = writing ] || [ "$s" = verifying ] || [ "$s" = written ] || break
+	"$BIN/tenpo" write --config "$CONF" "$KW" >/dev/null 2>&1 &
+	pid=$!
+	sleep "$(awk -v s="$i" 'BEGIN { srand(s * 104729); printf "%.3f", 0.02 + rand() * 0.3 }')"
+	if "$BIN/tenpo" write --config "$CONF" "$KW" >/dev/null 2>"$WORK/second"; then
+		joined=$((joined + 1))
+	elif grep -q "in use by tenpo write" "$WORK/second"; then
+		refused=$((refused + 1))
+	fi
+	kill -KILL "$pid" 2>/dev/null && wkills=$((wkills + 1))
+	wait "$pid" 2>/dev/null
+done
+# a last write (or recovery) finishes whatever was left
+"$BIN/tenpo" write --config "$CONF" "$KW" >/dev/null 2>&1
+s=$(state "$CONF" "$KW")
+echo "# $wkills kills while writing; order $s; $refused second writes refused"
+check "killed writes: the order ends reported, erased or stopped for staff ($s)" \
+	sh -c "[ '$s' = reported ] || [ '$s' = erased ] || [ '$s' = failed ]"
+check "killed writes: a second write never ran beside the first ($joined)" [ "$joined" = 0 ]
+check "killed writes: never more than one delivered report" [ "$(reports_of "$KW" delivered)" -le 1 ]
+check "killed writes: a stopped order says why" \
+	sh -c "[ '$s' != failed ] || '$BIN/tenpo' show --config '$CONF' '$KW' | grep -q 'blanks ruined writing this order'"
+check "killed writes: at most 3 blanks ruined by the order" \
+	[ "$(sqlite3 "$DIR/shops/1001/tenpo.db" "SELECT count(*) FROM transitions WHERE order_id = '$KW' AND reason LIKE 'blank ruined: %'")" -le 3 ]
+check "killed writes: database consistent" db_consistent "$CONF"
 finish

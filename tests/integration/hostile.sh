@@ -20,10 +20,12 @@ for k in cert key manifest_key spool; do
 	conf_set "$WORK/unknown-ca.conf" $k "$(conf_get "$CONF" $k)"
 done
 conf_set "$WORK/unknown-ca.conf" database "$WORK/unknown-ca.db"
+tenpo init --config "$WORK/unknown-ca.conf" >/dev/null
 check_fails "unknown CA is refused" "not trusted (unknown CA)" tenpo sync --config "$WORK/unknown-ca.conf"
 
 sed 's/^server_name.*/server_name = wrong.example/' "$CONF" >"$SHOP/wrong-name.conf"
 conf_set "$SHOP/wrong-name.conf" database wrong-name.db
+tenpo init --config "$SHOP/wrong-name.conf" >/dev/null
 check_fails "wrong host name is refused" "another host name" tenpo sync --config "$SHOP/wrong-name.conf"
 
 if command -v curl >/dev/null; then
@@ -64,6 +66,7 @@ expect_failed() {
 	check "$1: nothing of it is in the spool" [ -z "$(ls "$SHOP/spool/$ORDER" 2>/dev/null | grep '\.data$')" ]
 }
 expect_failed bad-signature audio-cd "signature"
+expect_failed no-locator data-cd "pickup.locator"
 expect_failed bad-hash data-cd "SHA-256 mismatch 3 times"
 expect_failed evil-path data-cd "name"
 expect_failed abs-path data-cd "name"
@@ -83,6 +86,7 @@ expect_ready() {
 }
 expect_ready flaky-hash
 expect_ready truncate
+expect_ready truncate,no-range
 expect_ready stall
 
 # --- a list too large to be honest ----------------------------------------
@@ -94,6 +98,7 @@ check_fails "an oversized order list is refused" "limit" tenpo sync --config "$C
 cp "$CONF2" "$DIR/shops/1002/small.conf"
 conf_set "$DIR/shops/1002/small.conf" spool_quota_mb 1
 conf_set "$DIR/shops/1002/small.conf" database small.db
+tenpo init --config "$DIR/shops/1002/small.conf" >/dev/null
 place --shop 1002 --user 2 --title yoake --media data-cd
 check_fails "quota: an order larger than the spool quota is refused" "quota" \
 	tenpo sync --config "$DIR/shops/1002/small.conf"
@@ -109,6 +114,7 @@ if [ "$(id -u)" = 0 ] && mkdir -p "$WORK/tmpfs" && mount -t tmpfs -o size=40m tm
 		conf_set "$WORK/full.conf" $k "$(conf_get "$CONF2" $k)"
 	done
 	conf_set "$WORK/full.conf" database "$WORK/full.db"
+	tenpo init --config "$WORK/full.conf" >/dev/null
 	stop_server
 	start_server "$DIR" --throttle 4000000 || not_ok "throttled server starts"
 	place --shop 1002 --user 5 --title yoake --media data-cd && F=$ORDER

@@ -1,13 +1,15 @@
 # The order pipeline end to end: the reference delivery server, `tenpo sync`
-# over mutual TLS, the spool, the outbox, and pickup codes.
+# over mutual TLS, the spool, the outbox, and pickup codes.  sync_nginx.sh
+# runs the same with nginx in front (tests/front.sh).
 . "$TENPO_TOP/tests/lib.sh"
+. "$TENPO_TOP/tests/front.sh"
 
 setup_world || { not_ok "init"; exit 1; }
 place --shop 1001 --user 12345678 --title yoake --media audio-cd && A=$ORDER A_CODE=$CODE
 place --shop 1001 --user 22222222 --title film --media data-dvd && B=$ORDER
 place --shop 1002 --user 33333333 --title yoake --media data-cd && C=$ORDER
 check "orders placed" test -n "$A" -a -n "$B" -a -n "$C"
-start_server "$DIR" || { not_ok "server starts"; exit 1; }
+start_delivery || { not_ok "server starts"; exit 1; }
 
 check "sync succeeds" tenpo sync --config "$CONF"
 check "audio order is ready" [ "$(state "$CONF" "$A")" = ready ]
@@ -35,6 +37,7 @@ check_fails "another shop's code finds nothing here" "wrong pickup code" tenpo p
 
 # guessing is slowed down, and the slow-down survives a restart (it is in the DB)
 place --shop 1001 --user 44444444 --title yoake --media data-cd && D=$ORDER D_CODE=$CODE
+front_refresh
 tenpo sync --config "$CONF" >/dev/null 2>&1
 for i in 1 2 3 4; do tenpo pickup --config "$CONF" 999999999999 >/dev/null 2>&1; done
 check_fails "repeated wrong codes are slowed down, even the right one" "too many wrong codes" \
@@ -44,8 +47,10 @@ check "after the wait the right code works" sh -c "'$BIN/tenpo' pickup --config 
 
 # cancellation upstream reaches the kiosk and erases the spool
 place --shop 1001 --user 55555555 --title yoake --media data-cd && E=$ORDER
+front_refresh
 tenpo sync --config "$CONF" >/dev/null 2>&1
 "$BIN/tenpo-delivery" cancel "$DIR" "$E" >/dev/null 2>&1
+front_refresh
 check "sync after a cancellation succeeds" tenpo sync --config "$CONF"
 check "the order is cancelled" [ "$(state "$CONF" "$E")" = cancelled ]
 check "its spool is erased" [ ! -e "$DIR/shops/1001/spool/$E" ]

@@ -1,6 +1,6 @@
 # The forensic watermark end to end: the reference server marks every audio
 # file with the order's IDs, the kiosk checks them before an order is READY
-# (wm_order.h), and tenpo-wm reads them back from a spooled copy and traces
+# (mark_check.h), and tenpo-wm reads them back from a spooled copy and traces
 # it to the order in the server's database.  A track served unmarked, or
 # marked for another customer, passes its SHA-256 check (the manifest hashes
 # what is served) and must still end FAILED with the reason.

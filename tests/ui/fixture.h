@@ -96,7 +96,7 @@ static inline void fix_snapshot(struct core_snapshot *s)
 	s->drive.present = true;
 	snprintf(s->drive.address, sizeof(s->drive.address), "stdio:out/disc.iso");
 	snprintf(s->drive.profile, sizeof(s->drive.profile), "DVD-R");
-	s->drive.disc = DISC_BLANK;
+	s->drive.disc = BURNER_MEDIA_BLANK;
 	s->drive.free_bytes = 4707319808ull;
 	s->drive.ruined_blanks = 1;
 	s->net.reachable = true;

@@ -295,6 +295,147 @@ static void blank_names(void **state)
 	assert_string_equal(burner_status_name(BURNER_MEDIA_CLOSED), "closed");
 }
 
+/* Every stage and status of burner's lists has its own name: a value
+ * added without one reads "?" (or repeats its neighbour's). */
+static void stage_and_status_names(void **state)
+{
+	(void)state;
+	for (int i = 0; i < BURNER_STAGE_COUNT; i++) {
+		assert_string_not_equal(burner_stage_name((enum burner_stage)i), "?");
+		for (int k = 0; k < i; k++)
+			assert_string_not_equal(burner_stage_name((enum burner_stage)i),
+						burner_stage_name((enum burner_stage)k));
+	}
+	for (int i = 0; i < BURNER_STATUS_COUNT; i++) {
+		assert_string_not_equal(burner_status_name((enum burner_status)i), "?");
+		for (int k = 0; k < i; k++)
+			assert_string_not_equal(burner_status_name((enum burner_status)i),
+						burner_status_name((enum burner_status)k));
+	}
+	assert_string_equal(burner_stage_name(BURNER_STAGE_ERASING), "erasing");
+	assert_string_equal(burner_stage_name(BURNER_STAGE_COUNT), "?");
+	assert_string_equal(burner_status_name(BURNER_STATUS_COUNT), "?");
+}
+
+/* The figures the README and the blank table promise, asked of the one
+ * table; and the one parser of drive addresses. */
+static void geometry_and_addresses(void **state)
+{
+	char adr[64];
+	const char *path = NULL;
+
+	(void)state;
+	assert_int_equal(burner_capacity_bytes(MEDIA_AUDIO_CD), 360000ull * 2352);
+	assert_int_equal(burner_capacity_bytes(MEDIA_DATA_CD), 360000ull * 2048);
+	assert_int_equal(burner_capacity_bytes(MEDIA_DATA_DVD), 2298496ull * 2048);
+	assert_int_equal(burner_capacity_bytes(MEDIA_KIND_COUNT), 0);
+	assert_int_equal(burner_blank_geometry(BURNER_BLANK_DVD_PLUS_R)->sectors, 2295104);
+	assert_int_equal(burner_blank_geometry(BURNER_BLANK_BD_RE)->family, BURNER_FAMILY_BD);
+	assert_int_equal(burner_blank_geometry(BURNER_BLANK_COUNT)->sectors, 0);
+	assert_int_equal(burner_kind_blank(MEDIA_DATA_DVD), BURNER_BLANK_DVD_R);
+
+	assert_true(burner_address_pseudo("stdio:/tmp/d.iso", &path));
+	assert_string_equal(path, "/tmp/d.iso");
+	assert_false(burner_address_pseudo("/dev/sr0", &path));
+	assert_string_equal(path, "/dev/sr0");
+	assert_false(burner_address_pseudo("stdi", NULL));
+	assert_false(burner_address_pseudo(NULL, &path));
+	assert_string_equal(path, "");
+
+	snprintf(adr, sizeof(adr), "stdio:out/d.iso");
+	assert_int_equal(burner_address_resolve(adr, sizeof(adr), "/etc/tenpo"), 0);
+	assert_string_equal(adr, "stdio:/etc/tenpo/out/d.iso");
+	assert_int_equal(burner_address_resolve(adr, sizeof(adr), "/elsewhere"), 0);
+	assert_string_equal(adr, "stdio:/etc/tenpo/out/d.iso"); /* absolute: kept */
+	snprintf(adr, sizeof(adr), "/dev/sr0");
+	assert_int_equal(burner_address_resolve(adr, sizeof(adr), "/etc"), 0);
+	assert_string_equal(adr, "/dev/sr0");
+	snprintf(adr, sizeof(adr), "stdio:d.iso");
+	assert_int_equal(burner_address_resolve(adr, sizeof(adr), ""), 0);
+	assert_string_equal(adr, "stdio:d.iso");
+	assert_int_equal(burner_address_resolve(adr, 16, "/a/long/folder/name"), -1);
+}
+
+/* libburn counts sectors per track: an audio CD's progress must add the
+ * tracks before the current one, so that it never falls back. */
+static void disc_progress_spans_tracks(void **state)
+{
+	static const uint32_t tracks[] = { 100, 200, 50 };
+	uint64_t total = 0, last = 0;
+
+	(void)state;
+	assert_int_equal(burner_disc_progress(tracks, 3, 0, 50, 2352, &total), 50ull * 2352);
+	assert_int_equal(total, 350ull * 2352);
+	assert_int_equal(burner_disc_progress(tracks, 3, 1, 50, 2352, NULL), 150ull * 2352);
+	assert_int_equal(burner_disc_progress(tracks, 3, 2, 50, 2352, NULL), 350ull * 2352);
+	/* a sector past its track's end is clamped; past the last track: all */
+	assert_int_equal(burner_disc_progress(tracks, 3, 0, 999, 2352, NULL), 100ull * 2352);
+	assert_int_equal(burner_disc_progress(tracks, 3, 3, 0, 2352, NULL), 350ull * 2352);
+	assert_int_equal(burner_disc_progress(tracks, 3, -1, 10, 2352, NULL), 0);
+	/* a whole write as libburn reports it: never backwards, ends at the total */
+	for (int t = 0; t < 3; t++)
+		for (int sec = 0; sec <= (int)tracks[t]; sec += 10) {
+			uint64_t d = burner_disc_progress(tracks, 3, t, sec, 2352, NULL);
+
+			assert_true(d >= last);
+			last = d;
+		}
+	assert_int_equal(last, total);
+	/* one data track: the sector count is the disc's */
+	assert_int_equal(burner_disc_progress((const uint32_t[]){ 1000 }, 1, 0, 500, 2048, &total),
+			 500ull * 2048);
+	assert_int_equal(total, 1000ull * 2048);
+}
+
+/* A drive reads audio a few frames early or late: the read-back is
+ * compared at the shift that makes a probe match, the smallest first. */
+static void audio_read_offset(void **state)
+{
+	enum { LEN = 4 * 2352, MARGIN = 40 * 4 };
+	static uint8_t src[LEN + 2 * MARGIN], disc[LEN];
+	uint32_t x = 12345;
+	int off = 99;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(src); i++) {
+		x = x * 1103515245u + 12345u;
+		src[i] = (uint8_t)(x >> 16);
+	}
+	memcpy(disc, src + MARGIN, LEN);
+	assert_int_equal(burner_audio_offset(disc, LEN, src, sizeof(src), MARGIN, 40, &off), 0);
+	assert_int_equal(off, 0);
+	memcpy(disc, src + MARGIN + 3 * 4, LEN); /* the drive reads 3 frames late */
+	assert_int_equal(burner_audio_offset(disc, LEN, src, sizeof(src), MARGIN, 40, &off), 0);
+	assert_int_equal(off, 3);
+	memcpy(disc, src + MARGIN - 7 * 4, LEN);
+	assert_int_equal(burner_audio_offset(disc, LEN, src, sizeof(src), MARGIN, 40, &off), 0);
+	assert_int_equal(off, -7);
+	/* beyond the search, or one byte changed: nothing matches */
+	assert_int_equal(burner_audio_offset(disc, LEN, src, sizeof(src), MARGIN, 6, &off), -1);
+	memcpy(disc, src + MARGIN, LEN);
+	disc[LEN / 2] ^= 1;
+	assert_int_equal(burner_audio_offset(disc, LEN, src, sizeof(src), MARGIN, 40, &off), -1);
+	/* silence matches at once, at no shift */
+	memset(src, 0, sizeof(src));
+	memset(disc, 0, sizeof(disc));
+	assert_int_equal(burner_audio_offset(disc, LEN, src, sizeof(src), MARGIN, 40, &off), 0);
+	assert_int_equal(off, 0);
+}
+
+/* A pseudo-drive reads no audio: said so, not passed off as a verdict. */
+static void audio_verify_on_pseudo_unreadable(void **state)
+{
+	struct fx *f = *state;
+	struct burner *b = NULL;
+	struct err e = { "" };
+
+	must(burner_open(&b, f->adr, BURNER_BLANK_CD_R, &e), &e, "open");
+	assert_int_equal(burner_verify_audio(b, "/nonexistent.bin", 1000, NULL, NULL, &e),
+			 BURNER_UNREADABLE);
+	assert_non_null(strstr(e.msg, "cannot read audio"));
+	burner_close(b, false);
+}
+
 static struct burner_media media(int profile, enum burner_family fam, bool writable,
 				  enum burner_status st, uint64_t free_bytes)
 {
@@ -714,7 +855,7 @@ static void audio_refused_on_pseudo(void **state)
 	struct err e = { "" };
 
 	must(burner_open(&b, f->adr, BURNER_BLANK_CD_R, &e), &e, "open");
-	assert_int_equal(burner_write_audio(b, disc, false, NULL, NULL, NULL, &e), -1);
+	assert_int_equal(burner_write_audio(b, disc, NULL, 0, false, NULL, NULL, NULL, &e), -1);
 	has(e.msg, "audio CDs are written as CUE/BIN on pseudo-drives");
 	burner_close(b, false);
 	burn_disc_free(disc);
@@ -1067,6 +1208,11 @@ int main(void)
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(blank_names),
+		cmocka_unit_test(stage_and_status_names),
+		cmocka_unit_test(geometry_and_addresses),
+		cmocka_unit_test(disc_progress_spans_tracks),
+		cmocka_unit_test(audio_read_offset),
+		T(audio_verify_on_pseudo_unreadable),
 		cmocka_unit_test(fit_rules),
 		T(each_emulated_blank),
 		T(open_refusals),

@@ -166,6 +166,7 @@ static void example_file(void **state)
 	assert_int_equal(c.retries, 4);
 	assert_int_equal(c.retry_base_ms, 500);
 	assert_int_equal(c.max_file_failures, 3);
+	assert_int_equal(c.retention_days, 90);
 	assert_int_equal(c.log_level, LOG_INFO);
 }
 
@@ -355,6 +356,8 @@ static void bad_values(void **state)
 	bad_line("retries = 101", "retries");
 	bad_line("retry_base_ms = 600001", "retry_base_ms");
 	bad_line("max_file_failures = 101", "max_file_failures");
+	bad_line("retention_days = 0", "retention_days");
+	bad_line("retention_days = 36501", "retention_days");
 	bad_line("log_file =", "log_file");
 	bad_line("watermark_key =", "watermark_key");
 	bad_line("watermark_key = a\x01b", "watermark_key");

@@ -287,10 +287,16 @@ static void hostile_heads_refused(void **state)
 		  "malformed Content-Length" },
 		{ false, "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n", 0,
 		  "conflicting Content-Length headers" },
-		{ false, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", 0,
-		  "chunked transfer encoding is not supported" },
 		{ false, "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, Chunked\r\n\r\n", 0,
-		  "chunked transfer encoding is not supported" },
+		  "other than chunked alone is not supported" },
+		{ false, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
+			 "Transfer-Encoding: chunked\r\n\r\n", 0,
+		  "other than chunked alone is not supported" },
+		{ false, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
+			 "Content-Length: 5\r\n\r\n", 0,
+		  "both Content-Length and chunked" },
+		{ false, "HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", 0,
+		  "chunked transfer coding in an HTTP/1.0 message" },
 		{ false, "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n", 0,
 		  "transfer encoding is not supported" },
 	};
@@ -305,9 +311,9 @@ static void hostile_heads_refused(void **state)
 			fail_msg("case %zu: \"%s\" does not say \"%s\"", i, f->e.msg, bad[i].why);
 		assert_null(strchr(f->e.msg, '\n'));
 	}
-	/* Exact words for the one callers and logs grep for. */
-	assert_int_equal(PARSE_RESP(f, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"), -1);
-	assert_string_equal(f->e.msg, "chunked transfer encoding is not supported");
+	/* chunked alone is a framing, not an error */
+	assert_int_equal(PARSE_RESP(f, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"), 0);
+	assert_true(f->m.chunked);
 	/* The same Content-Length twice is allowed. */
 	assert_int_equal(PARSE_RESP(f, "HTTP/1.1 200 OK\r\nContent-Length: 7\r\n"
 				       "Content-Length: 7\r\n\r\n"),
@@ -464,7 +470,8 @@ static void response_framing(void **state)
 
 	http_conn_init(&f->c, mem_stream(&f->ms, "HTTP/1.1 200 OK\r\n\r\nbody until close", 0));
 	assert_int_equal(http_read_response_head(&f->c, &f->m, &f->e), -1);
-	assert_string_equal(f->e.msg, "response without Content-Length");
+	assert_string_equal(f->e.msg, "response without Content-Length or chunked coding");
+	assert_true(f->c.malformed);
 
 	http_conn_init(&f->c, mem_stream(&f->ms, "HTTP/1.1 304 Not Modified\r\nContent-Length: 99\r\n\r\n", 0));
 	assert_int_equal(http_read_response_head(&f->c, &f->m, &f->e), 0);
@@ -897,6 +904,174 @@ static void content_range_parsing(void **state)
 	}
 }
 
+/* ---- chunked bodies ---- */
+
+#define CHUNKED_HEAD "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+
+/* A chunked answer, with extensions and a trailer, then a second message on
+ * the same connection: the body is exact and the next head found intact,
+ * whatever the pieces the stream hands over. */
+static void chunked_body(void **state)
+{
+	static const char wire[] = CHUNKED_HEAD "5;name=\"v a\"\r\nhello\r\n"
+				   "6 ; x\r\n world\r\n"
+				   "00000000\r\nX-Check: 1\r\nY: 2\r\n\r\n"
+				   "HTTP/1.1 204 No Content\r\n\r\n";
+	struct fixture *f = *state;
+
+	for (size_t piece = 0; piece <= 7; piece++) {
+		char *body = NULL;
+		size_t len = 0;
+
+		http_conn_init(&f->c, mem_stream(&f->ms, wire, piece));
+		assert_int_equal(http_read_response_head(&f->c, &f->m, &f->e), 0);
+		assert_true(http_body_chunked(&f->c));
+		if (http_read_body_all(&f->c, 1000, &body, &len, &f->e))
+			fail_msg("piece %zu: %s", piece, f->e.msg);
+		assert_int_equal(len, 11);
+		assert_string_equal(body, "hello world");
+		free(body);
+		assert_false(http_body_chunked(&f->c));
+		assert_int_equal(http_read_response_head(&f->c, &f->m, &f->e), 0);
+		assert_int_equal(f->m.status, 204);
+	}
+	/* streamed and skipped the same way */
+	{
+		char buf[3], out[16] = "";
+		size_t got = 0;
+		ssize_t n;
+
+		http_conn_init(&f->c, mem_stream(&f->ms, wire, 2));
+		assert_int_equal(http_read_response_head(&f->c, &f->m, &f->e), 0);
+		while ((n = http_read_body(&f->c, buf, sizeof(buf), &f->e)) > 0) {
+			assert_true(got + (size_t)n < sizeof(out));
+			memcpy(out + got, buf, (size_t)n);
+			got += (size_t)n;
+		}
+		assert_int_equal(n, 0);
+		assert_string_equal(out, "hello world");
+		assert_int_equal(http_read_response_head(&f->c, &f->m, &f->e), 0);
+
+		http_conn_init(&f->c, mem_stream(&f->ms, wire, 1));
+		assert_int_equal(http_read_response_head(&f->c, &f->m, &f->e), 0);
+		assert_int_equal(http_skip_body(&f->c, &f->e), 0);
+		assert_int_equal(http_read_response_head(&f->c, &f->m, &f->e), 0);
+		assert_int_equal(f->m.status, 204);
+	}
+}
+
+/* Every hostile chunked body fails with its own reason, marked as the
+ * peer's fault (not retried), and never reads past what it was given. */
+static void chunked_hostile(void **state)
+{
+	static const struct {
+		const char *body;
+		size_t cap;
+		bool malformed;
+		const char *why;
+	} bad[] = {
+		{ "zz\r\nhello\r\n0\r\n\r\n", 100, true, "malformed chunk-size line" },
+		{ "\r\n", 100, true, "malformed chunk-size line" },
+		{ "-5\r\nhello\r\n0\r\n\r\n", 100, true, "malformed chunk-size line" },
+		{ "0x5\r\nhello\r\n0\r\n\r\n", 100, true, "malformed chunk-size line" },
+		{ "5 x\r\nhello\r\n0\r\n\r\n", 100, true, "malformed chunk-size line" },
+		{ "5\nhello\r\n0\r\n\r\n", 100, true, "bare LF in chunk-size line" },
+		{ "5;a=\x01\r\nhello\r\n0\r\n\r\n", 100, true, "invalid character in chunk ext" },
+		{ "10000000000000000\r\n", 100, true, "chunk size out of range" },
+		{ "ffffffffffffffff\r\n", 100, true, "larger than the limit of 100 bytes" },
+		{ "65\r\n", 100, true, "larger than the limit of 100 bytes" },
+		{ "32\r\n", 100, false, "truncated chunked body after 0 bytes" },
+		{ "40\r\n", 100, false, "truncated chunked body" },
+		{ "32\r\n00000000001111111111222222222233333333334444444444\r\n"
+		  "33\r\n", 100, true, "larger than the limit of 100 bytes" },
+		{ "5\r\nhelloX\r\n0\r\n\r\n", 100, true, "chunk data not followed by CRLF" },
+		{ "5\r\nhello", 100, false, "truncated chunked body after 5 bytes" },
+		{ "5\r\nhello\r\n", 100, false, "truncated chunked body after 5 bytes" },
+		{ "5\r\nhello\r\n0\r\n", 100, false, "truncated" },
+		{ "0\r\nNoColon\r\n\r\n", 100, true, "malformed chunked trailer" },
+		{ "0\r\nA: \x01\r\n\r\n", 100, true, "invalid character in chunked trailer" },
+		{ "0\r\nA: b\n\r\n", 100, true, "bare LF in chunked trailer" },
+	};
+	struct fixture *f = *state;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		size_t wlen = strlen(CHUNKED_HEAD) + strlen(bad[i].body);
+		char *wire = malloc(wlen + 1), *body = NULL;
+		size_t len = 0;
+
+		assert_non_null(wire);
+		snprintf(wire, wlen + 1, "%s%s", CHUNKED_HEAD, bad[i].body);
+		for (size_t piece = 0; piece <= 1; piece++) {
+			http_conn_init(&f->c, mem_stream(&f->ms, wire, piece));
+			assert_int_equal(http_read_response_head(&f->c, &f->m, &f->e), 0);
+			if (http_read_body_all(&f->c, bad[i].cap, &body, &len, &f->e) != -1)
+				fail_msg("case %zu: accepted", i);
+			assert_null(body);
+			if (!strstr(f->e.msg, bad[i].why))
+				fail_msg("case %zu: \"%s\" does not say \"%s\"", i, f->e.msg,
+					 bad[i].why);
+			if (f->c.malformed != bad[i].malformed)
+				fail_msg("case %zu: malformed is %d", i, f->c.malformed);
+		}
+		free(wire);
+	}
+}
+
+/* A chunk-size line and the trailers have caps of their own; a streamed
+ * body has the caller's. */
+static void chunked_caps(void **state)
+{
+	struct fixture *f = *state;
+	size_t n = strlen(CHUNKED_HEAD) + 3 * HTTP_HEAD_MAX;
+	char *wire = malloc(n + 1), *p, buf[64];
+
+	assert_non_null(wire);
+	/* a chunk-size line of extensions longer than HTTP_CHUNK_LINE_MAX */
+	p = wire + sprintf(wire, "%s5", CHUNKED_HEAD);
+	for (int i = 0; i < HTTP_CHUNK_LINE_MAX; i++)
+		*p++ = ';';
+	strcpy(p, "\r\nhello\r\n0\r\n\r\n");
+	http_conn_init(&f->c, mem_stream(&f->ms, wire, 0));
+	assert_int_equal(http_read_response_head(&f->c, &f->m, &f->e), 0);
+	assert_int_equal(http_read_body(&f->c, buf, sizeof(buf), &f->e), -1);
+	assert_string_equal(f->e.msg, "chunk-size line longer than 1024 bytes");
+
+	/* trailers: too many lines */
+	p = wire + sprintf(wire, "%s0\r\n", CHUNKED_HEAD);
+	for (int i = 0; i <= HTTP_HEADERS_MAX; i++)
+		p += sprintf(p, "T%d: x\r\n", i);
+	strcpy(p, "\r\n");
+	http_conn_init(&f->c, mem_stream(&f->ms, wire, 0));
+	assert_int_equal(http_read_response_head(&f->c, &f->m, &f->e), 0);
+	assert_int_equal(http_skip_body(&f->c, &f->e), -1);
+	assert_non_null(strstr(f->e.msg, "chunked trailers larger than"));
+
+	/* trailers: one line too long */
+	p = wire + sprintf(wire, "%s0\r\nT: ", CHUNKED_HEAD);
+	memset(p, 'x', HTTP_HEAD_MAX);
+	strcpy(p + HTTP_HEAD_MAX, "\r\n\r\n");
+	http_conn_init(&f->c, mem_stream(&f->ms, wire, 0));
+	assert_int_equal(http_read_response_head(&f->c, &f->m, &f->e), 0);
+	assert_int_equal(http_skip_body(&f->c, &f->e), -1);
+	assert_non_null(strstr(f->e.msg, "chunked trailer longer than"));
+
+	/* streamed, with a limit: refused at the chunk-size line, before its data */
+	sprintf(wire, "%s4\r\nabcd\r\n2\r\nef\r\n0\r\n\r\n", CHUNKED_HEAD);
+	http_conn_init(&f->c, mem_stream(&f->ms, wire, 0));
+	assert_int_equal(http_read_response_head(&f->c, &f->m, &f->e), 0);
+	http_limit_body(&f->c, 5);
+	assert_int_equal(http_read_body(&f->c, buf, sizeof(buf), &f->e), 4);
+	assert_int_equal(http_read_body(&f->c, buf, sizeof(buf), &f->e), -1);
+	assert_string_equal(f->e.msg, "chunked body larger than the limit of 5 bytes");
+	free(wire);
+
+	/* requests stay Content-Length only */
+	http_conn_init(&f->c, mem_stream(&f->ms, "POST / HTTP/1.1\r\nTransfer-Encoding: chunked"
+						"\r\n\r\n0\r\n\r\n", 0));
+	assert_int_equal(http_read_request_head(&f->c, &f->m, &f->e), -1);
+	assert_string_equal(f->e.msg, "chunked request bodies are not supported (send Content-Length)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -917,6 +1092,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(write_request_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(write_refuses_injection, setup, teardown),
 		cmocka_unit_test_setup_teardown(write_response_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(chunked_body, setup, teardown),
+		cmocka_unit_test_setup_teardown(chunked_hostile, setup, teardown),
+		cmocka_unit_test_setup_teardown(chunked_caps, setup, teardown),
 		cmocka_unit_test(range_parsing),
 		cmocka_unit_test(content_range_parsing),
 	};

@@ -64,7 +64,7 @@ static int setup(void **state)
 		return -1;
 	}
 	snprintf(f->path, sizeof(f->path), "%s/tenpo.db", f->dir);
-	if (store_open(&f->s, f->path, &e)) {
+	if (store_create(f->path, &e) != 1 || store_open(&f->s, f->path, &e)) {
 		fprintf(stderr, "store_open: %s\n", e.msg);
 		nftw(f->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 		free(f);
@@ -189,6 +189,7 @@ static void make_manifest(struct manifest *m, const char *id, size_t nfiles, uin
 	m->issued_at = 1795000000;
 	m->expires_at = 1797592000;
 	m->pickup.iterations = PICKUP_DEFAULT_ITERATIONS;
+	m->pickup.has_locator = true;
 	for (int i = 0; i < PICKUP_SALT_LEN; i++)
 		m->pickup.salt[i] = (uint8_t)(0xa0 + i);
 	for (int i = 0; i < PICKUP_HASH_LEN; i++)
@@ -365,6 +366,42 @@ static void foreign_files_refused(void **state)
 	assert_int_equal(store_open(&s2, path, &e), -1);
 	assert_non_null(strstr(e.msg, "not a Tenpo one"));
 	assert_null(s2);
+}
+
+/* A lost database is not silently replaced by an empty one. */
+static void missing_database_refused(void **state)
+{
+	struct fx *f = *state;
+	struct store *s2 = NULL;
+	struct err e = { "" };
+	char path[400];
+	struct stat st;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/lost.db", f->dir);
+	assert_int_equal(store_open(&s2, path, &e), -1);
+	assert_null(s2);
+	assert_non_null(strstr(e.msg, "no such database"));
+	assert_int_equal(stat(path, &st), -1); /* and nothing was made */
+
+	/* an empty file (a create cut short) is no database either */
+	fd = open(path, O_WRONLY | O_CREAT, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(store_open(&s2, path, &e), -1);
+	assert_non_null(strstr(e.msg, "empty database file"));
+
+	/* store_create makes it once, and keeps what is there after */
+	assert_int_equal(store_create(path, &e), 1);
+	must(store_open(&s2, path, &e), &e, "open created");
+	assert_int_equal(store_order_announce(s2, "KEEP", &e), 1);
+	store_close(s2);
+	assert_int_equal(store_create(path, &e), 0);
+	must(store_open(&s2, path, &e), &e, "reopen");
+	assert_int_equal(store_order_announce(s2, "KEEP", &e), 0);
+	store_close(s2);
+	/* and it refuses a file that is not ours, like store_open */
+	assert_int_equal(store_create(f->dir, &e), -1);
 }
 
 /* ---- announce and manifest ---------------------------------------------- */
@@ -708,7 +745,7 @@ static void failed_needs_reason_and_retry_target(void **state)
 		assert_non_null(strstr(e.msg, "needs a reason"));
 		assert_int_equal(store_order_move(f->s, id, ff, ORDER_FAILED, NULL, NULL, &e), -1);
 		assert_int_equal(store_order_retry(f->s, id, &e), -1);
-		assert_non_null(strstr(e.msg, ", not failed"));
+		assert_non_null(strstr(e.msg, ": retry is only for failed orders"));
 		snapshot(f, after, sizeof(after));
 		assert_string_equal(before, after);
 
@@ -1358,6 +1395,77 @@ static void counters_and_staff_log(void **state)
 	assert_int_equal(fails, 0);
 }
 
+/* The store performs a staff action only where order_action_allowed() says,
+ * and a refused one changes nothing. */
+static void staff_actions_enforced(void **state)
+{
+	struct fx *f = *state;
+
+	for (int st = 0; st < ORDER_STATE_COUNT; st++) {
+		for (int a = 0; a < 2; a++) {
+			enum order_action act = a ? ORDER_ACT_REFETCH : ORDER_ACT_RETRY;
+			struct err e = { "" };
+			char id[40], before[8192], after[8192];
+			int rc;
+
+			snprintf(id, sizeof(id), "A-%d-%s", a, order_state_name(st));
+			drive(f, id, (enum order_state)st, ORDER_DOWNLOADING, 100);
+			snapshot(f, before, sizeof(before));
+			rc = a ? store_order_refetch(f->s, id, &e) : store_order_retry(f->s, id, &e);
+			if (order_action_allowed(act, (enum order_state)st)) {
+				must(rc, &e, id);
+				assert_int_equal(state_of(f, id), ORDER_ANNOUNCED);
+				continue;
+			}
+			assert_int_equal(rc, -1);
+			assert_non_null(strstr(e.msg, " is only for failed orders"));
+			snapshot(f, after, sizeof(after));
+			assert_string_equal(before, after);
+		}
+	}
+}
+
+/* Ruined blanks per order: the third stops the order for staff; a staff
+ * retry gives it three more; a write that touched no blank counts nothing. */
+static void ruined_blanks_stop_the_order(void **state)
+{
+	struct fx *f = *state;
+	struct store_order o;
+	struct err e = { "" };
+	int64_t total = 0;
+
+	drive(f, "RB", ORDER_WRITING, 0, 100);
+	assert_int_equal(store_order_ruined(f->s, "RB", ORDER_WRITING, 3, "medium error", &e), 0);
+	assert_int_equal(state_of(f, "RB"), ORDER_CLAIMED);
+	move_ok(f, "RB", ORDER_CLAIMED, ORDER_WRITING);
+	move_ok(f, "RB", ORDER_WRITING, ORDER_CLAIMED); /* simulated: no blank touched */
+	move_ok(f, "RB", ORDER_CLAIMED, ORDER_WRITING);
+	move_ok(f, "RB", ORDER_WRITING, ORDER_VERIFYING);
+	assert_int_equal(store_order_ruined(f->s, "RB", ORDER_VERIFYING, 3, "mismatch", &e), 0);
+	move_ok(f, "RB", ORDER_CLAIMED, ORDER_WRITING);
+	/* the wrong from-state changes nothing */
+	assert_int_equal(store_order_ruined(f->s, "RB", ORDER_VERIFYING, 3, "x", &e), -1);
+	assert_int_equal(store_order_ruined(f->s, "RB", ORDER_WRITING, 3, "medium error", &e), 1);
+	assert_int_equal(store_order_get(f->s, "RB", &o, &e), 1);
+	assert_int_equal(o.state, ORDER_FAILED);
+	assert_int_equal(o.failed_from, ORDER_WRITING);
+	assert_string_equal(o.reason, "3 blanks ruined writing this order; stopped for staff"
+				      " (last: medium error)");
+	must(store_counter_add(f->s, "ruined_blanks", 0, &total, &e), &e, "counter");
+	assert_int_equal(total, 3);
+
+	/* staff retry: back to claimed, and the count starts again */
+	must(store_order_retry(f->s, "RB", &e), &e, "retry");
+	assert_int_equal(state_of(f, "RB"), ORDER_CLAIMED);
+	move_ok(f, "RB", ORDER_CLAIMED, ORDER_WRITING);
+	assert_int_equal(store_order_ruined(f->s, "RB", ORDER_WRITING, 3, "again", &e), 0);
+	assert_int_equal(state_of(f, "RB"), ORDER_CLAIMED);
+	/* limit 1: the first ruined blank stops it */
+	move_ok(f, "RB", ORDER_CLAIMED, ORDER_WRITING);
+	assert_int_equal(store_order_ruined(f->s, "RB", ORDER_WRITING, 1, "once", &e), 1);
+	assert_int_equal(store_integrity_check(f->s, &e), 0);
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1365,6 +1473,7 @@ int main(void)
 		T(open_migrate_reopen),
 		T(newer_schema_refused),
 		T(foreign_files_refused),
+		T(missing_database_refused),
 		T(announce_new_and_known),
 		T(accept_manifest_stores_everything),
 		T(files_done_and_failed),
@@ -1384,6 +1493,8 @@ int main(void)
 		T(crash_keeps_log_and_state_together),
 		T(delivered_ack_reports_order),
 		T(counters_and_staff_log),
+		T(staff_actions_enforced),
+		T(ruined_blanks_stop_the_order),
 	};
 #undef T
 

@@ -220,6 +220,20 @@ static void test_strings_and_formats(void **state)
 		for (int s = 0; s < ORDER_STATE_COUNT; s++)
 			assert_string_not_equal(ui_order_state_str((enum ui_lang)l, (enum order_state)s), "?");
 	}
+	/* burner's stages and disc statuses: each its own string (a value
+	 * added in burner.h without one maps to string 0 or a neighbour's) */
+	for (int i = 0; i < BURNER_STAGE_COUNT; i++) {
+		assert_int_not_equal(ui_stage_key((enum burner_stage)i), 0);
+		for (int k = 0; k < i; k++)
+			assert_int_not_equal(ui_stage_key((enum burner_stage)i),
+					     ui_stage_key((enum burner_stage)k));
+	}
+	for (int i = 0; i < BURNER_STATUS_COUNT; i++) {
+		assert_int_not_equal(ui_disc_key((enum burner_status)i), 0);
+		for (int k = 0; k < i; k++)
+			assert_int_not_equal(ui_disc_key((enum burner_status)i),
+					     ui_disc_key((enum burner_status)k));
+	}
 	assert_string_equal(ui_fmt(buf, sizeof(buf), "{1} then {0}", "a", "b"), "b then a");
 	/* A template cut short never leaves half a UTF-8 character. */
 	ui_fmt(buf, 8, "あいう{0}", "x", NULL);
@@ -266,12 +280,12 @@ static void test_customer_screens(void **state)
 	show(v, "disc-cd", UI_SCREEN_DISC, UI_LANG_JA, false);
 
 	v->s->stage = SESSION_WRITING;
-	v->s->progress = (struct core_progress){ PROGRESS_WRITING, 79000000, 197568176, 40, 4.1, 208 };
+	v->s->progress = (struct core_progress){ BURNER_STAGE_WRITING, 79000000, 197568176, 40, 4.1, 208 };
 	both(v, "writing-40", UI_SCREEN_WRITING);
-	v->s->progress = (struct core_progress){ PROGRESS_PREPARING, 0, 197568176, 0, 0, -1 };
+	v->s->progress = (struct core_progress){ BURNER_STAGE_PREPARING, 0, 197568176, 0, 0, -1 };
 	show(v, "writing-calculating", UI_SCREEN_WRITING, UI_LANG_EN, false);
 	v->s->stage = SESSION_VERIFYING;
-	v->s->progress = (struct core_progress){ PROGRESS_VERIFYING, 180000000, 197568176, 93, 9.0, 40 };
+	v->s->progress = (struct core_progress){ BURNER_STAGE_VERIFYING, 180000000, 197568176, 93, 9.0, 40 };
 	show(v, "verifying", UI_SCREEN_WRITING, UI_LANG_JA, false);
 
 	v->s->stage = SESSION_DONE;
@@ -305,6 +319,7 @@ static void test_messages(void **state)
 		{ CORE_MSG_VERIFY_FAILED, SESSION_FAILED, UI_SCREEN_ERROR, "msg-verify-failed" },
 		{ CORE_MSG_DRIVE_GONE, SESSION_FAILED, UI_SCREEN_ERROR, "msg-drive-gone" },
 		{ CORE_MSG_INTERNAL, SESSION_FAILED, UI_SCREEN_ERROR, "msg-internal" },
+		{ CORE_MSG_BLANKS_EXHAUSTED, SESSION_FAILED, UI_SCREEN_ERROR, "msg-blanks-exhausted" },
 	};
 	struct env *v = *state;
 
@@ -317,7 +332,7 @@ static void test_messages(void **state)
 		fix_film_order(&v->s->order);
 		if (cases[i].msg == CORE_MSG_DISC_WRONG_TYPE) {
 			snprintf(v->s->drive.profile, sizeof(v->s->drive.profile), "CD-R");
-			v->s->drive.disc = DISC_UNSUITABLE;
+			v->s->drive.disc = BURNER_MEDIA_UNSUITABLE;
 		}
 		if (cases[i].stage == SESSION_CODE_REFUSED && cases[i].screen == UI_SCREEN_CODE)
 			ui_debug_digits(v->u, "123456789012");
@@ -363,7 +378,7 @@ static void test_staff_screens(void **state)
 
 	/* The unhappy versions: no drive, server down, expired certificate. */
 	v->s->drive.present = false;
-	v->s->drive.disc = DISC_NONE;
+	v->s->drive.disc = BURNER_MEDIA_NONE;
 	v->s->drive.profile[0] = '\0';
 	v->s->net.reachable = false;
 	snprintf(v->s->net.last_error, sizeof(v->s->net.last_error),
@@ -371,8 +386,11 @@ static void test_staff_screens(void **state)
 	v->s->net.server_cert_not_after = v->s->now - 2 * FIX_DAY;
 	show(v, "staff-menu-trouble", UI_SCREEN_STAFF_MENU, UI_LANG_JA, false);
 	show(v, "staff-network-trouble", UI_SCREEN_STAFF_NETWORK, UI_LANG_EN, false);
-	v->s->progress = (struct core_progress){ PROGRESS_WRITING, 30000000, 100000000, 30, 8.0, 20 };
+	v->s->progress = (struct core_progress){ BURNER_STAGE_WRITING, 30000000, 100000000, 30, 8.0, 20 };
 	show(v, "staff-test-write-running", UI_SCREEN_STAFF_TEST_WRITE, UI_LANG_JA, false);
+	/* the last sync left two orders waiting for spool space */
+	v->s->staff.spool_waiting = 2;
+	both(v, "staff-spool-full", UI_SCREEN_STAFF_SPOOL);
 	finish(v);
 }
 
@@ -396,7 +414,7 @@ static void test_large_text(void **state)
 	show(v, "disc-refused", UI_SCREEN_DISC, UI_LANG_EN, true);
 	v->s->stage = SESSION_WRITING;
 	v->s->msg = CORE_MSG_NONE;
-	v->s->progress = (struct core_progress){ PROGRESS_WRITING, 79000000, 197568176, 40, 4.1, 208 };
+	v->s->progress = (struct core_progress){ BURNER_STAGE_WRITING, 79000000, 197568176, 40, 4.1, 208 };
 	show(v, "writing-40", UI_SCREEN_WRITING, UI_LANG_JA, true);
 	v->s->stage = SESSION_DONE;
 	fix_film_order(&v->s->order);

@@ -347,7 +347,7 @@ static void test_inactivity(void **state)
 
 	/* Writing never times out: the customer is waiting for the disc. */
 	v->s->stage = SESSION_WRITING;
-	v->s->progress = (struct core_progress){ PROGRESS_WRITING, 1, 2, 50, 1.0, 100 };
+	v->s->progress = (struct core_progress){ BURNER_STAGE_WRITING, 1, 2, 50, 1.0, 100 };
 	publish(v);
 	v->clock += 600000;
 	frame(v);
@@ -454,6 +454,55 @@ static void test_staff_actions(void **state)
 	v->s->staff.logged_in = false;
 	publish(v);
 	expect_screen(v, UI_SCREEN_ATTRACT);
+}
+
+/* The staff queue enables exactly the actions the state machine allows:
+ * written down here from the lifecycle (order.h), not read from the table
+ * the UI asks, so a UI with rules of its own fails. */
+static void test_staff_queue_offers_allowed_actions(void **state)
+{
+	struct env *v = *state;
+	static const struct {
+		enum ui_action_kind act;
+		unsigned states; /* bit per enum order_state */
+	} want[] = {
+		{ UI_ACT_STAFF_RETRY, 1u << ORDER_FAILED },
+		{ UI_ACT_STAFF_REFETCH, 1u << ORDER_FAILED },
+		{ UI_ACT_STAFF_REWRITE, 1u << ORDER_CLAIMED },
+		{ UI_ACT_STAFF_CANCEL, 1u << ORDER_ANNOUNCED | 1u << ORDER_DOWNLOADING |
+					       1u << ORDER_READY | 1u << ORDER_CLAIMED |
+					       1u << ORDER_FAILED },
+	};
+	unsigned wrong = 0;
+
+	open_pin(v);
+	type(v, "2468");
+	tap_action(v, UI_ACT_SUBMIT, -1);
+	v->s->staff.logged_in = true;
+	publish(v);
+	tap_action(v, UI_ACT_STAFF_OPEN, UI_SCREEN_STAFF_QUEUE);
+	for (int st = 0; st < ORDER_STATE_COUNT; st++) {
+		char id[16];
+		int x, y;
+
+		snprintf(id, sizeof(id), "S%02d", st);
+		v->s->staff.queue_count = 1;
+		fix_queue_row(&v->s->staff.queue[0], id, (enum order_state)st, "t", "", v->s->now);
+		publish(v);
+		assert_int_equal(ui_locate_order(v->u, UI_ACT_QUEUE_SELECT, id, &x, &y), 0);
+		tap(v, x, y);
+		for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+			bool offered = !ui_locate(v->u, want[i].act, -1, &x, &y);
+			bool allowed = want[i].states & (1u << st);
+
+			if (offered != allowed) {
+				print_error("state %s: action %d %s\n", order_state_name((enum order_state)st),
+					    want[i].act, offered ? "offered, not allowed" : "allowed, not offered");
+				wrong++;
+			}
+		}
+	}
+	assert_int_equal(wrong, 0);
 }
 
 static void test_staff_timeout(void **state)
@@ -580,7 +629,7 @@ static void test_list_drag(void **state)
  * the stop flag.  The snapshot callback wakes the UI so no wait lasts. */
 struct loop_env {
 	struct env *v;
-	volatile sig_atomic_t stop;
+	atomic_int stop;
 	unsigned snapshots;
 	struct core_intent got[8];
 	unsigned n_got;
@@ -639,6 +688,7 @@ int main(void)
 		T(test_inactivity),
 		T(test_customer_intents_once),
 		T(test_staff_actions),
+		T(test_staff_queue_offers_allowed_actions),
 		T(test_staff_timeout),
 		T(test_no_quit_for_customers),
 		T(test_idle_screen_sleeps),

@@ -22,10 +22,10 @@
 
 #include <cmocka.h>
 
-#include "watermark.h"
-#include "wm_code.h"
-#include "wm_dsp.h"
-#include "wm_wav.h"
+#include "wm/watermark.h"
+#include "wm/wm_code.h"
+#include "wm/wm_dsp.h"
+#include "wm/wm_wav.h"
 
 #define KEY_HEX "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
 

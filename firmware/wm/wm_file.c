@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * wm_file: the watermark's file helpers (declared in watermark.h).
+ * wm_file: the watermark's file helpers for detection (declared in
+ * watermark.h); marking a file is wm_embed.c's.
  *
  * WAV goes through wm_wav's strict parser, so that a hostile header gets a
  * precise refusal and the fuzzer covers the path the delivery server and
@@ -26,12 +27,12 @@
 #include <sndfile.h>
 
 #include "watermark.h"
+#include "wm_file.h"
 #include "wm_wav.h"
 
-#define WM_FILE_MAX_BYTES ((size_t)2 << 30)
 #define DECODE_CHUNK 4096
 
-static int read_all(const char *path, uint8_t **out, size_t *len, struct err *e)
+int wm_file_read_all(const char *path, uint8_t **out, size_t *len, struct err *e)
 {
 	struct stat st;
 	uint8_t *buf = NULL;
@@ -77,101 +78,6 @@ out_free:
 out_close:
 	close(fd);
 	return -1;
-}
-
-static int write_all(int fd, const uint8_t *p, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* The samples of a 16-bit WAV buffer, as native int16 in place. */
-static int16_t *s16_in_place(uint8_t *buf, const struct wm_wav *w)
-{
-	uint8_t *p = buf + w->data_offset;
-
-	for (size_t i = 0; i < w->frames * w->channels; i++) {
-		int16_t v = (int16_t)(p[2 * i] | p[2 * i + 1] << 8);
-
-		memcpy(p + 2 * i, &v, 2);
-	}
-	return (int16_t *)(void *)p;
-}
-
-static void s16_to_le(int16_t *pcm, size_t n)
-{
-	uint8_t *p = (uint8_t *)pcm;
-
-	for (size_t i = 0; i < n; i++) {
-		uint16_t v;
-
-		memcpy(&v, p + 2 * i, 2);
-		p[2 * i] = (uint8_t)v;
-		p[2 * i + 1] = (uint8_t)(v >> 8);
-	}
-}
-
-int wm_embed_wav_file(const char *in_path, const char *out_path, const struct wm_key *k,
-		      const struct wm_payload *p, struct wm_embed_stats *stats, struct err *e)
-{
-	uint8_t header[WM_WAV_HEADER_LEN], *buf;
-	struct wm_wav w;
-	int16_t *pcm;
-	size_t len, bytes;
-	int fd, rc = -1;
-
-	if (read_all(in_path, &buf, &len, e))
-		return -1;
-	if (wm_wav_parse(buf, len, &w, e)) {
-		err_wrap(e, "%s", in_path);
-		goto out_free;
-	}
-	if (w.format != WM_WAV_S16) {
-		err_fail(e, "%s: embedding takes 16-bit PCM WAV", in_path);
-		goto out_free;
-	}
-	if ((uint64_t)w.frames * w.channels * 2 > UINT32_MAX - 36) {
-		err_fail(e, "%s: too long for a WAV file", in_path);
-		goto out_free;
-	}
-	pcm = s16_in_place(buf, &w);
-	if (wm_embed_s16(k, p, pcm, w.frames, w.channels, w.rate, stats, e)) {
-		err_wrap(e, "%s", in_path);
-		goto out_free;
-	}
-	s16_to_le(pcm, w.frames * w.channels);
-	wm_wav_header(header, (uint32_t)w.frames, w.channels, w.rate);
-	bytes = w.frames * w.channels * 2;
-	fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		err_fail(e, "%s: %s", out_path, strerror(errno));
-		goto out_free;
-	}
-	if (write_all(fd, header, sizeof(header)) || write_all(fd, (uint8_t *)pcm, bytes) ||
-	    fsync(fd)) {
-		err_fail(e, "%s: %s", out_path, strerror(errno));
-		close(fd);
-		unlink(out_path);
-		goto out_free;
-	}
-	if (close(fd)) {
-		err_fail(e, "%s: %s", out_path, strerror(errno));
-		unlink(out_path);
-		goto out_free;
-	}
-	rc = 0;
-out_free:
-	free(buf);
-	return rc;
 }
 
 static int detect_wav(const uint8_t *buf, size_t len, const char *path, const struct wm_key *k,
@@ -276,7 +182,7 @@ int wm_detect_file(const char *path, const struct wm_key *k, struct wm_result *r
 		return err_fail(e, "%s: %s", path, strerror(errno));
 	if (n < 12 || memcmp(head, "RIFF", 4) || memcmp(head + 8, "WAVE", 4))
 		return detect_sndfile(path, k, r, e);
-	if (read_all(path, &buf, &len, e))
+	if (wm_file_read_all(path, &buf, &len, e))
 		return -1;
 	rc = detect_wav(buf, len, path, k, r, e);
 	free(buf);
@@ -302,7 +208,7 @@ int wm_file_seconds(const char *path, double *seconds, struct err *e)
 	if (n < 0)
 		return err_fail(e, "%s: %s", path, strerror(errno));
 	if (n == 12 && !memcmp(head, "RIFF", 4) && !memcmp(head + 8, "WAVE", 4)) {
-		if (read_all(path, &buf, &len, e))
+		if (wm_file_read_all(path, &buf, &len, e))
 			return -1;
 		rc = wm_wav_parse(buf, len, &w, e);
 		free(buf);

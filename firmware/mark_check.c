@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * wm_order: the policy of wm_order.h, file by file, then for the order.
+ * mark_check: the policy of mark_check.h, file by file, then for the order.
  * Files are examined in manifest order and the first one that fails the
  * order ends the check: its reason is the order's.
  */
-#include "wm_order.h"
+#include "mark_check.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -14,7 +14,7 @@
 
 #include "log.h"
 
-static void label(const struct wm_order_track *t, char *out, size_t size)
+static void label(const struct mark_check_track *t, char *out, size_t size)
 {
 	if (t->number)
 		snprintf(out, size, "track %u", t->number);
@@ -22,10 +22,10 @@ static void label(const struct wm_order_track *t, char *out, size_t size)
 		snprintf(out, size, "file %u", t->index);
 }
 
-static void reject(struct wm_order_verdict *v, const char *fmt, ...)
+static void reject(struct mark_check_verdict *v, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-static void reject(struct wm_order_verdict *v, const char *fmt, ...)
+static void reject(struct mark_check_verdict *v, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -66,7 +66,7 @@ static void differences(const struct wm_payload *got, const struct manifest_ids 
 
 /* One file: 0 verified, 1 tolerated, 2 rejected (v->reason set). */
 static int check_one(const struct wm_key *k, const struct manifest_ids *ids,
-		     const struct wm_order_track *t, struct wm_order_verdict *v)
+		     const struct mark_check_track *t, struct mark_check_verdict *v)
 {
 	const struct wm_payload want = {
 		.content_server = ids->content_server,
@@ -107,18 +107,18 @@ static int check_one(const struct wm_key *k, const struct manifest_ids *ids,
 	case WM_NOT_FOUND:
 		break;
 	}
-	if (seconds >= WM_ORDER_MIN_SECONDS) {
+	if (seconds >= MARK_CHECK_MIN_SECONDS) {
 		reject(v, "%s: no watermark under this kiosk's key", name);
 		return 2;
 	}
 	log_info("watermark", "%s: %.1f s, no mark found: tolerated (under %.0f s)", name,
-		 seconds, WM_ORDER_MIN_SECONDS);
+		 seconds, MARK_CHECK_MIN_SECONDS);
 	return 1;
 }
 
-int wm_order_check_tracks(const struct wm_key *k, const struct manifest_ids *ids,
-			  const struct wm_order_track *tracks, size_t n,
-			  const volatile sig_atomic_t *stop, struct wm_order_verdict *v,
+int mark_check_tracks(const struct wm_key *k, const struct manifest_ids *ids,
+			  const struct mark_check_track *tracks, size_t n,
+			  const atomic_int *stop, struct mark_check_verdict *v,
 			  struct err *e)
 {
 	memset(v, 0, sizeof(*v));
@@ -139,15 +139,15 @@ int wm_order_check_tracks(const struct wm_key *k, const struct manifest_ids *ids
 	}
 	if (n && !v->verified)
 		reject(v, "no audio file carries a watermark that could be checked "
-			  "(each is under %.0f s and none gave one back)", WM_ORDER_MIN_SECONDS);
+			  "(each is under %.0f s and none gave one back)", MARK_CHECK_MIN_SECONDS);
 	return 0;
 }
 
-int wm_order_check(const char *key_path, struct spool *sp, const struct store_order *o,
-		   const struct store_file *files, size_t n, const volatile sig_atomic_t *stop,
-		   struct wm_order_verdict *v, struct err *e)
+int mark_check_order(const char *key_path, struct spool *sp, const struct store_order *o,
+		   const struct store_file *files, size_t n, const atomic_int *stop,
+		   struct mark_check_verdict *v, struct err *e)
 {
-	struct wm_order_track *tracks;
+	struct mark_check_track *tracks;
 	char (*paths)[4096];
 	struct wm_key key;
 	size_t audio = 0;
@@ -179,11 +179,11 @@ int wm_order_check(const char *key_path, struct spool *sp, const struct store_or
 			continue;
 		if (spool_data_path(sp, o->id, files[i].idx, paths[audio], sizeof(paths[audio]), e))
 			goto out_free;
-		tracks[audio] = (struct wm_order_track){ paths[audio], files[i].m.track.number,
+		tracks[audio] = (struct mark_check_track){ paths[audio], files[i].m.track.number,
 							 files[i].idx };
 		audio++;
 	}
-	rc = wm_order_check_tracks(&key, &o->ids, tracks, audio, stop, v, e);
+	rc = mark_check_tracks(&key, &o->ids, tracks, audio, stop, v, e);
 out_free:
 	explicit_bzero(&key, sizeof(key));
 	free(tracks);

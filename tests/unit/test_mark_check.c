@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * wm_order: the kiosk's watermark policy (wm_order.h) on real files — a
+ * mark_check: the kiosk's watermark policy (mark_check.h) on real files — a
  * marked album passes; a long track without a mark, a mark of other IDs,
  * two marks mixed, an unreadable file each fail the order with a reason
  * naming the track; short tracks are tolerated when they show nothing, but
@@ -9,7 +9,7 @@
  * audio, never one without.
  *
  * The tracks are synthesised chords, a plucked melody and hi-hats, marked
- * with the codec itself; 21 s is just above WM_ORDER_MIN_SECONDS, 15 s and
+ * with the codec itself; 21 s is just above MARK_CHECK_MIN_SECONDS, 15 s and
  * 8 s below it, 2 s below what the detector looks at.  The splice is 50 s:
  * the detector reads 30 s groups on their own to find two payloads.
  */
@@ -28,9 +28,9 @@
 
 #include "spool.h"
 #include "store.h"
-#include "watermark.h"
-#include "wm_order.h"
-#include "wm_wav.h"
+#include "wm/watermark.h"
+#include "mark_check.h"
+#include "wm/wm_wav.h"
 
 #define RATE 44100
 #define KEY_HEX "7d1c0aa4e2b55f3e9a8c61d04b7f2e19c3a5d86f0e41b29a7c5d3e8f1a6b4c20"
@@ -149,23 +149,23 @@ static const char *track(struct fixture *fx, double seconds, const struct wm_pay
 }
 
 /* Runs the track-level check over paths (numbered 1, 2, ...). */
-static struct wm_order_verdict check(struct fixture *fx, const char *const *paths, size_t n)
+static struct mark_check_verdict check(struct fixture *fx, const char *const *paths, size_t n)
 {
-	struct wm_order_track t[8];
-	struct wm_order_verdict v;
+	struct mark_check_track t[8];
+	struct mark_check_verdict v;
 	struct err e;
 
 	assert_true(n <= 8);
 	for (size_t i = 0; i < n; i++)
-		t[i] = (struct wm_order_track){ paths[i], (unsigned)i + 1, (unsigned)i };
-	if (wm_order_check_tracks(&fx->key, &ORDER, t, n, NULL, &v, &e))
+		t[i] = (struct mark_check_track){ paths[i], (unsigned)i + 1, (unsigned)i };
+	if (mark_check_tracks(&fx->key, &ORDER, t, n, NULL, &v, &e))
 		fail_msg("check: %s", e.msg);
 	print_message("  verdict: %s %s (verified %u, tolerated %u)\n", v.pass ? "pass" : "fail",
 		      v.reason, v.verified, v.tolerated);
 	return v;
 }
 
-static void expect_reason(const struct wm_order_verdict *v, const char *want)
+static void expect_reason(const struct mark_check_verdict *v, const char *want)
 {
 	assert_false(v->pass);
 	if (strcmp(v->reason, want))
@@ -178,7 +178,7 @@ static void marked_album_passes(void **state)
 {
 	struct fixture *fx = *state;
 	const char *p[] = { track(fx, LONG_S, &THIS), track(fx, LONG_S + 3, &THIS) };
-	struct wm_order_verdict v = check(fx, p, 2);
+	struct mark_check_verdict v = check(fx, p, 2);
 
 	assert_true(v.pass);
 	assert_int_equal(v.verified, 2);
@@ -190,7 +190,7 @@ static void other_ids_are_named(void **state)
 {
 	struct fixture *fx = *state;
 	const char *p[] = { track(fx, LONG_S, &THIS), track(fx, LONG_S, &OTHER) };
-	struct wm_order_verdict v = check(fx, p, 2);
+	struct mark_check_verdict v = check(fx, p, 2);
 
 	expect_reason(&v, "track 2: watermark names user 123, shop 1002, "
 			  "not this order's user 456, shop 1001");
@@ -201,7 +201,7 @@ static void unmarked_long_track_fails(void **state)
 {
 	struct fixture *fx = *state;
 	const char *p[] = { track(fx, LONG_S, NULL), track(fx, LONG_S, &THIS) };
-	struct wm_order_verdict v = check(fx, p, 2);
+	struct mark_check_verdict v = check(fx, p, 2);
 
 	/* the first track decides; the second is not even looked at */
 	expect_reason(&v, "track 1: no watermark under this kiosk's key");
@@ -215,7 +215,7 @@ static void mixed_marks_fail(void **state)
 	int16_t *pcm = synth(SPLICE_S, 77), *a = malloc(frames * 4), *b = malloc(frames * 4);
 	char path[128];
 	const char *p[1] = { path };
-	struct wm_order_verdict v;
+	struct mark_check_verdict v;
 	struct err e;
 
 	assert_true(a && b);
@@ -242,7 +242,7 @@ static void unreadable_file_fails(void **state)
 	struct fixture *fx = *state;
 	char path[128], want[256];
 	const char *p[1] = { path };
-	struct wm_order_verdict v;
+	struct mark_check_verdict v;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/broken.wav", fx->dir);
@@ -262,7 +262,7 @@ static void short_tracks_are_tolerated_when_empty(void **state)
 	struct fixture *fx = *state;
 	const char *p[] = { track(fx, CRUMB_S, NULL), track(fx, LONG_S, &THIS),
 			    track(fx, TINY_S, NULL) };
-	struct wm_order_verdict v = check(fx, p, 3);
+	struct mark_check_verdict v = check(fx, p, 3);
 
 	assert_true(v.pass);
 	assert_int_equal(v.verified, 1);
@@ -273,7 +273,7 @@ static void short_track_with_another_mark_fails(void **state)
 {
 	struct fixture *fx = *state;
 	const char *p[] = { track(fx, LONG_S, &THIS), track(fx, SHORT_S, &OTHER) };
-	struct wm_order_verdict v = check(fx, p, 2);
+	struct mark_check_verdict v = check(fx, p, 2);
 
 	expect_reason(&v, "track 2: watermark names user 123, shop 1002, "
 			  "not this order's user 456, shop 1001");
@@ -283,7 +283,7 @@ static void short_tracks_alone_prove_nothing(void **state)
 {
 	struct fixture *fx = *state;
 	const char *p[] = { track(fx, TINY_S, NULL), track(fx, CRUMB_S, &THIS) };
-	struct wm_order_verdict v = check(fx, p, 2);
+	struct mark_check_verdict v = check(fx, p, 2);
 
 	expect_reason(&v, "no audio file carries a watermark that could be checked "
 			  "(each is under 20 s and none gave one back)");
@@ -294,7 +294,7 @@ static void a_short_marked_track_is_proof_enough(void **state)
 {
 	struct fixture *fx = *state;
 	const char *p[] = { track(fx, SHORT_S, &THIS) };
-	struct wm_order_verdict v = check(fx, p, 1);
+	struct mark_check_verdict v = check(fx, p, 1);
 
 	assert_true(v.pass);
 	assert_int_equal(v.verified, 1);
@@ -303,12 +303,12 @@ static void a_short_marked_track_is_proof_enough(void **state)
 static void stop_is_not_a_verdict(void **state)
 {
 	struct fixture *fx = *state;
-	volatile sig_atomic_t stop = 1;
-	struct wm_order_track t = { "/nonexistent", 1, 0 };
-	struct wm_order_verdict v;
+	atomic_int stop = 1;
+	struct mark_check_track t = { "/nonexistent", 1, 0 };
+	struct mark_check_verdict v;
 	struct err e;
 
-	assert_int_equal(wm_order_check_tracks(&fx->key, &ORDER, &t, 1, &stop, &v, &e), -1);
+	assert_int_equal(mark_check_tracks(&fx->key, &ORDER, &t, 1, &stop, &v, &e), -1);
 	assert_string_equal(e.msg, "stopped");
 }
 
@@ -342,7 +342,7 @@ static void spooled_orders_and_keys(void **state)
 		{ .idx = 2, .m = { .kind = FILE_AUDIO, .track = { .number = 2 } } },
 	};
 	char spool_dir[128], key_path[128], missing[128];
-	struct wm_order_verdict v;
+	struct mark_check_verdict v;
 	struct spool *sp;
 	struct err e;
 	FILE *f;
@@ -359,23 +359,23 @@ static void spooled_orders_and_keys(void **state)
 	spool_put(sp, "ORDER1", 1, track(fx, LONG_S, &THIS));
 	spool_put(sp, "ORDER1", 2, track(fx, TINY_S, NULL));
 
-	assert_int_equal(wm_order_check(key_path, sp, &o, files, 3, NULL, &v, &e), 0);
+	assert_int_equal(mark_check_order(key_path, sp, &o, files, 3, NULL, &v, &e), 0);
 	assert_true(v.pass);
 	assert_int_equal(v.verified, 1);
 	assert_int_equal(v.tolerated, 1);
 
 	/* no key, or one that cannot be read: an order with audio fails */
-	assert_int_equal(wm_order_check("", sp, &o, files, 3, NULL, &v, &e), 0);
+	assert_int_equal(mark_check_order("", sp, &o, files, 3, NULL, &v, &e), 0);
 	expect_reason(&v, "no watermark key configured");
-	assert_int_equal(wm_order_check(NULL, sp, &o, files, 3, NULL, &v, &e), 0);
+	assert_int_equal(mark_check_order(NULL, sp, &o, files, 3, NULL, &v, &e), 0);
 	expect_reason(&v, "no watermark key configured");
-	assert_int_equal(wm_order_check(missing, sp, &o, files, 3, NULL, &v, &e), 0);
+	assert_int_equal(mark_check_order(missing, sp, &o, files, 3, NULL, &v, &e), 0);
 	assert_false(v.pass);
 	assert_non_null(strstr(v.reason, "watermark key: "));
 	assert_non_null(strstr(v.reason, "none.key: No such file or directory"));
 
 	/* ... and one without audio needs none */
-	assert_int_equal(wm_order_check("", sp, &o, files, 1, NULL, &v, &e), 0);
+	assert_int_equal(mark_check_order("", sp, &o, files, 1, NULL, &v, &e), 0);
 	assert_true(v.pass);
 	assert_int_equal(v.verified + v.tolerated, 0);
 
@@ -384,7 +384,7 @@ static void spooled_orders_and_keys(void **state)
 	assert_non_null(f);
 	fputs("a passphrase, not the key\n", f);
 	fclose(f);
-	assert_int_equal(wm_order_check(key_path, sp, &o, files, 3, NULL, &v, &e), 0);
+	assert_int_equal(mark_check_order(key_path, sp, &o, files, 3, NULL, &v, &e), 0);
 	expect_reason(&v, "track 1: no watermark under this kiosk's key");
 	spool_erase_order(sp, "ORDER1", NULL);
 	spool_close(sp);
@@ -468,5 +468,5 @@ int main(void)
 		cmocka_unit_test(key_files),
 	};
 
-	return cmocka_run_group_tests_name("wm_order", tests, setup, teardown);
+	return cmocka_run_group_tests_name("mark_check", tests, setup, teardown);
 }

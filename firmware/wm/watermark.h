@@ -15,6 +15,11 @@
  * float samples are full scale at ±1.0.  Every function is reentrant: no
  * global state, and the key is only read.
  *
+ * Halves: the embedder (wm_embed, wm_embed_s16, wm_embed_wav_file; in
+ * wm_embed.c) is the server's, built into libtenpo-server.a; the kiosk
+ * links the rest of the codec (libtenpo-wm.a) and only detects.  The codec
+ * needs nothing of the firmware but err.h.
+ *
  * Errors: actions return 0 or -1 with a reason in e (err.h).  Detection
  * returns 0 whenever it could look, and says in the result whether it
  * found a mark; -1 means the input itself is unusable (a rate or channel
@@ -153,7 +158,7 @@ int wm_quality(const float *orig, const float *marked, size_t frames, unsigned c
 /* Files (wm_file.c). */
 
 /*
- * The delivery server's step: reads the 16-bit PCM WAV in_path (44.1 or
+ * The delivery server's step (wm_embed.c): reads the 16-bit PCM WAV in_path (44.1 or
  * 48 kHz, 1 or 2 channels; any chunk layout), embeds p, and writes out_path
  * as a canonical 44-byte-header WAV of the same format (created or
  * truncated, mode 0644, fsynced).  On failure out_path is removed.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * wm_order: the kiosk's watermark check of a downloaded order — every audio
+ * mark_check: the kiosk's watermark check of a downloaded order — every audio
  * file must carry this order's four IDs (user, shop, delivery server,
  * content server) under the kiosk's key, before the order may become READY
  * and a disc be written from it.  sync runs it once an order's files are
@@ -14,7 +14,7 @@
  *                                         watermark names user 123, not
  *                                         this order's user 456"
  *   two marks (WM_CONFLICT)               the order fails
- *   no mark, file >= WM_ORDER_MIN_SECONDS the order fails
+ *   no mark, file >= MARK_CHECK_MIN_SECONDS the order fails
  *   no mark, shorter file                 tolerated (see below)
  *   shorter than WM_DETECT_MIN_SECONDS    not examined: too short to hold one
  *   a file the detector cannot read       the order fails, with its reason
@@ -43,10 +43,10 @@
  * A file that cannot be read fails the order: its bytes matched the
  * manifest's hash, so they are what the server sent.
  */
-#ifndef TENPO_WM_ORDER_H
-#define TENPO_WM_ORDER_H
+#ifndef TENPO_MARK_CHECK_H
+#define TENPO_MARK_CHECK_H
 
-#include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -54,21 +54,21 @@
 #include "manifest.h"
 #include "spool.h"
 #include "store.h"
-#include "watermark.h"
+#include "wm/watermark.h"
 
 /* Files at least this long must give their mark back (see above). */
-#define WM_ORDER_MIN_SECONDS 20.0
-#define WM_ORDER_REASON_MAX 256
+#define MARK_CHECK_MIN_SECONDS 20.0
+#define MARK_CHECK_REASON_MAX 256
 
-struct wm_order_verdict {
+struct mark_check_verdict {
 	bool pass;
-	char reason[WM_ORDER_REASON_MAX]; /* !pass: why, for staff and the failed report */
+	char reason[MARK_CHECK_REASON_MAX]; /* !pass: why, for staff and the failed report */
 	unsigned verified;     /* files whose mark named this order */
 	unsigned tolerated;    /* short files with no mark found, or too short to examine */
 };
 
 /* One audio file as the check sees it. */
-struct wm_order_track {
+struct mark_check_track {
 	const char *path;
 	unsigned number; /* the track number for messages; 0: use "file <index>" */
 	unsigned index;  /* its position in the manifest */
@@ -76,16 +76,16 @@ struct wm_order_track {
 
 /* The check over files given by path, under key k, against ids.  stop
  * (may be NULL) is looked at between files. */
-int wm_order_check_tracks(const struct wm_key *k, const struct manifest_ids *ids,
-			  const struct wm_order_track *tracks, size_t n,
-			  const volatile sig_atomic_t *stop, struct wm_order_verdict *v,
+int mark_check_tracks(const struct wm_key *k, const struct manifest_ids *ids,
+			  const struct mark_check_track *tracks, size_t n,
+			  const atomic_int *stop, struct mark_check_verdict *v,
 			  struct err *e);
 
 /* The check of a spooled order: its audio files in the spool, against the
  * IDs of o's manifest, under the key in the file key_path ("" or NULL: no
  * key configured). */
-int wm_order_check(const char *key_path, struct spool *sp, const struct store_order *o,
-		   const struct store_file *files, size_t n, const volatile sig_atomic_t *stop,
-		   struct wm_order_verdict *v, struct err *e);
+int mark_check_order(const char *key_path, struct spool *sp, const struct store_order *o,
+		   const struct store_file *files, size_t n, const atomic_int *stop,
+		   struct mark_check_verdict *v, struct err *e);
 
 #endif

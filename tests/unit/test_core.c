@@ -1,0 +1,479 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * core: the running appliance without a UI, driven by intents and watched
+ * through its snapshots and its database.
+ *
+ *   - a code is checked off the event thread: with the store's write lock
+ *     held elsewhere the check cannot finish, yet the customer can leave
+ *     (the session goes from CHECKING_CODE straight to IDLE, never through
+ *     CODE_REFUSED), and the order claimed later goes back on the shelf;
+ *   - a PIN whose staff-log row cannot be written is refused;
+ *   - the PIN lock-out is not stretched by a wall clock set back;
+ *   - a burn worker, and a claim worker, whose store does not open answer
+ *     every job with the reason instead of leaving the customer waiting.
+ *
+ * Waits are on the core's wake callback (or, for a bare worker, its event
+ * queue), never on a timer.  The network is never reached: the config
+ * names no usable certificates, so the fetch worker stops at its start.
+ */
+#include <errno.h>
+#include <ftw.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "claim.h"
+#include "core_internal.h"
+#include "handover.h"
+#include "pickup.h"
+#include "store.h"
+
+#define CODE "4711-0815-4242"
+#define PIN "2468"
+#define MAX_SEEN 256
+
+struct fx {
+	char dir[256];
+	struct config cfg;
+	struct core *core;
+	pthread_mutex_t mu;
+	pthread_cond_t woke;
+	enum core_session_stage seen[MAX_SEEN]; /* stages published, in order */
+	unsigned n_seen;
+};
+
+static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(p);
+}
+
+static void wake(void *arg)
+{
+	struct fx *f = arg;
+	struct core_snapshot *s = malloc(sizeof(*s));
+	struct core *c;
+
+	if (!s)
+		return;
+	pthread_mutex_lock(&f->mu);
+	c = f->core; /* NULL while core_start() has not returned */
+	pthread_mutex_unlock(&f->mu);
+	if (c)
+		core_snapshot(c, s);
+	pthread_mutex_lock(&f->mu);
+	if (c && f->n_seen < MAX_SEEN && (!f->n_seen || f->seen[f->n_seen - 1] != s->stage))
+		f->seen[f->n_seen++] = s->stage;
+	pthread_cond_broadcast(&f->woke);
+	pthread_mutex_unlock(&f->mu);
+	free(s);
+}
+
+static int setup(void **state)
+{
+	struct fx *f = calloc(1, sizeof(*f));
+	const char *tmp = getenv("TMPDIR");
+	struct err e = { "" };
+
+	if (!f)
+		return -1;
+	snprintf(f->dir, sizeof(f->dir), "%s/tenpo-core-XXXXXX", tmp ? tmp : "/tmp");
+	if (!mkdtemp(f->dir))
+		return -1;
+	config_defaults(&f->cfg);
+	f->cfg.shop_id = 1001;
+	snprintf(f->cfg.server_host, sizeof(f->cfg.server_host), "127.0.0.1");
+	f->cfg.server_port = 9;
+	snprintf(f->cfg.ca, sizeof(f->cfg.ca), "%s/none.crt", f->dir);
+	snprintf(f->cfg.cert, sizeof(f->cfg.cert), "%s/none.crt", f->dir);
+	snprintf(f->cfg.key, sizeof(f->cfg.key), "%s/none.key", f->dir);
+	snprintf(f->cfg.database, sizeof(f->cfg.database), "%s/tenpo.db", f->dir);
+	snprintf(f->cfg.spool, sizeof(f->cfg.spool), "%s/spool", f->dir);
+	snprintf(f->cfg.output, sizeof(f->cfg.output), "%s/out", f->dir);
+	snprintf(f->cfg.drive, sizeof(f->cfg.drive), "stdio:%s/out/disc.iso", f->dir);
+	snprintf(f->cfg.board, sizeof(f->cfg.board), "desktop");
+	if (store_create(f->cfg.database, &e) < 0 || core_pin_make(PIN, f->cfg.staff_pin, sizeof(f->cfg.staff_pin), &e)) {
+		fprintf(stderr, "%s\n", e.msg);
+		return -1;
+	}
+	pthread_mutex_init(&f->mu, NULL);
+	pthread_cond_init(&f->woke, NULL);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fx *f = *state;
+
+	core_stop(f->core);
+	pthread_cond_destroy(&f->woke);
+	pthread_mutex_destroy(&f->mu);
+	nftw(f->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	free(f);
+	return 0;
+}
+
+static void must(int rc, const struct err *e, const char *what)
+{
+	if (rc < 0)
+		fail_msg("%s: %s", what, e->msg);
+}
+
+static sqlite3 *raw_open(const struct fx *f)
+{
+	sqlite3 *db;
+
+	assert_int_equal(sqlite3_open(f->cfg.database, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 30000);
+	return db;
+}
+
+static void raw_exec(sqlite3 *db, const char *sql)
+{
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+}
+
+static int64_t raw_int(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	int64_t v = -1;
+
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* A READY data-CD order MINE whose code is CODE. */
+static void add_ready_order(struct fx *f)
+{
+	static const char json[] = "{}";
+	static const uint8_t sig[] = { 0x30, 0x01 };
+	struct manifest_file file = { .size = 1000, .kind = FILE_DATA };
+	struct manifest m = { .version = 1, .media = MEDIA_DATA_CD, .files = &file, .file_count = 1,
+			      .total_bytes = 1000, .issued_at = 1, .expires_at = 4000000000 };
+	struct store *s;
+	struct err e = { "" };
+
+	snprintf(m.order_id, sizeof(m.order_id), "MINE");
+	snprintf(m.title, sizeof(m.title), "Film");
+	memcpy(m.currency, "JPY", 4);
+	m.prepaid = true;
+	snprintf(file.name, sizeof(file.name), "film.avi");
+	m.pickup.iterations = PICKUP_MIN_ITERATIONS;
+	must(pickup_verifier_compute(CODE, &m.pickup, &e), &e, "verifier");
+	must(store_open(&s, f->cfg.database, &e), &e, "store");
+	assert_int_equal(store_order_announce(s, "MINE", &e), 1);
+	must(store_order_accept_manifest(s, "MINE", json, sizeof(json) - 1, sig, sizeof(sig), &m,
+					 &e),
+	     &e, "accept");
+	must(store_file_done(s, "MINE", 0, &e), &e, "file");
+	must(store_order_move(s, "MINE", ORDER_DOWNLOADING, ORDER_READY, "", NULL, &e), &e,
+	     "ready");
+	store_close(s);
+}
+
+static void start(struct fx *f)
+{
+	struct core *c = NULL;
+	struct err e = { "" };
+
+	must(core_start(&c, &f->cfg, wake, f, &e), &e, "core_start");
+	pthread_mutex_lock(&f->mu);
+	f->core = c;
+	pthread_mutex_unlock(&f->mu);
+}
+
+static void send(struct fx *f, enum core_intent_kind kind, const char *text)
+{
+	struct core_intent in = { .kind = kind };
+
+	snprintf(in.text, sizeof(in.text), "%s", text ? text : "");
+	assert_true(core_send(f->core, &in));
+}
+
+/* Waits (on wakes) until the published stage is `stage`. */
+static void wait_stage(struct fx *f, enum core_session_stage stage)
+{
+	struct core_snapshot *s = malloc(sizeof(*s));
+
+	assert_non_null(s);
+	pthread_mutex_lock(&f->mu);
+	for (;;) {
+		core_snapshot(f->core, s);
+		if (s->stage == stage)
+			break;
+		pthread_cond_wait(&f->woke, &f->mu);
+	}
+	pthread_mutex_unlock(&f->mu);
+	free(s);
+}
+
+static bool seen(struct fx *f, enum core_session_stage stage)
+{
+	bool yes = false;
+
+	pthread_mutex_lock(&f->mu);
+	for (unsigned i = 0; i < f->n_seen; i++)
+		yes = yes || f->seen[i] == stage;
+	pthread_mutex_unlock(&f->mu);
+	return yes;
+}
+
+static void code_checked_off_the_event_thread(void **state)
+{
+	struct fx *f = *state;
+	sqlite3 *db;
+
+	add_ready_order(f);
+	start(f);
+	db = raw_open(f);
+	/* the claim's transaction cannot start while this one holds the lock */
+	raw_exec(db, "BEGIN IMMEDIATE");
+	send(f, INTENT_PICKUP_CODE, CODE);
+	wait_stage(f, SESSION_CHECKING_CODE);
+	send(f, INTENT_END_SESSION, NULL);
+	wait_stage(f, SESSION_IDLE);
+	assert_false(seen(f, SESSION_CODE_REFUSED));
+	assert_false(seen(f, SESSION_ORDER_SHOWN));
+	raw_exec(db, "COMMIT");
+	/* the claim now goes through, and the session that left puts the order
+	 * back: wait for the "customer left" move */
+	pthread_mutex_lock(&f->mu);
+	while (raw_int(db, "SELECT count(*) FROM transitions WHERE order_id = 'MINE'"
+			   " AND from_state = 'claimed' AND to_state = 'ready'"
+			   " AND reason = 'customer left'") != 1)
+		pthread_cond_wait(&f->woke, &f->mu);
+	pthread_mutex_unlock(&f->mu);
+	assert_int_equal(raw_int(db, "SELECT state = 'ready' FROM orders WHERE id = 'MINE'"), 1);
+	sqlite3_close(db);
+}
+
+static void right_code_shows_order(void **state)
+{
+	struct fx *f = *state;
+	struct core_snapshot *s = malloc(sizeof(*s));
+
+	assert_non_null(s);
+	add_ready_order(f);
+	start(f);
+	send(f, INTENT_PICKUP_CODE, CODE);
+	wait_stage(f, SESSION_ORDER_SHOWN);
+	core_snapshot(f->core, s);
+	assert_true(s->has_order);
+	assert_string_equal(s->order.id, "MINE");
+	send(f, INTENT_PICKUP_CODE, "0000-0000-0000"); /* ignored: a session is on */
+	send(f, INTENT_END_SESSION, NULL);
+	wait_stage(f, SESSION_IDLE);
+	send(f, INTENT_PICKUP_CODE, "0000-0000-0000");
+	wait_stage(f, SESSION_CODE_REFUSED);
+	core_snapshot(f->core, s);
+	assert_int_equal(s->msg, CORE_MSG_CODE_WRONG);
+	free(s);
+}
+
+/* Waits until the staff screen's last action names a login. */
+static void wait_login_result(struct fx *f, struct core_snapshot *s)
+{
+	pthread_mutex_lock(&f->mu);
+	for (;;) {
+		core_snapshot(f->core, s);
+		if (strstr(s->staff.last_action, "login"))
+			break;
+		pthread_cond_wait(&f->woke, &f->mu);
+	}
+	pthread_mutex_unlock(&f->mu);
+}
+
+static void pin_refused_when_staff_log_fails(void **state)
+{
+	struct fx *f = *state;
+	struct core_snapshot *s = malloc(sizeof(*s));
+	struct store *st;
+	struct err e = { "" };
+	sqlite3 *db;
+
+	assert_non_null(s);
+	must(store_open(&st, f->cfg.database, &e), &e, "store");
+	store_close(st);
+	db = raw_open(f);
+	raw_exec(db, "CREATE TRIGGER staff_log_full BEFORE INSERT ON staff_log"
+		     " BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
+	sqlite3_close(db);
+	start(f);
+	send(f, INTENT_STAFF_LOGIN, PIN); /* the right PIN */
+	wait_login_result(f, s);
+	assert_false(s->staff.logged_in);
+	assert_non_null(strstr(s->staff.last_action, "staff log not written"));
+	free(s);
+}
+
+static void pin_accepted_when_staff_log_works(void **state)
+{
+	struct fx *f = *state;
+	struct core_snapshot *s = malloc(sizeof(*s));
+
+	assert_non_null(s);
+	start(f);
+	send(f, INTENT_STAFF_LOGIN, PIN);
+	wait_login_result(f, s);
+	assert_true(s->staff.logged_in);
+	free(s);
+}
+
+/* Five wrong PINs logged a day "ahead" of the clock: what a kiosk sees
+ * after NTP sets its clock back a day.  The lock-out stays 30 s. */
+static void pin_lockout_not_stretched_by_clock_set_back(void **state)
+{
+	struct fx *f = *state;
+	struct core_snapshot *s = malloc(sizeof(*s));
+	struct store *st;
+	struct err e = { "" };
+	sqlite3 *db;
+
+	assert_non_null(s);
+	must(store_open(&st, f->cfg.database, &e), &e, "store");
+	store_close(st);
+	db = raw_open(f);
+	for (int i = 0; i < 5; i++)
+		raw_exec(db, "INSERT INTO staff_log (at, action, result)"
+			     " VALUES (CAST(strftime('%s', 'now') AS INTEGER) + 86400, 'login',"
+			     " 'wrong PIN')");
+	sqlite3_close(db);
+	start(f);
+	core_snapshot(f->core, s);
+	assert_true(s->staff.locked_until > s->now);
+	assert_true(s->staff.locked_until - s->now <= 30);
+	assert_int_equal(core_pin_lock_left(5, 1000 + 86400, 1000), 30);
+	assert_int_equal(core_pin_lock_left(5, 1000, 1010), 20);
+	assert_int_equal(core_pin_lock_left(6, 1000, 1000), 60);
+	assert_int_equal(core_pin_lock_left(4, 1000, 1000), 0);
+	assert_int_equal(core_pin_lock_left(50, 1000, 1000), 3600);
+	free(s);
+}
+
+/* ---- a bare worker without its store ------------------------------------ */
+
+static void bare_core(struct core *c, const char *dir)
+{
+	memset(c, 0, sizeof(*c));
+	config_defaults(&c->cfg);
+	/* a folder is no database */
+	snprintf(c->cfg.database, sizeof(c->cfg.database), "%s", dir);
+	snprintf(c->cfg.spool, sizeof(c->cfg.spool), "%s/spool", dir);
+	pthread_mutex_init(&c->lock, NULL);
+	pthread_cond_init(&c->event_cond, NULL);
+	pthread_cond_init(&c->burn_cond, NULL);
+	pthread_cond_init(&c->claim_cond, NULL);
+}
+
+/* The worker's first event; fails if the worker ends without one. */
+static struct core_event worker_answer(struct core *c, pthread_t t)
+{
+	struct core_event ev = { 0 };
+
+	for (;;) {
+		bool got;
+
+		pthread_mutex_lock(&c->lock);
+		got = c->event_len > 0;
+		if (got)
+			ev = c->events[c->event_head];
+		pthread_mutex_unlock(&c->lock);
+		if (got)
+			return ev;
+		if (pthread_tryjoin_np(t, NULL) == 0) {
+			pthread_mutex_lock(&c->lock);
+			got = c->event_len > 0;
+			pthread_mutex_unlock(&c->lock);
+			if (!got)
+				fail_msg("the worker ended without answering its job");
+		}
+		sched_yield();
+	}
+}
+
+static void stop_bare(struct core *c, pthread_t t)
+{
+	pthread_mutex_lock(&c->lock);
+	atomic_store(&c->stop, 1);
+	pthread_cond_broadcast(&c->burn_cond);
+	pthread_cond_broadcast(&c->claim_cond);
+	pthread_mutex_unlock(&c->lock);
+	pthread_join(t, NULL);
+	pthread_cond_destroy(&c->claim_cond);
+	pthread_cond_destroy(&c->burn_cond);
+	pthread_cond_destroy(&c->event_cond);
+	pthread_mutex_destroy(&c->lock);
+}
+
+static void burn_worker_without_store_answers(void **state)
+{
+	struct fx *f = *state;
+	struct core *c = calloc(1, sizeof(*c));
+	struct core_event ev;
+	pthread_t t;
+
+	assert_non_null(c);
+	bare_core(c, f->dir);
+	assert_int_equal(pthread_create(&t, NULL, core_burn_main, c), 0);
+	assert_true(core_start_job(c, JOB_CHECK, "MINE"));
+	ev = worker_answer(c, t);
+	assert_int_equal(ev.job, JOB_CHECK);
+	assert_string_equal(ev.order_id, "MINE");
+	assert_int_not_equal(ev.rc, 0);
+	assert_int_equal(ev.refusal, REFUSE_INTERNAL);
+	assert_non_null(strstr(ev.text, "the disc writer cannot start"));
+	stop_bare(c, t);
+	free(c);
+}
+
+static void claim_worker_without_store_answers(void **state)
+{
+	struct fx *f = *state;
+	struct core *c = calloc(1, sizeof(*c));
+	struct core_event ev;
+	pthread_t t;
+
+	assert_non_null(c);
+	bare_core(c, f->dir);
+	assert_int_equal(pthread_create(&t, NULL, core_claim_main, c), 0);
+	assert_true(core_start_claim(c, CODE));
+	ev = worker_answer(c, t);
+	assert_int_equal(ev.job, JOB_CLAIM);
+	assert_int_equal(ev.claim, CLAIM_ERROR);
+	assert_non_null(strstr(ev.text, "cannot be opened"));
+	stop_bare(c, t);
+	free(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(code_checked_off_the_event_thread, setup, teardown),
+		cmocka_unit_test_setup_teardown(right_code_shows_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(pin_refused_when_staff_log_fails, setup, teardown),
+		cmocka_unit_test_setup_teardown(pin_accepted_when_staff_log_works, setup, teardown),
+		cmocka_unit_test_setup_teardown(pin_lockout_not_stretched_by_clock_set_back, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(burn_worker_without_store_answers, setup, teardown),
+		cmocka_unit_test_setup_teardown(claim_worker_without_store_answers, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

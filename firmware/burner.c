@@ -18,12 +18,16 @@
 #include "burner_internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <libburn/libburn.h>
 
@@ -295,6 +299,30 @@ int burner_usable(const struct burner *b, struct err *e)
 /* A pseudo-drive's file, or its folder if the file is not there yet, must
  * exist: else the drive is "not found" (the folder may have been a USB
  * stick, or removed). */
+int burner_pseudo_bytes(const struct burner *b, uint64_t *bytes, bool *block, struct err *e)
+{
+	struct stat st;
+	int fd;
+
+	if (stat(b->path, &st) != 0)
+		return err_fail(e, "%s: %s", b->address, strerror(errno));
+	*block = S_ISBLK(st.st_mode);
+	if (!*block) {
+		*bytes = (uint64_t)st.st_size;
+		return 0;
+	}
+	fd = open(b->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_fail(e, "%s: %s", b->address, strerror(errno));
+	if (ioctl(fd, BLKGETSIZE64, bytes) != 0) {
+		err_fail(e, "%s: cannot read the device's size: %s", b->address, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 int burner_pseudo_present(const struct burner *b, struct err *e)
 {
 	char dir[BURNER_ADDR_MAX];

@@ -70,6 +70,11 @@ void burner_rate_eta(struct burner_progress *p, double since);
 int burner_usable(const struct burner *b, struct err *e);
 int burner_pseudo_present(const struct burner *b, struct err *e);
 
+/* What a pseudo-drive holds: a regular file's length, or a block device's
+ * whole size (its st_size is 0), *block saying which.  A block device is
+ * never shorter after a write, so callers compare "at least" for it. */
+int burner_pseudo_bytes(const struct burner *b, uint64_t *bytes, bool *block, struct err *e);
+
 /* ---- block sums: burner_sums.c --------------------------------------- */
 
 /* A Fletcher-style sum over 64-bit words: not a hash against an adversary

@@ -141,15 +141,16 @@ static int block_differs(const struct burner *b, const struct block_sums *sums,
 /* Before reading: a pseudo-drive's file must hold size bytes. */
 static int pseudo_holds(const struct burner *b, uint64_t size, struct err *e)
 {
-	struct stat st;
+	uint64_t have;
+	bool block;
 
 	if (burner_pseudo_present(b, e))
 		return -1;
-	if (stat(b->path, &st) != 0)
-		return err_fail(e, "%s: nothing written: %s", b->address, strerror(errno));
-	if ((uint64_t)st.st_size < size)
+	if (burner_pseudo_bytes(b, &have, &block, e))
+		return err_wrap(e, "nothing written");
+	if (have < size)
 		return err_fail(e, "%s: the disc holds %llu bytes, not %llu", b->address,
-				(unsigned long long)st.st_size, (unsigned long long)size);
+				(unsigned long long)have, (unsigned long long)size);
 	return 0;
 }
 

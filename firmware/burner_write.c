@@ -436,17 +436,18 @@ static int pseudo_blank(struct burner *b, struct err *e)
 	return 0;
 }
 
-/* After a write to a pseudo-drive: the file must still be there, that long. */
+/* After a write to a pseudo-drive: the file must still be there, that long
+ * (a block device: at least that long). */
 static int pseudo_check_written(struct burner *b, uint64_t size, struct err *e)
 {
-	struct stat st;
+	uint64_t have;
+	bool block;
 
-	if (stat(b->path, &st) != 0)
-		return err_fail(e, "%s: the drive vanished during the write (%s)", b->address,
-				strerror(errno));
-	if ((uint64_t)st.st_size != size)
-		return err_fail(e, "%s: the file holds %llu bytes after the write, not %llu",
-				b->address, (unsigned long long)st.st_size,
+	if (burner_pseudo_bytes(b, &have, &block, e))
+		return err_wrap(e, "the drive vanished during the write");
+	if (block ? have < size : have != size)
+		return err_fail(e, "%s: the %s holds %llu bytes after the write, not %llu",
+				b->address, block ? "device" : "file", (unsigned long long)have,
 				(unsigned long long)size);
 	return 0;
 }
@@ -586,9 +587,13 @@ out:
 		bool touched = j.done > 0 || j.wrote_well;
 
 		if (b->pseudo) {
-			struct stat st;
+			uint64_t have;
+			bool block;
+			struct err ignored;
 
-			touched = touched || (stat(b->path, &st) == 0 && st.st_size > 0);
+			/* a device's size says nothing of what was written: started is enough */
+			touched = touched || (!burner_pseudo_bytes(b, &have, &block, &ignored) &&
+					      (block || have > 0));
 			if (rc == 0 && pseudo_check_written(b, size, e))
 				rc = -1;
 			if (touched)

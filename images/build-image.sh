@@ -134,6 +134,14 @@ install -d -m 0750 -o "$uid" -g "$gid" "$DATA/tenpo"
 install -d -m 0700 -o "$uid" -g "$gid" "$DATA/tenpo/spool"
 install -d -m 0750 -o "$uid" -g "$gid" "$DATA/tenpo/out"
 install -d -m 2755 -o 0 -g "${jgid:-0}" "$DATA/journal"
+# provisioning makes the kiosk's database, as `tenpo init` does on a real
+# kiosk: tenpo run refuses to start on a missing one (a lost database must
+# not fetch, write and report its orders a second time)
+sed "s|^database .*|database = $DATA/tenpo/tenpo.db|" "$ROOT/etc/tenpo/tenpo.conf" >"$OUT/init.conf"
+"$BUILD/tenpo" init --config "$OUT/init.conf" >/dev/null || die "tenpo init failed"
+rm -f "$OUT/init.conf" "$DATA/tenpo/tenpo.db.lock"
+chown "$uid:$gid" "$DATA/tenpo/tenpo.db"
+chmod 0640 "$DATA/tenpo/tenpo.db"
 
 # 6. the boot partition: the image's own kernel and initrd, SYSLINUX
 kver=$(ls "$ROOT/boot" | sed -n 's/^vmlinuz-//p' | sort -V | tail -1)

@@ -81,7 +81,7 @@ static void usage(FILE *f)
 }
 
 static int app_open(struct app *a, const char *config_path, const char *command, bool lock,
-		    bool need_spool, bool need_network, struct err *e)
+		    bool need_store, bool need_spool, bool need_network, struct err *e)
 {
 	if (config_load(&a->cfg, config_path, e))
 		return -1;
@@ -97,7 +97,7 @@ static int app_open(struct app *a, const char *config_path, const char *command,
 			return -1;
 		printf("%s %s\n", made ? "CREATED" : "KEPT", a->cfg.database);
 	}
-	if (store_open(&a->store, a->cfg.database, e))
+	if (need_store && store_open(&a->store, a->cfg.database, e))
 		return -1;
 	if (need_spool && spool_open(&a->spool, a->cfg.spool, a->cfg.spool_quota_bytes, e))
 		return -1;
@@ -437,11 +437,13 @@ static int cmd_retry(struct app *a, const char *id, struct err *e)
 }
 
 /* One row per command: its argument (NULL: none), what it needs opened, and
- * whether it modifies the database (then it holds the instance lock). */
+ * whether it modifies the database (then it holds the instance lock).  The
+ * commands that need no database (drives, check-disc, staff-pin) work on a
+ * kiosk that has none yet. */
 struct command {
 	const char *name;
 	const char *arg_name;
-	bool spool, network, lock;
+	bool store, spool, network, lock;
 	int (*run)(struct app *a, const char *arg, struct err *e);
 };
 
@@ -458,18 +460,18 @@ static int run_orders(struct app *a, const char *arg, struct err *e)
 }
 
 static const struct command commands[] = {
-	{ "init", NULL, false, false, true, cmd_init },
-	{ "run", NULL, false, false, true, cmd_run },
-	{ "sync", NULL, true, true, true, run_sync },
-	{ "orders", NULL, false, false, false, run_orders },
-	{ "show", "ORDER", false, false, false, cmd_show },
-	{ "pickup", "CODE", true, false, true, cmd_pickup },
-	{ "write", "ORDER", true, false, true, cmd_write },
-	{ "retry", "ORDER", false, false, true, cmd_retry },
-	{ "refetch", "ORDER", true, false, true, cmd_refetch },
-	{ "drives", NULL, false, false, false, cmd_drives },
-	{ "check-disc", NULL, false, false, false, cmd_check_disc },
-	{ "staff-pin", "PIN", false, false, false, cmd_staff_pin },
+	{ "init", NULL, true, false, false, true, cmd_init },
+	{ "run", NULL, true, false, false, true, cmd_run },
+	{ "sync", NULL, true, true, true, true, run_sync },
+	{ "orders", NULL, true, false, false, false, run_orders },
+	{ "show", "ORDER", true, false, false, false, cmd_show },
+	{ "pickup", "CODE", true, true, false, true, cmd_pickup },
+	{ "write", "ORDER", true, true, false, true, cmd_write },
+	{ "retry", "ORDER", true, false, false, true, cmd_retry },
+	{ "refetch", "ORDER", true, true, false, true, cmd_refetch },
+	{ "drives", NULL, false, false, false, false, cmd_drives },
+	{ "check-disc", NULL, false, false, false, false, cmd_check_disc },
+	{ "staff-pin", "PIN", false, false, false, false, cmd_staff_pin },
 };
 
 /* A usage mistake: what was wrong, in one line with a hint; exit 2. */
@@ -570,7 +572,7 @@ int main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 
-	rc = app_open(&a, config, cmd->name, cmd->lock, cmd->spool, cmd->network, &e);
+	rc = app_open(&a, config, cmd->name, cmd->lock, cmd->store, cmd->spool, cmd->network, &e);
 	if (!rc)
 		rc = cmd->run(&a, arg, &e);
 	if (rc) {

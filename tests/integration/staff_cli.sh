@@ -97,6 +97,9 @@ check_fails "sync on a missing database is refused" "no such database" \
 check_fails "run on a missing database is refused" "no such database" \
 	tenpo run --config "$WORK/lost.conf" --display offscreen
 check "nothing was made in its place" [ ! -e "$WORK/lost.db" ]
+check "staff-pin needs no database (provisioning runs it before init)" \
+	sh -c "'$BIN/tenpo' staff-pin --config '$WORK/lost.conf' 2468 | grep -q '^staff_pin'"
+check "and made none" [ ! -e "$WORK/lost.db" ]
 check "tenpo init makes it" sh -c "'$BIN/tenpo' init --config '$WORK/lost.conf' | grep -q '^CREATED'"
 check "tenpo init again keeps it" sh -c "'$BIN/tenpo' init --config '$CONF' | grep -q '^KEPT'"
 check "and keeps its orders" sh -c "'$BIN/tenpo' orders --config '$CONF' | grep -q '$W'"

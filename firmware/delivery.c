@@ -154,14 +154,17 @@ enum delivery_outcome delivery_take_outcome(struct delivery *d)
 
 const char *delivery_outcome_name(enum delivery_outcome o)
 {
-	switch (o) {
-	case DELIVERY_OK: return "ok";
-	case DELIVERY_HTTP_ERROR: return "HTTP error";
-	case DELIVERY_PROTOCOL_ERROR: return "protocol error";
-	case DELIVERY_TLS_REFUSED: return "TLS refused";
-	case DELIVERY_UNREACHABLE: return "unreachable";
-	}
-	return "?";
+	static const char *const names[] = {
+		[DELIVERY_OK] = "ok",
+		[DELIVERY_HTTP_ERROR] = "HTTP error",
+		[DELIVERY_PROTOCOL_ERROR] = "protocol error",
+		[DELIVERY_TLS_REFUSED] = "TLS refused",
+		[DELIVERY_UNREACHABLE] = "unreachable",
+	};
+	_Static_assert(sizeof(names) / sizeof(names[0]) == DELIVERY_OUTCOME_COUNT,
+		       "every outcome has its name");
+
+	return (unsigned)o < DELIVERY_OUTCOME_COUNT ? names[o] : "?";
 }
 
 static enum outcome ensure_connected(struct delivery *d, struct err *e)

@@ -53,6 +53,7 @@ enum delivery_outcome {
 	DELIVERY_PROTOCOL_ERROR, /* the answer broke HTTP or the protocol */
 	DELIVERY_TLS_REFUSED,    /* connected, but TLS was refused either way */
 	DELIVERY_UNREACHABLE,    /* no connection, or it broke or stalled */
+	DELIVERY_OUTCOME_COUNT
 };
 
 struct delivery;

@@ -185,6 +185,9 @@ static const char *const ja[S_STR_COUNT] = {
 	[S_NET_STATUS] = "配信サーバー",
 	[S_NET_OK] = "接続できます",
 	[S_NET_DOWN] = "接続できません",
+	[S_NET_HTTP_ERROR] = "接続できます(サーバーがエラーを返しました)",
+	[S_NET_PROTOCOL] = "接続できます(応答を解釈できません)",
+	[S_NET_TLS] = "接続できます(TLS が拒否されました)",
 	[S_NET_LAST_SYNC] = "最終同期",
 	[S_NET_NEVER] = "未実施",
 	[S_NET_LAST_ERROR] = "直近のエラー",
@@ -385,6 +388,9 @@ static const char *const en[S_STR_COUNT] = {
 	[S_NET_STATUS] = "Delivery server",
 	[S_NET_OK] = "Reachable",
 	[S_NET_DOWN] = "Unreachable",
+	[S_NET_HTTP_ERROR] = "Reachable, but it answered an error",
+	[S_NET_PROTOCOL] = "Reachable, but its answer broke the protocol",
+	[S_NET_TLS] = "Reachable, but TLS was refused",
 	[S_NET_LAST_SYNC] = "Last sync",
 	[S_NET_NEVER] = "Never",
 	[S_NET_LAST_ERROR] = "Last error",
@@ -553,6 +559,13 @@ static const enum ui_str disc_str[] = {
 	[BURNER_MEDIA_APPENDABLE] = S_DISC_APPENDABLE, [BURNER_MEDIA_CLOSED] = S_DISC_CLOSED,
 	[BURNER_MEDIA_UNSUITABLE] = S_DISC_UNSUITABLE,
 };
+static const enum ui_str net_str[] = {
+	[DELIVERY_OK] = S_NET_OK,		  [DELIVERY_HTTP_ERROR] = S_NET_HTTP_ERROR,
+	[DELIVERY_PROTOCOL_ERROR] = S_NET_PROTOCOL, [DELIVERY_TLS_REFUSED] = S_NET_TLS,
+	[DELIVERY_UNREACHABLE] = S_NET_DOWN,
+};
+_Static_assert(sizeof(net_str) / sizeof(net_str[0]) == DELIVERY_OUTCOME_COUNT,
+	       "every delivery outcome has its UI string");
 _Static_assert(sizeof(stage_str) / sizeof(stage_str[0]) == BURNER_STAGE_COUNT,
 	       "every stage has its UI string");
 _Static_assert(sizeof(disc_str) / sizeof(disc_str[0]) == BURNER_STATUS_COUNT,
@@ -566,6 +579,11 @@ enum ui_str ui_stage_key(enum burner_stage s)
 enum ui_str ui_disc_key(enum burner_status d)
 {
 	return (unsigned)d < BURNER_STATUS_COUNT ? disc_str[d] : S_DISC_UNSUITABLE;
+}
+
+enum ui_str ui_net_key(enum delivery_outcome o)
+{
+	return (unsigned)o < DELIVERY_OUTCOME_COUNT ? net_str[o] : S_NET_DOWN;
 }
 
 const char *ui_order_state_str(enum ui_lang lang, enum order_state s)

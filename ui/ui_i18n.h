@@ -57,7 +57,7 @@ enum ui_str {
 	S_TEST_BODY, S_TEST_START, S_LAST_RESULT, S_NO_RESULT,
 	S_SPOOL_USED, S_SPOOL_FREE, S_SPOOL_HOLDING, S_SPOOL_WAIT_ERASE, S_SPOOL_ERASED,
 	S_SPOOL_OF, S_SPOOL_FULL_WAIT,
-	S_NET_STATUS, S_NET_OK, S_NET_DOWN, S_NET_LAST_SYNC, S_NET_NEVER, S_NET_LAST_ERROR,
+	S_NET_STATUS, S_NET_OK, S_NET_DOWN, S_NET_HTTP_ERROR, S_NET_PROTOCOL, S_NET_TLS, S_NET_LAST_SYNC, S_NET_NEVER, S_NET_LAST_ERROR,
 	S_NET_NONE, S_NET_SERVER_CERT, S_NET_CLIENT_CERT, S_DAYS_LEFT, S_EXPIRED_AGO, S_UNKNOWN,
 	S_SYNC_NOW,
 	S_OUTBOX_PENDING, S_OUTBOX_BODY,
@@ -82,6 +82,9 @@ const char *ui_order_state_str(enum ui_lang lang, enum order_state s);
  * out of range: S_PROG_DONE, S_DISC_UNSUITABLE. */
 enum ui_str ui_stage_key(enum burner_stage s);
 enum ui_str ui_disc_key(enum burner_status d);
+/* The network's state as delivery's outcome code says it (never from the
+ * error's words); out of range: S_NET_DOWN. */
+enum ui_str ui_net_key(enum delivery_outcome o);
 const char *ui_media_str(enum ui_lang lang, enum media_kind m);
 /* "CD-R" or "DVD-R": what a customer must buy for this order. */
 const char *ui_blank_for(enum media_kind m);

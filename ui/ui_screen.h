@@ -88,6 +88,9 @@ void ui_staff_queue_create(struct ui_widget *root, const struct ui_ctx *c);
 void ui_staff_test_create(struct ui_widget *root, const struct ui_ctx *c);
 void ui_staff_spool_create(struct ui_widget *root, const struct ui_ctx *c);
 void ui_staff_network_create(struct ui_widget *root, const struct ui_ctx *c);
+/* The network's state in words and its tone (the menu tile and the page):
+ * from delivery's outcome code, a server that answers badly is not "down". */
+enum ui_tone ui_staff_net_status(const struct ui_ctx *c, const char **text);
 void ui_staff_outbox_create(struct ui_widget *root, const struct ui_ctx *c);
 void ui_staff_periph_create(struct ui_widget *root, const struct ui_ctx *c);
 void ui_staff_log_create(struct ui_widget *root, const struct ui_ctx *c);

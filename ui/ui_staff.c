@@ -78,8 +78,13 @@ static enum ui_tone summary(const struct ui_ctx *c, enum ui_screen scr, char *bu
 		return s->staff.spool_quota && s->staff.spool_used * 10 > s->staff.spool_quota * 9 ?
 			       UI_TONE_WARNING : UI_TONE_INFO;
 	case UI_SCREEN_STAFF_NETWORK:
-		snprintf(buf, n, "%s", ui_tr(c, s->net.reachable ? S_NET_OK : S_NET_DOWN));
-		return s->net.reachable ? UI_TONE_SUCCESS : UI_TONE_DANGER;
+	{
+		const char *text;
+		enum ui_tone tone = ui_staff_net_status(c, &text);
+
+		snprintf(buf, n, "%s", text);
+		return tone;
+	}
 	case UI_SCREEN_STAFF_OUTBOX:
 		snprintf(a, sizeof(a), "%u", s->net.outbox_pending);
 		ui_fmt(buf, n, ui_tr(c, S_SUM_OUTBOX), a, NULL);

@@ -151,6 +151,15 @@ static void cert(const struct ui_ctx *c, int64_t not_after, char *buf, size_t n,
 	*t = left < 30 ? UI_TONE_WARNING : UI_TONE_SUCCESS;
 }
 
+enum ui_tone ui_staff_net_status(const struct ui_ctx *c, const char **text)
+{
+	enum delivery_outcome o = c->snap->net.outcome;
+
+	*text = ui_tr(c, ui_net_key(o));
+	return o == DELIVERY_OK ? UI_TONE_SUCCESS
+	       : o == DELIVERY_UNREACHABLE ? UI_TONE_DANGER : UI_TONE_WARNING;
+}
+
 void ui_staff_network_create(struct ui_widget *root, const struct ui_ctx *c)
 {
 	const struct ui_theme *th = c->th;
@@ -162,8 +171,7 @@ void ui_staff_network_create(struct ui_widget *root, const struct ui_ctx *c)
 	int y;
 
 	split(c, a, &l, &r);
-	k[0] = ui_tr(c, S_NET_STATUS), v[0] = ui_tr(c, nv->reachable ? S_NET_OK : S_NET_DOWN);
-	t[0] = nv->reachable ? UI_TONE_SUCCESS : UI_TONE_DANGER;
+	k[0] = ui_tr(c, S_NET_STATUS), t[0] = ui_staff_net_status(c, &v[0]);
 	ui_format_time(sync, sizeof(sync), nv->last_sync_at);
 	k[1] = ui_tr(c, S_NET_LAST_SYNC), v[1] = sync[0] ? sync : ui_tr(c, S_NET_NEVER);
 	k[2] = ui_tr(c, S_NET_LAST_ERROR), v[2] = nv->last_error[0] ? nv->last_error : ui_tr(c, S_NET_NONE);

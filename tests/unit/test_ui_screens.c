@@ -380,12 +380,19 @@ static void test_staff_screens(void **state)
 	v->s->drive.present = false;
 	v->s->drive.disc = BURNER_MEDIA_NONE;
 	v->s->drive.profile[0] = '\0';
-	v->s->net.reachable = false;
+	v->s->net.reachable = true; /* it answered, and its certificate was refused */
+	v->s->net.outcome = DELIVERY_TLS_REFUSED;
 	snprintf(v->s->net.last_error, sizeof(v->s->net.last_error),
 		 "server certificate not trusted (unknown CA)");
 	v->s->net.server_cert_not_after = v->s->now - 2 * FIX_DAY;
 	show(v, "staff-menu-trouble", UI_SCREEN_STAFF_MENU, UI_LANG_JA, false);
 	show(v, "staff-network-trouble", UI_SCREEN_STAFF_NETWORK, UI_LANG_EN, false);
+	/* no connection at all: "unreachable", from the code, whatever the words */
+	v->s->net.reachable = false;
+	v->s->net.outcome = DELIVERY_UNREACHABLE;
+	snprintf(v->s->net.last_error, sizeof(v->s->net.last_error),
+		 "cannot reach 127.0.0.1:8443: Connection refused");
+	both(v, "staff-network-down", UI_SCREEN_STAFF_NETWORK);
 	v->s->progress = (struct core_progress){ BURNER_STAGE_WRITING, 30000000, 100000000, 30, 8.0, 20 };
 	show(v, "staff-test-write-running", UI_SCREEN_STAFF_TEST_WRITE, UI_LANG_JA, false);
 	/* the last sync left two orders waiting for spool space */

@@ -11,7 +11,15 @@
 #      tests/ui/ref/attract-ja.png; the boot time is printed;
 #   2. a whole pickup by touches (QMP input-send-event on the usb-tablet):
 #      the code on the keypad, confirm, the disc written to /dev/vdb, which
-#      the host reads back with xorriso -check_md5; one `delivered` report.
+#      the host reads back with xorriso -check_md5; one `delivered` report;
+#   3. kill -9 of tenpo in the guest (typed on the serial console, root's)
+#      while the first attempt at that pickup writes the disc: systemd
+#      restarts it (the attract screen again), the order is back to CLAIMED
+#      (handover_recover), the code taken again and the disc written once
+#      whole; never more than one `delivered` report;
+#   4. a hung kiosk (kill -STOP, on the code screen): the watchdog
+#      (WatchdogSec) gets it restarted, the attract screen returns; the
+#      journal says why (read on the serial console).
 #
 # TAP lines, as tests/lib.sh writes them.  The serial log, the screenshots
 # and the server's log stay in BUILD_DIR/it/check-qemu/.  Waits give up
@@ -67,6 +75,28 @@ wait_screen() {
 	return 1
 }
 
+# type LINE: a command line for the root shell on the serial console
+type_line() { python3 "$QMP" type "$WORK/serial.sock" "$1"; }
+
+# serial_lines: the serial log, a line per carriage return or newline, the
+# terminal's escape sequences (bash's bracketed paste) taken out
+serial_lines() {
+	tr '\r' '\n' <"$WORK/serial.log" | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g'
+}
+
+# wait_serial PATTERN: 0 when an extended regex PATTERN is in the serial
+# log, 1 when patience ran out (the typed line's echo must not match it: a
+# marker holds what only the guest's shell expands)
+wait_serial() {
+	wr_t=$(now)
+	while [ "$(since "$wr_t" | cut -d. -f1)" -lt "$PATIENCE" ]; do
+		serial_lines | grep -Eq "$1" && return 0
+		kill -0 "$QEMU_PID" 2>/dev/null || return 1
+		sleep 2
+	done
+	return 1
+}
+
 touch_at() { python3 "$QMP" "$WORK/qmp.sock" touch "$1" "$2" && sleep 1; }
 
 # wait_settled NAME: screendumps until two in a row are the same (the
@@ -105,12 +135,14 @@ port=$(sed -n 's/^server *= *[^:]*:\([0-9]*\).*/\1/p' "$DIR/shops/1001/tenpo.con
 T0=$(now)
 qemu-system-x86_64 -accel tcg -cpu max -m 1536 -smp 2 -name tenpo-check \
 	-drive "file=$WORK/disk.qcow2,if=virtio,format=qcow2" \
-	-drive "file=$WORK/disc.img,if=virtio,format=raw" \
+	-drive "file=$WORK/disc.img,if=virtio,format=raw,throttling.bps-write=1048576" \
 	-vga std -device qemu-xhci -device usb-tablet \
 	-device i6300esb -action watchdog=reset \
 	-netdev "user,id=net0,restrict=on,guestfwd=tcp:10.0.2.100:8443-cmd:socat - TCP:127.0.0.1:$port" \
 	-device virtio-net-pci,netdev=net0 \
-	-display none -serial "file:$WORK/serial.log" \
+	-display none \
+	-chardev "socket,id=ser0,path=$WORK/serial.sock,server=on,wait=off,logfile=$WORK/serial.log" \
+	-serial chardev:ser0 \
 	-qmp "unix:$WORK/qmp.sock,server=on,wait=off" 2>"$WORK/qemu.log" &
 QEMU_PID=$!
 for _ in $(seq 1 100); do [ -S "$WORK/qmp.sock" ] && break; sleep 0.1; done
@@ -131,6 +163,35 @@ while [ "$(reports_of "$ORDER" received)" -lt 1 ] && [ "$(since "$t" | cut -d. -
 	sleep 3
 done
 check "the order reached the kiosk (a received report at the server)" [ "$(reports_of "$ORDER" received)" -eq 1 ]
+
+# enter_code NAME: the attract screen to the order screen, by touches
+enter_code() {
+	touch_at 640 704 # start
+	wait_screen "$1-code" code-empty-ja || return 1
+	for dg in $(echo "$CODE" | tr -d -- '-' | sed 's/./& /g'); do
+		touch_at $(digit_xy "$dg")
+	done
+	wait_settled "$1-code-typed"
+	touch_at 517 712 # next
+	wait_screen "$1-order" order-film-ja 740 680 1220 745
+}
+
+# 3. the first attempt: tenpo killed once the disc writer has taken writes
+type_line ""
+type_line "echo TENPO_SHELL_UP_\$((6 * 7))"
+check "the serial console gives root a shell" wait_serial 'TENPO_SHELL_UP_42'
+check "the first attempt reaches the order screen" enter_code first
+type_line "(until [ \$(awk '{print \$7}' /sys/block/vdb/stat) -gt 0 ]; do sleep 0.1; done; p=\$(systemctl show -p MainPID --value tenpo); kill -9 \$p; echo TENPO_KILL""ED pid \$p after \$(awk '{print \$7}' /sys/block/vdb/stat) sectors) &"
+sleep 2
+touch_at 980 712 # write it
+check "kill -9 of tenpo during the disc's write (serial)" wait_serial 'TENPO_KILLED pid [0-9]+ after [0-9]+ sectors'
+serial_lines | grep -Eo 'TENPO_KILLED pid [0-9]+ after [0-9]+ sectors' | sed 's/^/# /'
+check "systemd restarts tenpo: the attract screen again" wait_screen restarted attract-ja
+type_line "echo TENPO_RESTARTS=\$(systemctl show -p NRestarts --value tenpo) TENPO_""STATE=\$(systemctl is-active tenpo)"
+check "systemd counts the restart, tenpo is active (serial)" wait_serial 'TENPO_RESTARTS=[1-9][0-9]* TENPO_STATE=active'
+check "no delivered report for the killed write" [ "$(reports_of "$ORDER" delivered)" -eq 0 ]
+
+# 2. (and 3.) the pickup, again from the start: the order is CLAIMED again
 touch_at 640 704 # start
 check "a touch opens the code screen" wait_screen code code-empty-ja
 for d in $(echo "$CODE" | tr -d -- '-' | sed 's/./& /g'); do
@@ -148,6 +209,24 @@ while [ "$(reports_of "$ORDER" delivered)" -lt 1 ] && [ "$(since "$t" | cut -d. 
 done
 check "one delivered report at the server" [ "$(reports_of "$ORDER" delivered)" -eq 1 ]
 touch_at 1040 712 # end
+
+# 4. a hung kiosk: stopped on the code screen, the watchdog restarts it
+check "the done screen's end returns to the attract screen" wait_screen ended attract-ja
+touch_at 640 704 # start
+check "a touch opens the code screen again" wait_screen hang-code code-empty-ja
+type_line "p=\$(systemctl show -p MainPID --value tenpo); kill -STOP \$p; echo TENPO_STOP""PED pid \$p state \$(awk '{print \$3}' /proc/\$p/stat)"
+check "kill -STOP of tenpo (serial)" wait_serial 'TENPO_STOPPED pid [0-9]+ state T'
+HANG_T=$(now)
+sleep 5
+check "the stopped kiosk's screen stays (the code screen)" sh -c "python3 '$QMP' '$WORK/qmp.sock' screendump '$SHOTS/hung.ppm' && python3 '$QMP' compare '$SHOTS/hung.ppm' '$TOP/tests/ui/ref/code-empty-ja.png' 16 0.02 >/dev/null"
+if wait_screen watchdog attract-ja; then
+	ok "the watchdog gets the hung kiosk restarted: the attract screen in $(since "$HANG_T") s (WatchdogSec=30, RestartSec=2)"
+else
+	not_ok "the watchdog gets the hung kiosk restarted (see $SHOTS/watchdog.ppm, $WORK/serial.log)"
+fi
+type_line "journalctl -b -u tenpo --no-pager | grep -c 'Watchdog timeout' | sed 's/^/TENPO_WATCH""DOG=/'"
+check "the journal says the watchdog timed out (serial)" wait_serial 'TENPO_WATCHDOG=[1-9]'
+check "still one delivered report at the server, no second" [ "$(reports_of "$ORDER" delivered)" -eq 1 ]
 python3 "$QMP" "$WORK/qmp.sock" quit 2>/dev/null
 wait "$QEMU_PID" 2>/dev/null
 QEMU_PID=""

@@ -7,6 +7,10 @@
                                        (usb-tablet; screen W x H, default
                                        1280 x 800)
   qmp.py SOCK quit                     the power cut: QEMU exits, no flush
+  qmp.py type SERIAL LINE              LINE and a carriage return typed on the
+                                       serial console (the chardev socket
+                                       SERIAL; not QMP: the engineer's root
+                                       shell, logged in by agetty)
   qmp.py compare SHOT REF TOL MAX_RATIO [X0 Y0 X1 Y1]
                                        (each a PPM or a PNG; the rectangle
                                        alone when given)
@@ -171,6 +175,19 @@ def main(argv):
     if len(argv) in (6, 10) and argv[1] == "compare":
         rect = tuple(int(v) for v in argv[6:10]) if len(argv) == 10 else None
         return compare(argv[2], argv[3], int(argv[4]), float(argv[5]), rect)
+    if len(argv) == 4 and argv[1] == "type":
+        try:
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.connect(argv[2])
+            # a character at a time: the guest's UART has a small FIFO
+            for c in (argv[3] + "\r").encode():
+                s.sendall(bytes([c]))
+                time.sleep(0.01)
+            time.sleep(0.5)
+            s.close()
+        except OSError as e:
+            fail("%s: %s" % (argv[2], e.strerror))
+        return 0
     if len(argv) < 3:
         fail("usage: qmp.py SOCK screendump|touch|quit ... | compare ...")
     try:

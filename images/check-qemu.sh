@@ -129,6 +129,8 @@ start_server "$DIR" || bail "the delivery server did not start: $WORK/server.log
 place --shop 1001 --user 24680 --title yoake --media data-cd || bail "no order placed"
 
 # the VM: the image on an overlay, a blank CD-R's size as the disc writer
+# (its writes throttled to 1 MiB/s, about a 7x CD: scenario 3 kills tenpo
+# while the disc is being written, not after)
 qemu-img create -q -f qcow2 -b "$IMG/tenpo.img" -F raw "$WORK/disk.qcow2"
 truncate -s $((360000 * 2048)) "$WORK/disc.img"
 port=$(sed -n 's/^server *= *[^:]*:\([0-9]*\).*/\1/p' "$DIR/shops/1001/tenpo.conf")

@@ -27,6 +27,7 @@
 #include "claim.h"
 #include "pickup.h"
 #include "store.h"
+#include "scratch.h"
 
 #define CODE "4711-0815-4242"
 #define OTHER_CODE "1111-2222-3333"
@@ -38,24 +39,14 @@ struct fx {
 	struct store *s;
 };
 
-static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
-	const char *tmp = getenv("TMPDIR");
 	struct err e = { "" };
 
 	if (!f)
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "%s/tenpo-claim-XXXXXX", tmp ? tmp : "/tmp");
-	if (!mkdtemp(f->dir))
+	if (scratch_make(f->dir, sizeof(f->dir), "claim"))
 		return -1;
 	snprintf(f->path, sizeof(f->path), "%s/tenpo.db", f->dir);
 	if (store_create(f->path, &e) < 0 || store_open(&f->s, f->path, &e)) {
@@ -71,7 +62,7 @@ static int teardown(void **state)
 	struct fx *f = *state;
 
 	store_close(f->s);
-	nftw(f->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	scratch_remove(f->dir);
 	free(f);
 	return 0;
 }

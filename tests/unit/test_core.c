@@ -37,6 +37,7 @@
 #include "handover.h"
 #include "pickup.h"
 #include "store.h"
+#include "scratch.h"
 
 #define CODE "4711-0815-4242"
 #define PIN "2468"
@@ -51,14 +52,6 @@ struct fx {
 	enum core_session_stage seen[MAX_SEEN]; /* stages published, in order */
 	unsigned n_seen;
 };
-
-static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
 
 static void wake(void *arg)
 {
@@ -84,13 +77,11 @@ static void wake(void *arg)
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
-	const char *tmp = getenv("TMPDIR");
 	struct err e = { "" };
 
 	if (!f)
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "%s/tenpo-core-XXXXXX", tmp ? tmp : "/tmp");
-	if (!mkdtemp(f->dir))
+	if (scratch_make(f->dir, sizeof(f->dir), "core"))
 		return -1;
 	config_defaults(&f->cfg);
 	f->cfg.shop_id = 1001;
@@ -121,7 +112,7 @@ static int teardown(void **state)
 	core_stop(f->core);
 	pthread_cond_destroy(&f->woke);
 	pthread_mutex_destroy(&f->mu);
-	nftw(f->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	scratch_remove(f->dir);
 	free(f);
 	return 0;
 }

@@ -27,6 +27,7 @@
 #include "pickup.h"
 #include "spool.h"
 #include "store.h"
+#include "scratch.h"
 
 #define TRACKS 2
 #define TRACK_FRAMES (44100 * 5) /* 5 s: over the 4 s minimum */
@@ -43,12 +44,6 @@ static void must(int rc, const struct err *e, const char *what)
 {
 	if (rc < 0)
 		fail_msg("%s: %s", what, e->msg);
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st, (void)flag, (void)ftw;
-	return remove(path);
 }
 
 /* A 16-bit stereo 44.1 kHz WAV of a pattern that differs per track. */
@@ -144,8 +139,7 @@ static int setup(void **state)
 	char path[300];
 
 	assert_non_null(f);
-	snprintf(f->dir, sizeof(f->dir), "/tmp/tenpo-handover-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
+	assert_int_equal(scratch_make(f->dir, sizeof(f->dir), "handover"), 0);
 	snprintf(path, sizeof(path), "%s/out", f->dir);
 	assert_int_equal(mkdir(path, 0700), 0);
 	snprintf(f->bin, sizeof(f->bin), "%s/out/audio.bin", f->dir);
@@ -169,7 +163,7 @@ static int teardown(void **state)
 	handover_finish();
 	spool_close(f->sp);
 	store_close(f->s);
-	nftw(f->dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	scratch_remove(f->dir);
 	free(f);
 	return 0;
 }

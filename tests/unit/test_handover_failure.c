@@ -25,6 +25,7 @@
 #include "pickup.h"
 #include "spool.h"
 #include "store.h"
+#include "scratch.h"
 
 #define FILE_BYTES 200000
 
@@ -34,14 +35,6 @@ struct fx {
 	struct store *s;
 	struct spool *sp;
 };
-
-static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
 
 static void must(int rc, const struct err *e, const char *what)
 {
@@ -92,14 +85,12 @@ static void claimed_order(struct fx *f)
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
-	const char *tmp = getenv("TMPDIR");
 	char path[600];
 	struct err e = { "" };
 
 	if (!f)
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "%s/tenpo-handover-XXXXXX", tmp ? tmp : "/tmp");
-	if (!mkdtemp(f->dir))
+	if (scratch_make(f->dir, sizeof(f->dir), "handover"))
 		return -1;
 	config_defaults(&f->cfg);
 	f->cfg.shop_id = 1001;
@@ -123,7 +114,7 @@ static int teardown(void **state)
 
 	spool_close(f->sp);
 	store_close(f->s);
-	nftw(f->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	scratch_remove(f->dir);
 	free(f);
 	return 0;
 }

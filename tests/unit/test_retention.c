@@ -22,6 +22,7 @@
 
 #include "pickup.h"
 #include "store.h"
+#include "scratch.h"
 
 #define OLD_ORDERS 20
 #define DAY 86400
@@ -33,24 +34,14 @@ struct fx {
 	sqlite3 *raw;
 };
 
-static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
-
 static int setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof(*f));
-	const char *tmp = getenv("TMPDIR");
 	struct err e = { "" };
 
 	if (!f)
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "%s/tenpo-retention-XXXXXX", tmp ? tmp : "/tmp");
-	if (!mkdtemp(f->dir))
+	if (scratch_make(f->dir, sizeof(f->dir), "retention"))
 		return -1;
 	snprintf(f->path, sizeof(f->path), "%s/tenpo.db", f->dir);
 	if (store_create(f->path, &e) < 0 || store_open(&f->s, f->path, &e) ||
@@ -69,7 +60,7 @@ static int teardown(void **state)
 
 	sqlite3_close(f->raw);
 	store_close(f->s);
-	nftw(f->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	scratch_remove(f->dir);
 	free(f);
 	return 0;
 }

@@ -42,10 +42,12 @@ CFLAGS  ?= -O2 -g
 endif
 CSTD    := -std=c11 -D_GNU_SOURCE
 WARN    := -Wall -Wextra -Werror -Wshadow -Wno-missing-field-initializers
-TENPO_CFLAGS  := $(CSTD) $(WARN) $(SANFLAGS) -MMD -MP -Ifirmware -pthread
+# freetype2 (the receipt preview's glyphs) is asked of pkg-config like SDL: see ui/
+FT_CFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags freetype2 2>/dev/null))
+TENPO_CFLAGS  := $(CSTD) $(WARN) $(SANFLAGS) -MMD -MP -Ifirmware -Idrivers -pthread $(FT_CFLAGS)
 TENPO_LDFLAGS := $(SANFLAGS) -pthread
 LIBS    := -lburn -lisofs -lsndfile -lmbedtls -lmbedx509 -lmbedcrypto -lnettle -lsqlite3 -lcjson -lm
-LIBS    += -lsystemd
+LIBS    += -lsystemd -lusb-1.0 -lqrencode -lpng -lfreetype
 
 # archive_list FILE,OBJECTS: FILE, rewritten only when the member list
 # differs from what it holds.  An archive depends on it, so that a deleted
@@ -56,7 +58,8 @@ archive_list = $(shell mkdir -p $(dir $1) && \
 
 SERVER_HALF := firmware/manifest_sign.c firmware/tls_server.c firmware/wm/wm_embed.c
 
-FW_SRC  := $(filter-out $(SERVER_HALF),$(wildcard firmware/*.c))
+# drivers/ (the libusb peripherals) are part of the kiosk's library
+FW_SRC  := $(filter-out $(SERVER_HALF),$(wildcard firmware/*.c drivers/*.c))
 FW_OBJ  := $(FW_SRC:%.c=$(BUILD)/obj/%.o)
 LIBTENPO := $(BUILD)/libtenpo.a
 
@@ -202,9 +205,9 @@ ui-bench: $(BUILD)/ui_bench
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 FUZZ_FLAGS := -fsanitize=fuzzer,address,undefined -g -O1
-FUZZ_CFLAGS := $(CSTD) -Wall -Wextra -Werror -Wno-missing-field-initializers -Ifirmware -pthread
+FUZZ_CFLAGS := $(CSTD) -Wall -Wextra -Werror -Wno-missing-field-initializers -Ifirmware -Idrivers -pthread $(FT_CFLAGS)
 FUZZ_LIB := build/fuzz/libtenpo.a
-FUZZ_OBJ := $(patsubst %.c,build/fuzz/obj/%.o,$(wildcard firmware/*.c firmware/wm/*.c))
+FUZZ_OBJ := $(patsubst %.c,build/fuzz/obj/%.o,$(wildcard firmware/*.c firmware/wm/*.c drivers/*.c))
 fuzz:
 	@sh tests/deps.sh
 	$(MAKE) --no-print-directory fuzz-build

@@ -17,10 +17,10 @@ set -e
 PKGS="build-essential clang libclang-rt-14-dev pkg-config libmbedtls-dev libsqlite3-dev
 sqlite3 libcjson-dev libcmocka-dev nettle-dev libburn-dev libisofs-dev xorriso
 libcdio-utils time libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev fonts-noto-cjk python3
-libusb-1.0-0-dev libsndfile1-dev libsystemd-dev curl openssl ca-certificates util-linux mount file nginx"
+libusb-1.0-0-dev libqrencode-dev libpng-dev libfreetype-dev zbar-tools libsndfile1-dev libsystemd-dev curl openssl ca-certificates util-linux mount file nginx"
 # the commands tests/ and the Makefile call beyond POSIX sh and coreutils
 TOOLS="make cc clang ar nm pkg-config sqlite3 xorriso cd-info curl openssl python3 file
-nginx timeout find cmp awk sed grep mount umount lsns"
+nginx timeout find cmp awk sed grep mount umount lsns zbarimg"
 # codecs and real music for the watermark's robustness benchmark (make bench-wm)
 [ "${1:-}" = bench ] && PKGS="$PKGS lame vorbis-tools sox drascula-music asc-music"
 # the appliance image (mmdebstrap, partitions without mounting, SYSLINUX) and QEMU

@@ -73,6 +73,11 @@ bool order_is_final(enum order_state s)
 	return s == ORDER_REPORTED || s == ORDER_EXPIRED || s == ORDER_CANCELLED;
 }
 
+bool order_content_gone(enum order_state s)
+{
+	return s == ORDER_ERASED || order_is_final(s);
+}
+
 static const char *const action_names[ORDER_ACTION_COUNT] = {
 	[ORDER_ACT_RETRY] = "retry",
 	[ORDER_ACT_WRITE] = "write again",

@@ -72,6 +72,12 @@ enum order_state order_retry_target(enum order_state failed_from);
 /* REPORTED, EXPIRED, CANCELLED. */
 bool order_is_final(enum order_state s);
 
+/* The states whose content must be gone from the spool: ERASED and the
+ * final ones (the spool is erased before the move to ERASED commits, and
+ * an order that expires or is cancelled has its spool erased).  What sync
+ * tidies and `tenpo audit` checks. */
+bool order_content_gone(enum order_state s);
+
 /* What staff may do to an order.  This table is the one answer to "may this
  * action happen now": the store enforces it inside the transaction that
  * performs the action, and the UI (which buttons are enabled), the CLI and

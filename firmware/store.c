@@ -668,7 +668,16 @@ int store_integrity_check(struct store *s, struct err *e)
 			" ORDER BY t.id DESC LIMIT 1), 'nothing') FROM orders o"
 			" WHERE o.state IS NOT (SELECT t.to_state FROM transitions t"
 			" WHERE t.order_id = o.id ORDER BY t.id DESC LIMIT 1)",
-			NULL, "state and log disagree", e))
+			NULL, "state and log disagree", e) ||
+	    check_query(s,
+			"SELECT 'order ' || order_id || ' was written ' || count(*) || ' times'"
+			" FROM transitions WHERE to_state = 'written' GROUP BY order_id"
+			" HAVING count(*) > 1",
+			NULL, "written more than once", e) ||
+	    check_query(s,
+			"SELECT 'order ' || order_id || ' has ' || count(*) || ' delivered reports'"
+			" FROM outbox WHERE kind = 'delivered' GROUP BY order_id HAVING count(*) > 1",
+			NULL, "reported more than once", e))
 		return -1;
 	return 0;
 }

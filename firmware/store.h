@@ -255,9 +255,12 @@ struct store_disc {
 /* 1 found (out filled), 0 not a compacted order, -1 error. */
 int store_disc_get(struct store *s, const char *id, struct store_disc *out, struct err *e);
 
-/* Runs SQLite's integrity_check and foreign_key_check, and checks that every
- * order's state is the to-state of the last row of its transition log.
- * 0 when all pass; otherwise -1 and e names the first problem. */
+/* Runs SQLite's integrity_check and foreign_key_check, and checks the
+ * lifecycle's own invariants: every order's state is the to-state of the
+ * last row of its transition log; no order was WRITTEN more than once (a
+ * disc is burnt whole once: WRITTEN only moves on to ERASED); no order has
+ * more than one `delivered` report in the outbox.  0 when all pass;
+ * otherwise -1 and e names the first problem. */
 int store_integrity_check(struct store *s, struct err *e);
 
 /* Named counters for staff ("ruined_blanks"): adds delta (0 reads), *value

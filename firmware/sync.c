@@ -119,7 +119,7 @@ static void tidy(struct sync_ctx *c, struct sync_stats *st, int *rc, struct err 
 				remember(first, rc, &e);
 			else
 				st->expired++;
-		} else if (order_is_final(o->state) && spool_has_order(c->spool, o->id)) {
+		} else if (order_content_gone(o->state) && spool_has_order(c->spool, o->id)) {
 			log_warn("sync", "order %s is %s but its spool remains; erasing", o->id,
 				 order_state_name(o->state));
 			if (spool_erase_order(c->spool, o->id, &e))

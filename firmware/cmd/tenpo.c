@@ -66,6 +66,7 @@ static void usage(FILE *f)
 	      "  sync              one pass: fetch new orders and their content, send reports\n"
 	      "  orders            one line per order: id, state, title\n"
 	      "  show ORDER        an order's details and its history\n"
+	      "  audit             check the database and the spool after a crash (read-only)\n"
 	      "  pickup CODE       claim the order this code belongs to, write its disc,\n"
 	      "                    verify it, erase the spool and report the delivery\n"
 	      "  write ORDER       write a claimed order's disc again (staff)\n"
@@ -163,6 +164,47 @@ static int cmd_orders(struct app *a, struct err *e)
 		       o[i].has_manifest ? o[i].title : "-");
 	free(o);
 	return 0;
+}
+
+/* The engineer's check after a power cut (and the appliance test's): the
+ * database's integrity and the lifecycle's invariants (store_integrity_check),
+ * then no content left for an order whose content must be gone.  Read-only,
+ * beside a running kiosk.  One line: "audit: ok: ..." or the first problem. */
+static int cmd_audit(struct app *a, const char *arg, struct err *e)
+{
+	unsigned count[ORDER_STATE_COUNT] = { 0 };
+	struct store_order *o = NULL;
+	struct store_report *r = NULL;
+	size_t n, nr = 0;
+	int rc = -1;
+
+	(void)arg;
+	if (store_integrity_check(a->store, e))
+		return err_wrap(e, "audit");
+	if (store_orders_list(a->store, -1, &o, &n, e) ||
+	    store_reports_pending(a->store, &r, &nr, e))
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		if (order_content_gone(o[i].state) && spool_has_order(a->spool, o[i].id)) {
+			err_fail(e, "audit: order %s is %s but its content is still in the spool",
+				 o[i].id, order_state_name(o[i].state));
+			goto out;
+		}
+		count[o[i].state]++;
+	}
+	printf("audit: ok: %zu orders (", n);
+	for (int s = 0, first = 1; s < ORDER_STATE_COUNT; s++)
+		if (count[s]) {
+			printf("%s%u %s", first ? "" : ", ", count[s],
+			       order_state_name((enum order_state)s));
+			first = 0;
+		}
+	printf("), %zu reports waiting\n", nr);
+	rc = 0;
+out:
+	store_reports_free(r, nr);
+	free(o);
+	return rc;
 }
 
 /* An order compacted by retention: the record the shop keeps. */
@@ -465,6 +507,7 @@ static const struct command commands[] = {
 	{ "sync", NULL, true, true, true, true, run_sync },
 	{ "orders", NULL, true, false, false, false, run_orders },
 	{ "show", "ORDER", true, false, false, false, cmd_show },
+	{ "audit", NULL, true, true, false, false, cmd_audit },
 	{ "pickup", "CODE", true, true, false, true, cmd_pickup },
 	{ "write", "ORDER", true, true, false, true, cmd_write },
 	{ "retry", "ORDER", true, false, false, true, cmd_retry },

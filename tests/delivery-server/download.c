@@ -207,6 +207,8 @@ void api_get_file(struct api_conn *c, struct api_reply *r, const struct db_order
 		log_info("download", "order %s file 0: fault %s: sending %" PRIu64 " of %" PRIu64
 			 " bytes", o->id, cut == CUT_STALL ? "stall" : "truncate", t.len, end - start + 1);
 	}
+	log_info("download", "%s: order %s file %u: sending bytes %" PRIu64 "-%" PRIu64 " of %" PRIu64,
+		 c->peer, o->id, idx, start, start + t.len - (t.len > 0), f.size);
 	if (stream(c, &t, &sent, &e)) {
 		log_info("download", "%s: order %s file %u: %s after %" PRIu64 " bytes", c->peer, o->id,
 			 idx, e.msg, sent);

@@ -72,6 +72,12 @@ static const struct fault_desc faults[] = {
 	/* The manifest has no pickup.locator, as from a server older than
 	 * it; signed as served.  The kiosk must fail the order at sync. */
 	{ FAULT_NO_LOCATOR, "no-locator" },
+	/* The first FAULT_LATE_ACK_TIMES `delivered` reports for this order
+	 * are recorded, then answered only FAULT_LATE_ACK_SECONDS later: a
+	 * kiosk whose power is cut in that window holds a report the server
+	 * has and it does not know was taken, and must send the same
+	 * report_id again (the appliance's power-cut test aims there). */
+	{ FAULT_LATE_ACK, "late-ack" },
 };
 
 #define FAULT_COUNT (sizeof(faults) / sizeof(faults[0]))

@@ -37,6 +37,7 @@ enum fault {
 	FAULT_OTHER_USER = 1u << 14,
 	FAULT_NO_RANGE = 1u << 15,
 	FAULT_NO_LOCATOR = 1u << 16,
+	FAULT_LATE_ACK = 1u << 17,
 };
 
 /* How many times the counted faults fire before the order behaves. */
@@ -45,6 +46,8 @@ enum fault {
 #define FAULT_STALL_TIMES 1
 #define FAULT_SLOW_REPORT_TIMES 2
 #define FAULT_STALL_SECONDS 60
+#define FAULT_LATE_ACK_TIMES 1
+#define FAULT_LATE_ACK_SECONDS 8
 
 /* Long enough for every name, comma-separated. */
 #define FAULTS_TEXT_MAX 256

@@ -203,9 +203,16 @@ void api_post_report(struct api_conn *c, struct api_reply *r, const char *order_
 	}
 	snprintf(answer, sizeof(answer), "{\"report_id\":\"%s\",\"duplicate\":%s}", f.report_id,
 		 result == DB_REPORT_DUPLICATE ? "true" : "false");
-	api_reply(c, r, 200, "application/json", NULL, answer, strlen(answer));
 	if (result == DB_REPORT_NEW)
 		log_info("intake", "order %s: %s report %s recorded", o.id, f.kind, f.report_id);
+	if ((o.faults & FAULT_LATE_ACK) && !strcmp(f.kind, "delivered") &&
+	    db_fault_fire(c->db, o.id, FAULT_LATE_ACK, FAULT_LATE_ACK_TIMES, &fire, &e) == 0 &&
+	    fire) {
+		log_info("intake", "order %s: fault late-ack: answering in %u s", o.id,
+			 FAULT_LATE_ACK_SECONDS);
+		api_pause(c->env, FAULT_LATE_ACK_SECONDS * 1000);
+	}
+	api_reply(c, r, 200, "application/json", NULL, answer, strlen(answer));
 out_log:
 	log_post(c, order_id, f.report_id, r->status);
 	cJSON_Delete(j);

@@ -94,4 +94,18 @@ check "killed writes: a stopped order says why" \
 check "killed writes: at most 3 blanks ruined by the order" \
 	[ "$(sqlite3 "$DIR/shops/1001/tenpo.db" "SELECT count(*) FROM transitions WHERE order_id = '$KW' AND reason LIKE 'blank ruined: %'")" -le 3 ]
 check "killed writes: database consistent" db_consistent "$CONF"
+check "killed writes: tenpo audit passes (integrity, written once, one delivered report, no content left)" \
+	sh -c "'$BIN/tenpo' audit --config '$CONF' >'$WORK/audit.out' 2>&1 && grep -q '^audit: ok: ' '$WORK/audit.out'"
+# the audit can fail: content put back for an order whose content is gone
+place --shop 1001 --user 302 --title film --media data-cd || not_ok "place an order to cancel"
+gone=$ORDER
+"$BIN/tenpo" sync --config "$CONF" >/dev/null 2>&1
+"$BIN/tenpo-delivery" cancel "$DIR" "$gone" >/dev/null
+"$BIN/tenpo" sync --config "$CONF" >/dev/null 2>&1
+check "an order cancelled upstream is cancelled at the kiosk" [ "$(state "$CONF" "$gone")" = cancelled ]
+mkdir -p "$DIR/shops/1001/spool/$gone" && echo stale >"$DIR/shops/1001/spool/$gone/0.data"
+check_fails "tenpo audit names a cancelled order whose content is back in the spool" \
+	"order $gone is cancelled but its content is still in the spool" \
+	"$BIN/tenpo" audit --config "$CONF"
+rm -rf "$DIR/shops/1001/spool/$gone"
 finish

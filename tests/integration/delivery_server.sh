@@ -354,6 +354,17 @@ check "slow-report: 503 with Retry-After: 1 the second time" sh -c "
 	head -1 '$WORK/slow.head' | grep -q ' 503 ' && grep -qi '^Retry-After: 1' '$WORK/slow.head'"
 check "slow-report: 200 the third time" [ "$s3" = 200 ]
 check "slow-report: posts=3" has "^REPORT $S failed slow-1 posts=3\$" "$DS" reports "$D"
+# late-ack: the first delivered report is recorded at once and answered late;
+# a second post of it (the kiosk after a power cut) is a duplicate, answered at once
+LA=$(order --shop 1001 --user 7 --title film --media data-cd --fault late-ack)
+LR='{"report_id":"late-1","kind":"delivered","at":1795000300,"media":"data-cd","started_at":1795000200,"finished_at":1795000290,"verified":true,"erased":true,"fee":{"amount":700,"currency":"JPY"}}'
+shop_curl 1001 --max-time 2 -o /dev/null -X POST --data "$LR" "$URL/v1/orders/$LA/reports" 2>/dev/null
+rc=$?
+check "late-ack: the first answer does not come within 2 s (curl rc $rc)" [ "$rc" = 28 ]
+check "late-ack: the report is recorded all the same" has "^REPORT $LA delivered late-1 " "$DS" reports "$D"
+check "late-ack: the server's log says it answers late" grep -q "order $LA: fault late-ack" "$WORK/server.log"
+shop_curl 1001 -o "$WORK/late.json" -X POST --data "$LR" "$URL/v1/orders/$LA/reports"
+check "late-ack: the same report again is a duplicate" grep -q '"duplicate":true' "$WORK/late.json"
 K=$(order --shop 1001 --user 7 --title film --media data-cd --fault stall)
 shop_curl 1001 --max-time 3 -o "$WORK/k0" "$URL/v1/orders/$K/files/0" 2>/dev/null
 rc=$?

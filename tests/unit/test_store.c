@@ -1182,6 +1182,36 @@ static void integrity_check_can_fail(void **state)
 	assert_non_null(strstr(e.msg, "foreign key"));
 }
 
+/* The lifecycle's invariants: a disc written whole once, one delivered
+ * report.  Rows the store never writes are put in by hand. */
+static void integrity_check_counts_writes_and_reports(void **state)
+{
+	struct fx *f = *state;
+	struct err e = { "" };
+
+	drive(f, "W1", ORDER_REPORTED, 0, 100);
+	assert_int_equal(store_integrity_check(f->s, &e), 0);
+	/* a second burn logged (written, then reported again) */
+	raw_exec(f, "INSERT INTO transitions (order_id, from_state, to_state, at)"
+		    " VALUES ('W1', 'verifying', 'written', 1),"
+		    " ('W1', 'erased', 'reported', 2)");
+	assert_int_equal(store_integrity_check(f->s, &e), -1);
+	assert_non_null(strstr(e.msg, "order W1 was written 2 times"));
+
+	drive(f, "W2", ORDER_REPORTED, 0, 100);
+	raw_exec(f, "PRAGMA foreign_keys = OFF;"
+		    "DROP TRIGGER transitions_no_delete;"
+		    "DELETE FROM transitions WHERE order_id = 'W1' AND at IN (1, 2);"
+		    "INSERT INTO outbox (report_id, order_id, transition_id, kind, body,"
+		    " created_at, next_attempt_at)"
+		    " SELECT '00000000-0000-4000-8000-00000000000' || (to_state = 'erased'), 'W2',"
+		    " id, 'delivered', '{}', 0, 0 FROM transitions"
+		    " WHERE order_id = 'W2' AND to_state IN ('written', 'erased')");
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM outbox WHERE order_id = 'W2'", NULL), 2);
+	assert_int_equal(store_integrity_check(f->s, &e), -1);
+	assert_non_null(strstr(e.msg, "order W2 has 2 delivered reports"));
+}
+
 /* ---- power cuts --------------------------------------------------------- */
 
 /* One committed step of the writer: exits on failure (which the parent
@@ -1490,6 +1520,7 @@ int main(void)
 		T(history_lines),
 		T(tampered_values_are_errors),
 		T(integrity_check_can_fail),
+		T(integrity_check_counts_writes_and_reports),
 		T(crash_keeps_log_and_state_together),
 		T(delivered_ack_reports_order),
 		T(counters_and_staff_log),

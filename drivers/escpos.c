@@ -176,7 +176,8 @@ int escpos_newline(struct escpos *b)
 /* ---- text ---- */
 
 /* One code point from s (at most n bytes); *adv is how many bytes it took.
- * Invalid UTF-8 (overlong, surrogate, truncated) is one byte, -1. */
+ * Invalid UTF-8 is -1: a bad lead byte alone, a cut sequence with what
+ * it has, an overlong form or a surrogate whole. */
 static int32_t utf8_next(const unsigned char *s, size_t n, size_t *adv)
 {
 	int32_t cp;
@@ -193,11 +194,11 @@ static int32_t utf8_next(const unsigned char *s, size_t n, size_t *adv)
 		need = 3, cp = s[0] & 0x07;
 	else
 		return -1;
-	if (n < need + 1)
-		return -1;
 	for (size_t i = 1; i <= need; i++) {
-		if ((s[i] & 0xc0) != 0x80)
+		if (i >= n || (s[i] & 0xc0) != 0x80) {
+			*adv = i;     /* a cut sequence is one bad character */
 			return -1;
+		}
 		cp = (cp << 6) | (s[i] & 0x3f);
 	}
 	if ((need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000) || cp > 0x10ffff ||

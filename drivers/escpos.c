@@ -386,6 +386,7 @@ int escpos_row(struct escpos *b, const char *label, const char *value)
 	vw = escpos_text_columns(b, value);
 	if (lw + 1 + vw <= max) {
 		escpos_text(b, label);
+		kanji_off(b);
 		for (unsigned i = lw + vw; i < max; i++)
 			PUT(b, ' ');
 		b->col = max - vw;

@@ -37,6 +37,7 @@
 struct cached {
 	uint32_t cp;
 	unsigned short w, h;
+	bool half, bold;
 	unsigned char *px;    /* w*h, NULL: empty slot */
 };
 
@@ -163,12 +164,28 @@ static void glyph_draw(struct escpos_renderer *r, uint32_t cp, unsigned w, unsig
 	}
 }
 
+/* Emphasis as the printer does it: each dot printed twice, one to the right. */
+static void glyph_embolden(unsigned char *px, unsigned w, unsigned h)
+{
+	for (unsigned y = 0; y < h; y++)
+		for (unsigned x = w - 1; x > 0; x--)
+			px[y * w + x] |= px[y * w + x - 1];
+}
+
+static void glyph_make(struct escpos_renderer *r, uint32_t cp, unsigned w, unsigned h,
+		       bool half, bool bold, unsigned char *px)
+{
+	glyph_draw(r, cp, w, h, half, px);
+	if (bold)
+		glyph_embolden(px, w, h);
+}
+
 /* The glyph's cell, from the cache when it is small enough to keep;
  * *owned says the caller frees it. */
 static unsigned char *glyph_cell(struct escpos_renderer *r, uint32_t cp, unsigned w, unsigned h,
-				 bool half, bool *owned)
+				 bool half, bool bold, bool *owned)
 {
-	size_t slot = ((cp * 2654435761u) ^ (w * 31 + h)) % CACHE_SLOTS;
+	size_t slot = ((cp * 2654435761u) ^ (w * 31 + h) ^ bold) % CACHE_SLOTS;
 	unsigned char *px;
 
 	*owned = false;
@@ -176,7 +193,8 @@ static unsigned char *glyph_cell(struct escpos_renderer *r, uint32_t cp, unsigne
 		for (size_t k = 0; k < 8; k++) {
 			struct cached *c = &r->cache[(slot + k) % CACHE_SLOTS];
 
-			if (c->px && c->cp == cp && c->w == w && c->h == h)
+			if (c->px && c->cp == cp && c->w == w && c->h == h && c->half == half &&
+			    c->bold == bold)
 				return c->px;
 			if (!c->px) {
 				c->px = calloc((size_t)w * h, 1);
@@ -185,7 +203,9 @@ static unsigned char *glyph_cell(struct escpos_renderer *r, uint32_t cp, unsigne
 				c->cp = cp;
 				c->w = (unsigned short)w;
 				c->h = (unsigned short)h;
-				glyph_draw(r, cp, w, h, half, c->px);
+				c->half = half;
+				c->bold = bold;
+				glyph_make(r, cp, w, h, half, bold, c->px);
 				return c->px;
 			}
 		}
@@ -193,7 +213,7 @@ static unsigned char *glyph_cell(struct escpos_renderer *r, uint32_t cp, unsigne
 	px = calloc((size_t)w * h, 1);
 	if (!px)
 		return NULL;
-	glyph_draw(r, cp, w, h, half, px);
+	glyph_make(r, cp, w, h, half, bold, px);
 	*owned = true;
 	return px;
 }
@@ -257,10 +277,12 @@ int render_flush_line(struct render *s)
 			const unsigned char *src = s->strip + (size_t)(CELL_H_MAX - s->line_h + y) * s->width;
 			unsigned char *dst = s->page + (size_t)(s->y + top + y) * s->width + off;
 
-			for (unsigned x = 0; x + off < s->width && x < s->line_x; x++)
-				dst[x] |= src[x];
+			/* rows below s->y are still white: a copy, not an OR */
+			memcpy(dst, src, s->line_x < s->width - off ? s->line_x : s->width - off);
 		}
-		memset(s->strip, 0, (size_t)s->width * CELL_H_MAX);
+		/* cells are bottom-aligned: only the line's own rows were drawn */
+		memset(s->strip + (size_t)(CELL_H_MAX - s->line_h) * s->width, 0,
+		       (size_t)s->line_h * s->width);
 	}
 	s->y += adv;
 	s->line_x = s->line_h = 0;
@@ -288,18 +310,13 @@ int render_put_char(struct render *s, uint32_t cp, bool full)
 		if (render_flush_line(s))
 			return -1;
 	}
-	cell = glyph_cell(s->r, cp, w, h, !full, &owned);
+	cell = glyph_cell(s->r, cp, w, h, !full, s->bold, &owned);
 	if (!cell)
 		return render_fail(s, "out of memory");
 	for (unsigned y = 0; y < h; y++) {
 		unsigned char *dst = s->strip + (size_t)(CELL_H_MAX - h + y) * s->width + s->line_x;
 
-		for (unsigned x = 0; x < w; x++)
-			if (cell[y * w + x]) {
-				dst[x] = 1;
-				if (s->bold && x + 1 < w)
-					dst[x + 1] = 1;
-			}
+		memcpy(dst, cell + (size_t)y * w, w);   /* a fresh cell of the strip */
 	}
 	if (owned)
 		free(cell);
@@ -320,10 +337,8 @@ int render_put_block(struct render *s, const unsigned char *bits, unsigned w, un
 	if (render_end_text(s) || page_reserve(s, h))
 		return -1;
 	off = justify(s, w);
-	for (unsigned y = 0; y < h; y++)
-		for (unsigned x = 0; x < w; x++)
-			if (bits[(size_t)y * w + x])
-				s->page[(size_t)(s->y + y) * s->width + off + x] = 1;
+	for (unsigned y = 0; y < h; y++)   /* rows below s->y are still white */
+		memcpy(s->page + (size_t)(s->y + y) * s->width + off, bits + (size_t)y * w, w);
 	s->y += h;
 	return 0;
 }

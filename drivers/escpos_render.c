@@ -5,9 +5,10 @@
  * Text is collected a line at a time in `strip` (as wide as the paper, as
  * tall as the tallest cell can be), each cell bottom-aligned, because the
  * justification of a line is known only once it ends (LF, a full line, a
- * graphic, the end).  render_flush_line() then copies the strip onto the page at
- * the justified offset and advances by the line spacing, or by the tallest
- * cell plus a small gap when that is more.  Graphics (raster, QR, bars) end
+ * graphic, the end).  render_flush_line() then copies the strip onto the
+ * page at the justified offset and advances by the line spacing, or by the
+ * tallest cell plus a small gap when that is more.  Rows below the page's
+ * current y are always white, so lines and graphics are copied, not OR-ed.  Graphics (raster, QR, bars) end
  * the pending line and go straight onto the page.
  *
  * Every growth of the page goes through page_reserve(), the one place that
@@ -16,8 +17,6 @@
 #include "escpos_render.h"
 #include "escpos_render_internal.h"
 
-#include <ft2build.h>
-#include FT_FREETYPE_H
 #include <iconv.h>
 #include <png.h>
 #include <qrencode.h>
@@ -31,23 +30,6 @@
 #define LINE_SPACING 30       /* ESC 2: 1/6 inch at 180 dpi, ~3.75 mm */
 #define LINE_GAP 6            /* below a cell taller than the spacing */
 #define CUT_GAP 48            /* paper between two printouts in the preview */
-#define CACHE_SLOTS 1024
-#define CACHE_CELL_MAX (48 * 48)
-
-struct cached {
-	uint32_t cp;
-	unsigned short w, h;
-	bool half, bold;
-	unsigned char *px;    /* w*h, NULL: empty slot */
-};
-
-struct escpos_renderer {
-	FT_Library ft;
-	FT_Face face;
-	iconv_t sjis;
-	struct cached cache[CACHE_SLOTS];
-};
-
 int render_fail(struct render *s, const char *fmt, ...)
 {
 	char msg[ERR_MSG_MAX];
@@ -60,162 +42,6 @@ int render_fail(struct render *s, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	return err_fail(s->e, "escpos_render: byte %zu: %s", s->at, msg);
-}
-
-/* ---- the renderer: font, iconv, glyph cache ---- */
-
-int escpos_renderer_open(struct escpos_renderer **out, const char *font_path, struct err *e)
-{
-	struct escpos_renderer *r = calloc(1, sizeof(*r));
-	const char *path = font_path ? font_path : ESCPOS_RENDER_FONT_DEFAULT;
-	FT_Long faces, index = 0;
-
-	*out = NULL;
-	if (!r)
-		return err_fail(e, "escpos_render: out of memory");
-	r->sjis = (iconv_t)-1;
-	if (FT_Init_FreeType(&r->ft)) {
-		free(r);
-		return err_fail(e, "escpos_render: FreeType does not start");
-	}
-	if (FT_New_Face(r->ft, path, 0, &r->face))
-		goto out_font;
-	faces = r->face->num_faces;
-	for (FT_Long i = 0; i < faces && i < 32; i++) {
-		FT_Face f;
-
-		if (FT_New_Face(r->ft, path, i, &f))
-			continue;
-		if (f->family_name && !strcmp(f->family_name, "Noto Sans Mono CJK JP"))
-			index = i;
-		FT_Done_Face(f);
-		if (index)
-			break;
-	}
-	if (index) {
-		FT_Done_Face(r->face);
-		if (FT_New_Face(r->ft, path, index, &r->face))
-			goto out_font;
-	}
-	r->sjis = iconv_open("UTF-32LE", "CP932");
-	if (r->sjis == (iconv_t)-1) {
-		escpos_renderer_free(r);
-		return err_fail(e, "escpos_render: no iconv from CP932");
-	}
-	*out = r;
-	return 0;
-out_font:
-	r->face = NULL;
-	escpos_renderer_free(r);
-	return err_fail(e, "escpos_render: %s: not a font FreeType can open", path);
-}
-
-void escpos_renderer_free(struct escpos_renderer *r)
-{
-	if (!r)
-		return;
-	for (size_t i = 0; i < CACHE_SLOTS; i++)
-		free(r->cache[i].px);
-	if (r->sjis != (iconv_t)-1)
-		iconv_close(r->sjis);
-	if (r->face)
-		FT_Done_Face(r->face);
-	FT_Done_FreeType(r->ft);
-	free(r);
-}
-
-/* Draws code point cp into px (w x h, zeroed): half-width cells get an em
- * twice their width, full-width ones an em of their width. */
-static void glyph_draw(struct escpos_renderer *r, uint32_t cp, unsigned w, unsigned h,
-		       bool half, unsigned char *px)
-{
-	FT_GlyphSlot g;
-	int base, x0, y0;
-
-	if (FT_Set_Pixel_Sizes(r->face, half ? 2 * w : w, h) ||
-	    !FT_Get_Char_Index(r->face, cp) ||
-	    FT_Load_Char(r->face, cp, FT_LOAD_RENDER | FT_LOAD_TARGET_MONO)) {
-		/* no glyph: a box, so the gap shows */
-		for (unsigned y = h / 6; y < h - h / 6; y++)
-			for (unsigned x = 1; x + 1 < w; x++)
-				if (y == h / 6 || y == h - h / 6 - 1 || x == 1 || x == w - 2)
-					px[y * w + x] = 1;
-		return;
-	}
-	g = r->face->glyph;
-	base = (int)(h * 88 / 100);
-	x0 = g->bitmap_left;
-	y0 = base - g->bitmap_top;
-	for (unsigned y = 0; y < g->bitmap.rows; y++) {
-		int py = y0 + (int)y;
-
-		if (py < 0 || py >= (int)h)
-			continue;
-		for (unsigned x = 0; x < g->bitmap.width; x++) {
-			int pxx = x0 + (int)x;
-			const unsigned char *row = g->bitmap.buffer + (long)y * g->bitmap.pitch;
-			bool on = g->bitmap.pixel_mode == FT_PIXEL_MODE_MONO
-					  ? (row[x / 8] >> (7 - x % 8)) & 1
-					  : row[x] >= 128;
-
-			if (on && pxx >= 0 && pxx < (int)w)
-				px[py * (int)w + pxx] = 1;
-		}
-	}
-}
-
-/* Emphasis as the printer does it: each dot printed twice, one to the right. */
-static void glyph_embolden(unsigned char *px, unsigned w, unsigned h)
-{
-	for (unsigned y = 0; y < h; y++)
-		for (unsigned x = w - 1; x > 0; x--)
-			px[y * w + x] |= px[y * w + x - 1];
-}
-
-static void glyph_make(struct escpos_renderer *r, uint32_t cp, unsigned w, unsigned h,
-		       bool half, bool bold, unsigned char *px)
-{
-	glyph_draw(r, cp, w, h, half, px);
-	if (bold)
-		glyph_embolden(px, w, h);
-}
-
-/* The glyph's cell, from the cache when it is small enough to keep;
- * *owned says the caller frees it. */
-static unsigned char *glyph_cell(struct escpos_renderer *r, uint32_t cp, unsigned w, unsigned h,
-				 bool half, bool bold, bool *owned)
-{
-	size_t slot = ((cp * 2654435761u) ^ (w * 31 + h) ^ bold) % CACHE_SLOTS;
-	unsigned char *px;
-
-	*owned = false;
-	if (w * h <= CACHE_CELL_MAX) {
-		for (size_t k = 0; k < 8; k++) {
-			struct cached *c = &r->cache[(slot + k) % CACHE_SLOTS];
-
-			if (c->px && c->cp == cp && c->w == w && c->h == h && c->half == half &&
-			    c->bold == bold)
-				return c->px;
-			if (!c->px) {
-				c->px = calloc((size_t)w * h, 1);
-				if (!c->px)
-					return NULL;
-				c->cp = cp;
-				c->w = (unsigned short)w;
-				c->h = (unsigned short)h;
-				c->half = half;
-				c->bold = bold;
-				glyph_make(r, cp, w, h, half, bold, c->px);
-				return c->px;
-			}
-		}
-	}
-	px = calloc((size_t)w * h, 1);
-	if (!px)
-		return NULL;
-	glyph_make(r, cp, w, h, half, bold, px);
-	*owned = true;
-	return px;
 }
 
 /* ---- the page ---- */
@@ -310,7 +136,7 @@ int render_put_char(struct render *s, uint32_t cp, bool full)
 		if (render_flush_line(s))
 			return -1;
 	}
-	cell = glyph_cell(s->r, cp, w, h, !full, s->bold, &owned);
+	cell = render_glyph(s->r, cp, w, h, !full, s->bold, &owned);
 	if (!cell)
 		return render_fail(s, "out of memory");
 	for (unsigned y = 0; y < h; y++) {

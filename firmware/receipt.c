@@ -34,7 +34,7 @@ static const char *const labels_en[L_COUNT] = {
 	[L_THANKS2] = "Please keep this receipt.",
 	[L_AMOUNT] = "Amount due",
 	[L_VALID] = "Valid until %s",
-	[L_SHOW] = "Pay at the register with this slip.",
+	[L_SHOW] = "Show this slip at the register.",
 	[L_NOT_RECEIPT] = "This slip is not a receipt.",
 	[L_ISSUED] = "Issued %s",
 };
@@ -130,6 +130,13 @@ static const char *const *labels_for(const struct printer_profile *p, const char
 	return !strcmp(lang, "ja") && p->kanji == PRINTER_KANJI_SJIS ? labels_ja : labels_en;
 }
 
+/* The shop's name or address as this printer can print it. */
+static const char *shop_for(const struct printer_profile *p, const char *name,
+			    const char *latin)
+{
+	return p->kanji == PRINTER_KANJI_NONE && present(latin) ? latin : name;
+}
+
 static int buffer_check(const struct printer_profile *p, const struct escpos *b,
 			struct err *e)
 {
@@ -211,7 +218,8 @@ int receipt_encode(const struct printer_profile *p, const struct receipt_info *r
 		return -1;
 	receipt_time_format(r->when, when);
 
-	header(b, r->shop_name, r->shop_address, when);
+	header(b, shop_for(p, r->shop_name, r->shop_name_latin),
+	       shop_for(p, r->shop_address, r->shop_address_latin), when);
 	heading(b, L[L_HEADING]);
 	escpos_rule(b, '-');
 	escpos_row(b, L[L_ORDER], r->order_id);
@@ -283,7 +291,7 @@ int slip_encode(const struct printer_profile *p, const struct slip_info *s, stru
 	receipt_time_format(s->valid_until, until);
 
 	snprintf(line, sizeof(line), L[L_ISSUED], issued);
-	header(b, s->shop_name, NULL, line);
+	header(b, shop_for(p, s->shop_name, s->shop_name_latin), NULL, line);
 	heading(b, L[L_SLIP_HEADING]);
 	escpos_rule(b, '-');
 	escpos_row(b, L[L_ORDER], s->order_id);

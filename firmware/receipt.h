@@ -12,7 +12,9 @@
  * Kanji; "en", and "ja" on a profile without Kanji, print English labels.
  * A title or artist in Japanese on a profile without Kanji keeps its ASCII
  * characters and shows '?' for each of the others (escpos.h: never dropped);
- * the order ID and its QR code are what identify the disc then.
+ * the order ID and its QR code are what identify the disc then.  The shop's
+ * name and address have Latin forms for such printers (*_latin, used when
+ * given), since "????" at the top of a receipt would look broken.
  *
  * Times are printed in Japan's time (UTC+9, no daylight saving), worked out
  * from the time_t without TZ or localtime(): "2026-12-02 14:05".
@@ -57,7 +59,9 @@ enum receipt_payment { RECEIPT_PAID_ONLINE, RECEIPT_PAID_AT_REGISTER };
  * order_id_ok()), lang.  NULL or "" elsewhere leaves the line out. */
 struct receipt_info {
 	const char *shop_name;
+	const char *shop_name_latin; /* optional: on profiles without Kanji */
 	const char *shop_address;
+	const char *shop_address_latin; /* optional: on profiles without Kanji */
 	time_t when;                 /* when the disc was handed over */
 	const char *order_id;
 	const char *title;
@@ -73,6 +77,7 @@ struct receipt_info {
  * 1..SLIP_AMOUNT_MAX, valid_until after issued. */
 struct slip_info {
 	const char *shop_name;
+	const char *shop_name_latin; /* optional: on profiles without Kanji */
 	const char *order_id;
 	const char *title;
 	long long amount_yen;

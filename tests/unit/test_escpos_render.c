@@ -51,7 +51,9 @@ static struct receipt_info sample(const char *lang)
 {
 	return (struct receipt_info){
 		.shop_name = "ファミリーマート 渋谷道玄坂店",
+		.shop_name_latin = "FamilyMart Shibuya Dogenzaka",
 		.shop_address = "東京都渋谷区道玄坂2-10-7",
+		.shop_address_latin = "2-10-7 Dogenzaka, Shibuya, Tokyo",
 		.when = T_WHEN,
 		.order_id = "K7Q2M9X4P1",
 		.title = "夜に駆ける (Yoru ni Kakeru) 初回限定盤",
@@ -68,6 +70,7 @@ static struct slip_info slip_sample(const char *lang)
 {
 	return (struct slip_info){
 		.shop_name = "ファミリーマート 渋谷道玄坂店",
+		.shop_name_latin = "FamilyMart Shibuya Dogenzaka",
 		.order_id = "K7Q2M9X4P1",
 		.title = "夜に駆ける",
 		.amount_yen = 1200,

@@ -199,6 +199,8 @@ static void receipt_japanese(void **state)
 		long order_label, id, qr;
 		size_t len;
 
+		r.shop_name_latin = "FamilyMart Shibuya Dogenzaka";   /* not on Kanji printers */
+
 		escpos_init(&b, profiles[k], 0);
 		assert_int_equal(receipt_encode(profiles[k], &r, &b, &e), 0);
 		common_checks(profiles[k], &b, &w);
@@ -221,6 +223,7 @@ static void receipt_japanese(void **state)
 		assert_true(find_str(&b, "2026-12-02 14:05") > 0);
 		assert_true(find_str(&b, "CD-R") > 0);
 		assert_true(find_str(&b, "1a2b3c4d") > 0);
+		assert_int_equal(find_str(&b, "FamilyMart"), -1);
 		/* ご利用ありがとうございました after the QR */
 		assert_true(find(&b, "\x82\xb2\x97\x98\x97\x70", 6) > qr);
 		escpos_free(&b);
@@ -263,8 +266,12 @@ static void receipt_without_kanji(void **state)
 	size_t len;
 
 	(void)state;
+	r.shop_name_latin = "FamilyMart Shibuya Dogenzaka";
+	r.shop_address_latin = "2-10-7 Dogenzaka, Shibuya";
 	escpos_init(&b, &basic, 0);
 	assert_int_equal(receipt_encode(&basic, &r, &b, &e), 0);
+	assert_true(find_str(&b, "FamilyMart") > 0);         /* the Latin forms */
+	assert_true(find_str(&b, "2-10-7 Dogenzaka") > 0);
 	common_checks(&basic, &b, &w);
 	escpos_data(&b, &len);
 	assert_int_equal(w.kanji_runs, 0);

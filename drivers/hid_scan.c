@@ -50,6 +50,11 @@ void hid_scan_init(struct hid_scan *s, unsigned gap_ms)
 	s->state = HID_SCAN_IDLE;
 }
 
+void hid_scan_set_pos_layout(struct hid_scan *s, enum hid_scan_pos_layout layout)
+{
+	s->pos_layout = layout;
+}
+
 static void scan_reset(struct hid_scan *s)
 {
 	s->state = HID_SCAN_IDLE;
@@ -184,7 +189,7 @@ enum hid_scan_result hid_scan_pos_report(struct hid_scan *s, const uint8_t *repo
 					 uint64_t now_ms, char *text, struct err *e)
 {
 	enum hid_scan_result r = HID_SCAN_NONE;
-	size_t n;
+	size_t off = s->pos_layout == HID_SCAN_POS_PLAIN ? 2 : 5, n;
 	bool more;
 
 	if (!len || report[0] != HID_SCAN_POS_REPORT_ID || len > HID_SCAN_POS_REPORT_LEN)
@@ -196,7 +201,7 @@ enum hid_scan_result hid_scan_pos_report(struct hid_scan *s, const uint8_t *repo
 	}
 	s->last_ms = now_ms;
 	n = len >= 2 ? report[1] : 0;
-	if (len < 5 || n > HID_SCAN_POS_DATA_MAX || 5 + n > len) {
+	if (len < off || n > HID_SCAN_POS_DATA_MAX || off + n > len) {
 		bool swallowing = s->state == HID_SCAN_SWALLOWING;
 
 		scan_reset(s);
@@ -213,8 +218,9 @@ enum hid_scan_result hid_scan_pos_report(struct hid_scan *s, const uint8_t *repo
 	}
 	if (s->state == HID_SCAN_IDLE) {
 		s->state = HID_SCAN_TYPING;
-		memcpy(s->symbology, report + 2, 3);
-		s->symbology[3] = '\0';
+		if (off == 5)
+			memcpy(s->symbology, report + 2, 3);
+		s->symbology[off == 5 ? 3 : 0] = '\0';
 	}
 	if (s->len + n > HID_SCAN_MAX) {
 		r = scan_overflow(s, e);
@@ -222,7 +228,7 @@ enum hid_scan_result hid_scan_pos_report(struct hid_scan *s, const uint8_t *repo
 			scan_reset(s);
 		return r;
 	}
-	memcpy(s->text + s->len, report + 5, n);
+	memcpy(s->text + s->len, report + off, n);
 	s->len += n;
 	s->text[s->len] = '\0';
 	if (more)

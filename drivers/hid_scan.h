@@ -24,13 +24,20 @@
  * the pickup QR payload (firmware/scan_code.h) uses only letters, digits and
  * '-', which are the same keys on US and JIS layouts.
  *
- * HID POS (usage page 0x8C, the "decoded data" input report that Zebra,
- * Honeywell and others send in HID POS mode): byte 0 report ID 0x02, byte 1
- * the length of the data in this report (0..56), bytes 2..4 the AIM
- * symbology identifier ("]Q1" for a QR code), bytes 5..60 the data, byte 63
- * bit 0 set when more reports of the same scan follow.  Reports of another
- * ID (status, feature echoes) are ignored.  A trailing CR/LF suffix the
- * scanner was set to add is dropped.
+ * HID POS (usage page 0x8C, the "decoded data" input report scanners send
+ * in HID POS mode).  Vendors agree on byte 0 (report ID 0x02), byte 1 (the
+ * length of the data in this report, 0..56) and byte 63 (bit 0 set when
+ * more reports of the same scan follow), not on where the data starts:
+ *
+ *   HID_SCAN_POS_AIM    bytes 2..4 the AIM symbology identifier ("]Q1" for
+ *                       a QR code), data from byte 5 (Honeywell, Access-IS)
+ *   HID_SCAN_POS_PLAIN  data from byte 2, a symbology byte at 62 (Newland,
+ *                       and scanners built on Newland engines)
+ *
+ * devices.conf says which (driver=scanner-hid-pos or scanner-hid-pos-plain);
+ * the report descriptor is not parsed.  Reports of another ID (status,
+ * feature echoes) are ignored.  A trailing CR/LF suffix the scanner was set
+ * to add is dropped.
  *
  * Caps and timeouts.  A scan holds at most HID_SCAN_MAX characters; the
  * character that would exceed it refuses the scan at once, and everything
@@ -69,8 +76,11 @@ enum hid_scan_result {
 	HID_SCAN_REFUSED, /* a scan was refused; e says why */
 };
 
+enum hid_scan_pos_layout { HID_SCAN_POS_AIM, HID_SCAN_POS_PLAIN };
+
 struct hid_scan {
 	unsigned gap_ms;
+	enum hid_scan_pos_layout pos_layout;
 	enum { HID_SCAN_IDLE, HID_SCAN_TYPING, HID_SCAN_SWALLOWING } state;
 	bool garbage;
 	uint8_t garbage_key;
@@ -81,8 +91,12 @@ struct hid_scan {
 	char symbology[4]; /* HID POS: the AIM identifier of the scan */
 };
 
-/* Empty state.  gap_ms 0: HID_SCAN_GAP_MS_DEFAULT.  Cannot fail. */
+/* Empty state, HID_SCAN_POS_AIM.  gap_ms 0: HID_SCAN_GAP_MS_DEFAULT.
+ * Cannot fail. */
 void hid_scan_init(struct hid_scan *s, unsigned gap_ms);
+
+/* Where HID POS reports carry their data (see above). */
+void hid_scan_set_pos_layout(struct hid_scan *s, enum hid_scan_pos_layout layout);
 
 /* One boot keyboard report (len must be HID_SCAN_KBD_REPORT_LEN; another
  * length makes the scan garbage).  now_ms is any monotonic clock in ms.

@@ -2,7 +2,8 @@
 /*
  * libFuzzer target for hid_scan: a stream of reports from a hostile or
  * broken scanner.  The input is a list of records: one byte of flags (bit 0:
- * HID POS, else boot keyboard; bit 1: call hid_scan_idle instead), one byte
+ * HID POS, else boot keyboard; bit 1: call hid_scan_idle instead; bit 2:
+ * switch HID POS layout to PLAIN, bit 3: to AIM), one byte
  * of milliseconds since the previous record, one byte of length, then that
  * many report bytes.  Any report may be refused, never crash; a finished
  * scan must be 1..HID_SCAN_MAX printable ASCII characters (abort otherwise).
@@ -53,6 +54,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		now += dt;
 		memset(text, 0x7f, sizeof(text));
 		e.msg[0] = '\0';
+		if (flags & 4)
+			hid_scan_set_pos_layout(&s, HID_SCAN_POS_PLAIN);
+		if (flags & 8)
+			hid_scan_set_pos_layout(&s, HID_SCAN_POS_AIM);
 		if (flags & 2)
 			r = hid_scan_idle(&s, now, &e);
 		else if (flags & 1)

@@ -326,6 +326,26 @@ static void hid_pos_decoded_data(void **state)
 	assert_non_null(strstr(e.msg, "timed out"));
 }
 
+/* Newland's layout: the data from byte 2, no AIM prefix. */
+static void hid_pos_plain_layout(void **state)
+{
+	struct hid_scan s;
+	uint8_t r[64] = { 0x02, 12 };
+	char text[HID_SCAN_MAX + 1];
+	struct err e;
+
+	(void)state;
+	hid_scan_init(&s, 0);
+	hid_scan_set_pos_layout(&s, HID_SCAN_POS_PLAIN);
+	memcpy(r + 2, "123456789012", 12);
+	r[62] = 0x51;
+	assert_int_equal(hid_scan_pos_report(&s, r, 64, 1, text, &e), HID_SCAN_DONE);
+	assert_string_equal(text, "123456789012");
+	/* the same report read as the AIM layout loses its first 3 bytes */
+	hid_scan_set_pos_layout(&s, HID_SCAN_POS_AIM);
+	assert_int_equal(hid_scan_pos_report(&s, r, 64, 2, text, &e), HID_SCAN_REFUSED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -338,6 +358,7 @@ int main(void)
 		cmocka_unit_test(report_storm_capped),
 		cmocka_unit_test(inter_key_timeout),
 		cmocka_unit_test(hid_pos_decoded_data),
+		cmocka_unit_test(hid_pos_plain_layout),
 	};
 
 	return cmocka_run_group_tests_name("hid_scan", tests, NULL, NULL);

@@ -68,7 +68,7 @@ static void usage_of(char c, uint8_t *usage, uint8_t *mods)
 static enum hid_scan_result type(struct typist *t, const char *text, uint8_t enter)
 {
 	for (const char *c = text; *c; c++) {
-		uint8_t u, m;
+		uint8_t u = 0, m = 0;
 
 		usage_of(*c, &u, &m);
 		feed(t, m, u, 0);

@@ -10,88 +10,65 @@
  * carries the answers.  GET_DEVICE_ID (the class's IEEE 1284 ID string) is
  * read once and logged, for the staff to know which model answered.
  *
- * Status: `DLE EOT 1..4`, each answer read with a short timeout and judged
- * by printer_status.c.  A printer that does not answer the first query is
- * not asked the other three (the g_printer gadget answers nothing unless a
- * program on the gadget side writes), and its status is unknown, which does
- * not stop a job: only a status known to be bad does (offline, paper out,
- * cover open, error).  Before each query whatever is waiting on IN is read
- * and dropped, so an old answer is never taken for a new one.
- *
- * A job: status first (refused when known bad), then the bytes in chunks of
- * CHUNK with CHUNK_TIMEOUT_MS each, then status again: paper that ran out
- * or a cover opened during the job fails it (the receipt may be cut short;
- * staff can reprint).  LIBUSB_ERROR_NO_DEVICE on any transfer marks the
- * device gone and fails the job as "unplugged during the job".
+ * How a job and a status reading go (DLE EOT 1..4 before and after, chunks
+ * with timeouts, an unanswered status unknown, not fine) is printer_job.c,
+ * which this file feeds with libusb bulk transfers: LIBUSB_ERROR_NO_DEVICE
+ * is PRINTER_IO_GONE, and marks the device gone for the manager.  The
+ * status is read again every d->status_ms while the printer is idle.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
-#include "printer_status.h"
+#include "printer_job.h"
 #include "usb_internal.h"
 
 #define MOD "printer"
-#define CHUNK 4096
-#define CHUNK_TIMEOUT_MS 5000
-#define QUERY_TIMEOUT_MS 500
-#define ANSWER_TIMEOUT_MS 300
-#define DRAIN_TIMEOUT_MS 10
-#define IN_BUF 512 /* a multiple of every bulk wMaxPacketSize: no overflow */
 #define GET_DEVICE_ID 0x00
 #define DEVICE_ID_MAX 1024
 
 struct printer {
+	struct usb_dev *d;
 	uint8_t out, in; /* endpoint addresses; in 0 when none */
+	struct printer_port port;
 	uint64_t next_status;
 };
 
-/* -1: the device is gone; 0 otherwise. */
-static int drain_in(struct usb_dev *d, struct printer *p)
+static enum printer_io bulk(struct printer *p, uint8_t ep, uint8_t *buf, size_t len,
+			    size_t *done, unsigned timeout_ms)
 {
-	uint8_t buf[IN_BUF];
+	int n = 0, rc = libusb_bulk_transfer(p->d->h, ep, buf, (int)len, &n, timeout_ms);
 
-	for (int i = 0; i < 4; i++) {
-		int got = 0, rc = libusb_bulk_transfer(d->h, p->in, buf, sizeof(buf), &got,
-						       DRAIN_TIMEOUT_MS);
-
-		if (rc == LIBUSB_ERROR_NO_DEVICE)
-			return -1;
-		if (rc || !got)
-			break;
+	*done = n > 0 ? (size_t)n : 0;
+	switch (rc) {
+	case 0:
+		return PRINTER_IO_OK;
+	case LIBUSB_ERROR_TIMEOUT:
+		return PRINTER_IO_TIMEOUT;
+	case LIBUSB_ERROR_NO_DEVICE:
+		p->d->gone = true;
+		return PRINTER_IO_GONE;
+	default:
+		return PRINTER_IO_ERROR;
 	}
-	return 0;
 }
 
-/* A whole reading into *s; -1 when the device is gone. */
-static int read_status(struct usb_dev *d, struct printer *p, struct printer_status *s)
+static enum printer_io port_write(void *ctx, const uint8_t *bytes, size_t len, size_t *done,
+				  unsigned timeout_ms)
 {
-	printer_status_init(s);
-	if (!p->in)
-		return 0;
-	for (unsigned n = 1; n <= 4; n++) {
-		uint8_t q[PRINTER_STATUS_QUERY_LEN], buf[IN_BUF];
-		int sent = 0, got = 0, rc;
+	struct printer *p = ctx;
 
-		if (drain_in(d, p))
-			goto gone;
-		printer_status_query(n, q);
-		rc = libusb_bulk_transfer(d->h, p->out, q, sizeof(q), &sent, QUERY_TIMEOUT_MS);
-		if (rc == LIBUSB_ERROR_NO_DEVICE)
-			goto gone;
-		if (rc || sent != (int)sizeof(q))
-			return 0; /* not even the query went: unknown */
-		rc = libusb_bulk_transfer(d->h, p->in, buf, sizeof(buf), &got, ANSWER_TIMEOUT_MS);
-		if (rc == LIBUSB_ERROR_NO_DEVICE)
-			goto gone;
-		if (printer_status_apply(s, n, buf, rc ? 0 : (size_t)got) && n == 1)
-			return 0; /* no answer to the first: it answers none */
-	}
-	return 0;
-gone:
-	d->gone = true;
-	return -1;
+	/* libusb takes a non-const buffer for both directions; OUT only reads it */
+	return bulk(p, p->out, (uint8_t *)bytes, len, done, timeout_ms);
+}
+
+static enum printer_io port_read(void *ctx, uint8_t *buf, size_t cap, size_t *done,
+				 unsigned timeout_ms)
+{
+	struct printer *p = ctx;
+
+	return bulk(p, p->in, buf, cap, done, timeout_ms);
 }
 
 static void log_device_id(struct usb_dev *d)
@@ -131,8 +108,13 @@ static int printer_attach(struct usb_dev *d, struct err *e)
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return err_fail(e, "printer: out of memory");
+	p->d = d;
 	p->out = out->bEndpointAddress;
 	p->in = in ? in->bEndpointAddress : 0;
+	p->port.ctx = p;
+	p->port.has_in = in != NULL;
+	p->port.write = port_write;
+	p->port.read = port_read;
 	if (!in)
 		log_info(MOD, "unidirectional (protocol %d): its status stays unknown",
 			 d->alt->bInterfaceProtocol);
@@ -154,7 +136,7 @@ static void printer_poll(struct usb_dev *d, uint64_t now_ms)
 
 	if (now_ms < p->next_status)
 		return;
-	if (read_status(d, p, &s) == 0)
+	if (printer_job_status(&p->port, &s) == 0)
 		usb_dev_set_status(d, &s);
 	p->next_status = usb_now_ms() + d->status_ms;
 }
@@ -162,53 +144,16 @@ static void printer_poll(struct usb_dev *d, uint64_t now_ms)
 static int printer_print(struct usb_dev *d, const uint8_t *bytes, size_t len, struct err *e)
 {
 	struct printer *p = d->priv;
-	struct printer_status s;
-	char why[PRINTER_STATUS_TEXT_MAX];
-	size_t at = 0;
+	struct printer_status last;
+	bool gone;
+	int rc = printer_job_run(&p->port, bytes, len, &last, &gone, e);
 
-	if (read_status(d, p, &s))
-		return err_fail(e, "printer unplugged before the job");
-	usb_dev_set_status(d, &s);
-	if (printer_status_blocked(&s)) {
-		printer_status_describe(&s, why);
-		return err_fail(e, "printer: %s, nothing printed", why);
-	}
-	while (at < len) {
-		size_t n = len - at < CHUNK ? len - at : CHUNK;
-		int sent = 0, rc;
-
-		rc = libusb_bulk_transfer(d->h, p->out, (uint8_t *)bytes + at, (int)n, &sent,
-					  CHUNK_TIMEOUT_MS);
-		at += sent > 0 ? (size_t)sent : 0;
-		if (rc == LIBUSB_ERROR_NO_DEVICE) {
-			d->gone = true;
-			return err_fail(e, "printer unplugged during the job (%zu of %zu bytes sent)",
-					at, len);
-		}
-		if (rc == LIBUSB_ERROR_TIMEOUT && sent > 0)
-			continue; /* slow, but taking data */
-		if (rc) {
-			struct printer_status now;
-
-			if (read_status(d, p, &now))
-				return err_fail(e, "printer unplugged during the job (%zu of %zu bytes sent)",
-						at, len);
-			usb_dev_set_status(d, &now);
-			printer_status_describe(&now, why);
-			return err_fail(e, "printer: %s after %zu of %zu bytes (%s)",
-					libusb_strerror(rc), at, len, why);
-		}
-	}
-	if (read_status(d, p, &s))
-		return err_fail(e, "printer unplugged right after the job");
-	usb_dev_set_status(d, &s);
+	if (gone)
+		d->gone = true;
+	else
+		usb_dev_set_status(d, &last);
 	p->next_status = usb_now_ms() + d->status_ms;
-	if (s.paper_out == PRINTER_YES || s.cover_open == PRINTER_YES || s.error == PRINTER_YES) {
-		printer_status_describe(&s, why);
-		return err_fail(e, "printer: %s at the end of the job: the receipt may be cut short",
-				why);
-	}
-	return 0;
+	return rc;
 }
 
 const struct usb_driver_ops printer_ops = {

@@ -32,7 +32,7 @@
 #include "log.h"
 
 #define MOD "usb"
-#define PENDING_MAX 32
+#define PENDING_MAX 64
 
 struct usb_job {
 	uint8_t *bytes;
@@ -207,13 +207,19 @@ static const struct usb_driver_ops *driver_ops(enum usb_driver_id id)
 	return NULL;
 }
 
-/* A slot for this peripheral: the one it had before (same vid:pid and
- * driver, not present), else a free one, else the oldest absent one.
- * Called with the lock held. */
-static int slot_for(struct usb *u, const struct usb_ids *ids, enum usb_driver_id drv)
+/* A slot for this peripheral: the one this very device has (a second
+ * arrival of a device that failed to bind), else the one it had before
+ * (same vid:pid and driver, not present: it was unplugged and is back),
+ * else a free one, else the oldest absent one.  Called with the lock held. */
+static int slot_for(struct usb *u, const struct usb_ids *ids, enum usb_driver_id drv,
+		    uint8_t bus, uint8_t address)
 {
 	struct usb_peripherals *s = &u->snap;
 
+	for (size_t i = 0; i < s->n; i++)
+		if (s->p[i].present && !s->p[i].working && s->p[i].bus == bus &&
+		    s->p[i].address == address && s->p[i].vid == ids->vid && s->p[i].pid == ids->pid)
+			return (int)i;
 	for (size_t i = 0; i < s->n; i++)
 		if (!s->p[i].present && s->p[i].vid == ids->vid && s->p[i].pid == ids->pid &&
 		    s->p[i].driver == drv)
@@ -369,7 +375,8 @@ static void bind_device(struct usb *u, libusb_device *dev)
 		return;
 	}
 	pthread_mutex_lock(&u->lock);
-	slot = slot_for(u, &ids, rule->driver);
+	slot = slot_for(u, &ids, rule->driver, libusb_get_bus_number(dev),
+			libusb_get_device_address(dev));
 	if (slot >= 0) {
 		p = &u->snap.p[slot];
 		memset(p, 0, sizeof(*p));
@@ -477,6 +484,8 @@ static int hotplug_cb(libusb_context *ctx, libusb_device *dev, libusb_hotplug_ev
 		u->arrived[u->narrived++] = libusb_ref_device(dev);
 	else if (event == LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT && u->nleft < PENDING_MAX)
 		u->left[u->nleft++] = libusb_ref_device(dev);
+	else
+		log_warn(MOD, "more than %d hotplug events in one turn: one dropped", PENDING_MAX);
 	return 0;
 }
 

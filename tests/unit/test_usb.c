@@ -3,7 +3,9 @@
  * usb: the manager with the real libusb and no devices bound (this machine
  * has no scanner or printer; the QEMU guest's gadgets test the drivers).
  * Start and stop, hotplug and polling, an empty snapshot, and a print job
- * refused when there is no printer.
+ * refused when there is no printer.  The table matches only an ID nobody
+ * has, so that running this on a developer's machine as root never takes
+ * their keyboard away from the kernel (the shipped table is test_usb_table's).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,13 +20,6 @@
 #include <cmocka.h>
 
 #include "usb.h"
-
-static const char *top(void)
-{
-	const char *t = getenv("TENPO_TOP");
-
-	return t ? t : ".";
-}
 
 struct seen {
 	int events;
@@ -42,12 +37,12 @@ static struct usb_table table;
 
 static int load_table(void **state)
 {
-	char path[1024];
+	static const char text[] = "match vid=1209 pid=fffe driver=scanner-kbd name=\"nobody's\"\n"
+				   "match vid=1209 pid=ffff class=07 driver=printer\n";
 	struct err e;
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/drivers/devices.conf", top());
-	if (usb_table_load(&table, path, &e)) {
+	if (usb_table_parse(&table, text, strlen(text), "test", &e)) {
 		fprintf(stderr, "%s\n", e.msg);
 		return -1;
 	}
@@ -73,14 +68,10 @@ static void start_stop(bool poll_only)
 	assert_true(snap.running);
 	if (poll_only)
 		assert_false(snap.hotplug);
-	/* whatever this machine has plugged in, none of it is a kiosk peripheral */
-	for (size_t i = 0; i < snap.n; i++)
-		fprintf(stderr, "# bound here: %s %04x:%04x\n", snap.p[i].name, snap.p[i].vid,
-			snap.p[i].pid);
-	if (!snap.n) {
-		assert_int_equal(usb_printer_submit(u, "x", 1, 7, &e), -1);
-		assert_non_null(strstr(e.msg, "no printer"));
-	}
+	/* whatever this machine has plugged in, the table takes none of it */
+	assert_int_equal(snap.n, 0);
+	assert_int_equal(usb_printer_submit(u, "x", 1, 7, &e), -1);
+	assert_non_null(strstr(e.msg, "no printer"));
 	assert_int_equal(usb_printer_submit(u, "", 0, 9, &e), -1);
 	assert_int_equal(usb_printer_submit(u, "x", USB_JOB_MAX + 1, 9, &e), -1);
 	/* stop wakes the thread at once, not after its timeout */
@@ -88,7 +79,7 @@ static void start_stop(bool poll_only)
 	usb_stop(u);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	assert_true((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 < 1000);
-	assert_true(snap.n || seen.events == 0);
+	assert_int_equal(seen.events, 0);
 }
 
 static void hotplug_start_stop(void **state)

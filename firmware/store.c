@@ -564,20 +564,31 @@ static int open_db(struct store **out, const char *path, bool create, struct err
 	int fd;
 
 	*out = NULL;
-	/* create it 0600 ourselves: SQLite gives the -wal and -shm files the
-	 * database's mode, and the file holds pickup verifiers */
-	fd = open(path, O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0600);
-	if (fd < 0 && errno == ENOENT)
-		return err_fail(e, "store: %s: no such database (a new one is made only on "
-				   "purpose, by tenpo init)", path);
-	if (fd < 0)
-		return err_fail(e, "store: %s: %s", path, strerror(errno));
-	if (!create && (fstat(fd, &st) || st.st_size == 0)) {
+	/* Never open() and close() the database file of an existing store: a
+	 * close() drops every POSIX lock this process holds on the file,
+	 * SQLite's shared locks of the process's other connections included.
+	 * Unlocked, another process (tenpo show beside the kiosk) closing its
+	 * connection takes the database for its last user, checkpoints and
+	 * deletes the WAL the kiosk still writes into: every later commit is
+	 * then lost at the next crash (found by the appliance tests). */
+	if (!create) {
+		if (stat(path, &st) && errno == ENOENT)
+			return err_fail(e, "store: %s: no such database (a new one is made only "
+					   "on purpose, by tenpo init)", path);
+		if (stat(path, &st))
+			return err_fail(e, "store: %s: %s", path, strerror(errno));
+		if (st.st_size == 0)
+			return err_fail(e, "store: %s: empty database file (a new one is made "
+					   "only on purpose, by tenpo init)", path);
+	} else {
+		/* tenpo init, before any connection: create it 0600 ourselves
+		 * (SQLite gives the -wal and -shm files the database's mode, and
+		 * the file holds pickup verifiers) */
+		fd = open(path, O_RDWR | O_CLOEXEC | O_CREAT, 0600);
+		if (fd < 0)
+			return err_fail(e, "store: %s: %s", path, strerror(errno));
 		close(fd);
-		return err_fail(e, "store: %s: empty database file (a new one is made only on "
-				   "purpose, by tenpo init)", path);
 	}
-	close(fd);
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return err_fail(e, "out of memory");

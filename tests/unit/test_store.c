@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -1182,6 +1183,69 @@ static void integrity_check_can_fail(void **state)
 	assert_non_null(strstr(e.msg, "foreign key"));
 }
 
+/* A second connection opened in the kiosk's process must not drop the
+ * first one's locks: then another process's close (tenpo show beside the
+ * kiosk) took the database for unused, checkpointed and deleted the WAL
+ * the kiosk still wrote into, and every later commit was lost at the next
+ * crash.  The kiosk's commit after the other process closed must survive
+ * the kiosk's own death (a child process here, killed). */
+static void other_process_keeps_the_wal(void **state)
+{
+	struct fx *f = *state;
+	struct err e = { "" };
+	char wal[320];
+	struct stat st;
+	int pipefd[2], status;
+	pid_t kiosk, other;
+	char c;
+
+	snprintf(wal, sizeof(wal), "%s-wal", f->path);
+	store_close(f->s);
+	f->s = NULL;
+	assert_int_equal(pipe(pipefd), 0);
+	kiosk = fork();
+	assert_true(kiosk >= 0);
+	if (kiosk == 0) {
+		struct store *a, *b;
+
+		close(pipefd[0]);
+		prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlives a failed test */
+		if (store_open(&a, f->path, &e) || store_order_announce(a, "K1", &e) != 1 ||
+		    store_open(&b, f->path, &e)) /* the second connection */
+			_exit(2);
+		if (write(pipefd[1], "o", 1) != 1)
+			_exit(3);
+		sleep(1); /* the other process opens and closes meanwhile */
+		if (store_order_announce(a, "K2", &e) != 1) {
+			fprintf(stderr, "kiosk: %s\n", e.msg);
+			_exit(5);
+		}
+		if (write(pipefd[1], "w", 1) != 1)
+			_exit(6);
+		pause(); /* killed holding both connections */
+		_exit(7);
+	}
+	close(pipefd[1]);
+	assert_int_equal(read(pipefd[0], &c, 1), 1);
+	other = fork();
+	assert_true(other >= 0);
+	if (other == 0) {
+		struct store *o;
+
+		_exit(store_open(&o, f->path, &e) ? 2 : (store_close(o), 0));
+	}
+	assert_int_equal(waitpid(other, &status, 0), other);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_int_equal(stat(wal, &st), 0); /* the WAL is still there */
+	assert_int_equal(read(pipefd[0], &c, 1), 1);
+	assert_int_equal(kill(kiosk, SIGKILL), 0);
+	assert_int_equal(waitpid(kiosk, &status, 0), kiosk);
+	close(pipefd[0]);
+	assert_int_equal(store_open(&f->s, f->path, &e), 0);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM orders WHERE id IN ('K1', 'K2')", NULL),
+			 2);
+}
+
 /* The lifecycle's invariants: a disc written whole once, one delivered
  * report.  Rows the store never writes are put in by hand. */
 static void integrity_check_counts_writes_and_reports(void **state)
@@ -1521,6 +1585,7 @@ int main(void)
 		T(tampered_values_are_errors),
 		T(integrity_check_can_fail),
 		T(integrity_check_counts_writes_and_reports),
+		T(other_process_keeps_the_wal),
 		T(crash_keeps_log_and_state_together),
 		T(delivered_ack_reports_order),
 		T(counters_and_staff_log),

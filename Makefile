@@ -122,11 +122,14 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(ALL_LIBS)
 deps:
 	@sh tests/deps.sh
 
+# check also boots the appliance (tests/run.sh's appliance/ tests): the
+# image of the release build, made again when what it holds changed
 check:
-	@sh tests/deps.sh
+	@sh tests/deps.sh image
 	$(MAKE) --no-print-directory SAN=1 BUILD=build/san all
 	$(MAKE) --no-print-directory fuzz-build
-	@sh tests/run.sh build/san
+	$(MAKE) --no-print-directory all $(BUILD)/image/tenpo.img
+	@TENPO_IMAGE_BUILD=$(abspath $(BUILD)) sh tests/run.sh build/san
 
 test: check
 
@@ -138,8 +141,9 @@ demo:
 	@sh tests/demo.sh $(BUILD)
 
 bench:
-	@sh tests/deps.sh
-	$(MAKE) --no-print-directory all $(BUILD)/burn_bench $(BUILD)/ui_bench $(BUILD)/claim_bench
+	@sh tests/deps.sh image
+	$(MAKE) --no-print-directory all $(BUILD)/burn_bench $(BUILD)/ui_bench $(BUILD)/claim_bench \
+		$(BUILD)/image/tenpo.img
 	@sh tests/bench/run.sh $(BUILD)
 
 $(BUILD)/burn_bench: $(BUILD)/obj/tests/bench/burn_bench.o $(ALL_LIBS)
@@ -232,10 +236,21 @@ install:
 	@sh tests/deps.sh
 	$(MAKE) --no-print-directory all
 	@sh images/install.sh "$(DESTDIR)" $(BUILD)
-image qemu check-qemu:
+image qemu:
 	@sh tests/deps.sh image
 	$(MAKE) --no-print-directory all
 	@sh images/$(if $(filter image,$@),build-image,$@).sh $(BUILD)
+# every appliance test (images/check-qemu*.sh), the image made first if stale
+check-qemu:
+	@sh tests/deps.sh image
+	$(MAKE) --no-print-directory all $(BUILD)/image/tenpo.img
+	@rc=0; for t in check-qemu check-qemu-power check-qemu-offline; do \
+		sh images/$$t.sh $(BUILD) || rc=1; done; exit $$rc
+# check's image: rebuilt only when the programs or the recipe changed
+# (`make image` always builds afresh)
+$(BUILD)/image/tenpo.img: $(BUILD)/tenpo $(BUILD)/tenpo-delivery images/build-image.sh images/install.sh \
+		$(shell find images/rootfs images/qemu board drivers/devices.conf drivers/profiles -type f 2>/dev/null)
+	@sh images/build-image.sh $(BUILD)
 
 clean:
 	rm -rf build

@@ -7,6 +7,8 @@
 #
 #   /usr/bin/tenpo                        the kiosk (BUILD_DIR/tenpo, default build/)
 #   /usr/share/tenpo/board/NAME/          board profiles (firmware/board.c looks here)
+#   /usr/share/tenpo/devices.conf         the USB driver table (drivers/usb_table.h)
+#   /usr/share/tenpo/profiles/NAME.conf   receipt printer profiles (drivers/printer_profile.h)
 #   /usr/share/doc/tenpo/                 README, PROTOCOL.md, licence
 #   /etc/tenpo/tenpo.conf                 0640 root:tenpo, kept if already there
 #   /var/lib/tenpo/{spool,out}            the state (database, spool, output)
@@ -47,7 +49,12 @@ for b in "$TOP"/board/*/board.conf; do
 	install -d -m 0755 "$D/usr/share/tenpo/board/$name"
 	install -m 0644 "$b" "$D/usr/share/tenpo/board/$name/board.conf"
 done
+# the peripherals: the USB driver table and the receipt printers' profiles
+install -d -m 0755 "$D/usr/share/tenpo/profiles"
+install -m 0644 "$TOP/drivers/devices.conf" "$D/usr/share/tenpo/devices.conf"
+install -m 0644 "$TOP"/drivers/profiles/*.conf "$D/usr/share/tenpo/profiles/"
 install -m 0644 "$TOP/README.md" "$TOP/firmware/PROTOCOL.md" "$TOP/LICENSE" "$D/usr/share/doc/tenpo/"
+install -m 0644 "$TOP/drivers/README.md" "$D/usr/share/doc/tenpo/peripherals.md"
 install -m 0644 "$ROOTFS/usr/lib/systemd/system/tenpo.service" "$D/usr/lib/systemd/system/"
 install -m 0644 "$ROOTFS/usr/lib/sysusers.d/tenpo.conf" "$D/usr/lib/sysusers.d/"
 install -m 0644 "$ROOTFS/usr/lib/tmpfiles.d/tenpo.conf" "$D/usr/lib/tmpfiles.d/"

@@ -6,7 +6,12 @@
   qmp.py SOCK touch X Y [W H]          a finger down and up at screen pixel X,Y
                                        (usb-tablet; screen W x H, default
                                        1280 x 800)
+  qmp.py SOCK hold X Y SECONDS         a finger held down that long (the staff
+                                       corner)
   qmp.py SOCK quit                     the power cut: QEMU exits, no flush
+  qmp.py SOCK wr-bytes DRIVE           bytes the guest has written to a drive
+                                       (query-blockstats; DRIVE as -drive id=)
+  qmp.py SOCK set-link NETDEV on|off   the network cable in or out
   qmp.py type SERIAL LINE              LINE and a carriage return typed on the
                                        serial console (the chardev socket
                                        SERIAL; not QMP: the engineer's root
@@ -53,10 +58,10 @@ class Qmp:
             if "event" not in msg:
                 return msg
 
-    def cmd(self, name, **args):
-        self.f.write(json.dumps({"execute": name, "arguments": args}).encode() + b"\n")
+    def cmd(self, command, **args):
+        self.f.write(json.dumps({"execute": command, "arguments": args}).encode() + b"\n")
         self.f.flush()
-        if name == "quit":  # wait for QEMU to take it: it closes the socket
+        if command == "quit":  # wait for QEMU to take it: it closes the socket
             try:
                 while self.f.readline():
                     pass
@@ -65,11 +70,11 @@ class Qmp:
             return None
         r = self.read()
         if "error" in r:
-            fail("%s: %s" % (name, r["error"].get("desc", r["error"])))
+            fail("%s: %s" % (command, r["error"].get("desc", r["error"])))
         return r.get("return")
 
 
-def touch(q, x, y, w, h):
+def touch(q, x, y, w, h, held=0.3):
     # usb-tablet: QMP's 0..32767 reaches the guest's evdev unchanged; the
     # QEMU image's udev rule makes the tablet a touchscreen, whose range
     # SDL scales to the screen.  The finger stays down a moment: a press
@@ -81,7 +86,7 @@ def touch(q, x, y, w, h):
     q.cmd("input-send-event", events=[ax, ay])
     time.sleep(0.2)
     q.cmd("input-send-event", events=[{"type": "btn", "data": {"down": True, "button": "left"}}])
-    time.sleep(0.3)
+    time.sleep(held)
     q.cmd("input-send-event", events=[{"type": "btn", "data": {"down": False, "button": "left"}}])
 
 
@@ -189,7 +194,7 @@ def main(argv):
             fail("%s: %s" % (argv[2], e.strerror))
         return 0
     if len(argv) < 3:
-        fail("usage: qmp.py SOCK screendump|touch|quit ... | compare ...")
+        fail("usage: qmp.py SOCK screendump|touch|quit|wr-bytes|set-link ... | compare ... | type ...")
     try:
         q = Qmp(argv[1])
     except OSError as e:
@@ -199,8 +204,18 @@ def main(argv):
     elif argv[2] == "touch" and len(argv) in (5, 7):
         w, h = (int(argv[5]), int(argv[6])) if len(argv) == 7 else (1280, 800)
         touch(q, int(argv[3]), int(argv[4]), w, h)
+    elif argv[2] == "hold" and len(argv) == 6:
+        touch(q, int(argv[3]), int(argv[4]), 1280, 800, float(argv[5]))
     elif argv[2] == "quit":
         q.cmd("quit")
+    elif argv[2] == "wr-bytes" and len(argv) == 4:
+        for dev in q.cmd("query-blockstats"):
+            if argv[3] in (dev.get("device"), dev.get("qdev")):
+                print(dev["stats"]["wr_bytes"])
+                return 0
+        fail("no drive " + argv[3])
+    elif argv[2] == "set-link" and len(argv) == 5 and argv[4] in ("on", "off"):
+        q.cmd("set_link", name=argv[3], up=argv[4] == "on")
     else:
         fail("unknown command " + " ".join(argv[2:]))
     return 0

@@ -121,6 +121,9 @@ fi
 type_line "journalctl -b -u tenpo --no-pager | grep -c 'Watchdog timeout' | sed 's/^/TENPO_WATCH""DOG=/'"
 check "the journal says the watchdog timed out (serial)" wait_serial 'TENPO_WATCHDOG=[1-9]'
 check "still one delivered report at the server, no second" [ "$(reports_of "$ORDER" delivered)" -eq 1 ]
+# what the kiosk committed before each restart is still there
+check "the order is reported in the guest's database, after both restarts" \
+	[ "$(guest_state "$ORDER")" = reported ]
 
 check "the guest's database passes tenpo audit at the end" guest_audit
 vm_cut quit

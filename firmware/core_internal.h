@@ -105,6 +105,30 @@ void *core_fetch_main(void *arg);
 void *core_burn_main(void *arg);
 void *core_claim_main(void *arg);
 
+/* core_periph.c: the USB peripherals as the core sees them, on the event
+ * thread.  What the UI shows of them comes through the snapshot. */
+enum core_doc { CORE_DOC_RECEIPT, CORE_DOC_SLIP, CORE_DOC_DAY, CORE_DOC_TEST };
+struct printer_profile;
+/* Starts the peripherals (drivers/usb.h) from the config, before the event
+ * thread runs; a kiosk without any runs on.  Stop joins the USB thread. */
+int core_periph_start(struct core *c, struct err *e);
+void core_periph_stop(struct core *c);
+/* Hands one document's ESC/POS bytes to the receipt printer (order_id ""
+ * for none) and keeps them for reprints.  0 when the printer took the job
+ * (the outcome comes later, as an event); -1 when no printer is ready, e
+ * saying why. */
+int core_periph_print(struct core *c, enum core_doc doc, const char *order_id,
+		      const uint8_t *bytes, size_t len, struct err *e);
+/* The printer's profile to lay a document out for: the attached printer's,
+ * or the configured default.  Never NULL. */
+const struct printer_profile *core_periph_profile(struct core *c);
+
+/* core_pay.c: paying at the register.  A scan the session had no use for:
+ * a slip's payload scanned while staff is logged in confirms that payment.
+ * true when the text was a slip (confirmed or refused, the staff view says
+ * which). */
+bool core_pay_scan(struct core *c, const char *text);
+
 /* core_staff.c, on the event thread */
 void core_staff_intent(struct core *c, const struct core_intent *in);
 void core_staff_refresh(struct core *c);

@@ -248,7 +248,12 @@ static void pointer_up(struct ui *u, int x, int y, const struct core_snapshot *s
 	p->down = false;
 	snprintf(id, sizeof(id), "%s", p->pressed_id);
 	a.id = id[0] ? id : NULL;
-	if (!p->dragging && a.kind != UI_ACT_NONE && a.kind != UI_ACT_STAFF_CORNER &&
+	/* The staff corner fires once held long enough.  Usually the frame
+	 * timer sees that while the finger is still down; but a UI busy
+	 * drawing (a slow renderer) may only read the release after the hold
+	 * was over, and then the release decides. */
+	if (!p->dragging && a.kind != UI_ACT_NONE &&
+	    (a.kind != UI_ACT_STAFF_CORNER || now - p->down_at >= UI_STAFF_HOLD_MS) &&
 	    same_target(p, ui_tree_hit(u->tree, x, y))) {
 		press_clear(p);
 		fire(u, &a, s, now, out);
@@ -407,6 +412,7 @@ int ui_frame(struct ui *u, const struct core_snapshot *s, struct ui_output *out)
 	u->force = false;
 	u->have_seq = true;
 	u->last_seq = s->seq;
+	now = now_ms(u); /* drawing takes time: wake from now, not from the frame's start */
 	wake = ui_nav_wake_ms(&u->nav, s, now);
 	if (u->ptr.down && u->ptr.pressed.kind == UI_ACT_STAFF_CORNER) {
 		int64_t left = u->ptr.down_at + UI_STAFF_HOLD_MS - now;

@@ -278,6 +278,33 @@ static void test_staff_gesture_and_pin(void **state)
 	expect_screen(v, UI_SCREEN_ATTRACT);
 }
 
+/* A UI too busy to run a frame while the finger is down (a slow renderer
+ * under emulation) sees the press and the release one after the other: the
+ * release, 3 s after the press, still opens the PIN pad, and a short press
+ * read as late never does. */
+static void test_staff_hold_seen_at_release(void **state)
+{
+	struct env *v = *state;
+
+	press(v, 10, 10, true);
+	v->clock += UI_STAFF_HOLD_MS - 1;
+	press(v, 10, 10, false);
+	expect_screen(v, UI_SCREEN_ATTRACT);
+	press(v, 10, 10, true);
+	v->clock += UI_STAFF_HOLD_MS;
+	assert_int_equal(ui_inject_touch(v->u, 10, 10, false), 0);
+	frame(v);
+	expect_screen(v, UI_SCREEN_STAFF_PIN);
+	/* only on its own target: a hold that ends off the corner does nothing */
+	tap_action(v, UI_ACT_PIN_CANCEL, -1);
+	expect_screen(v, UI_SCREEN_ATTRACT);
+	press(v, 10, 10, true);
+	v->clock += UI_STAFF_HOLD_MS;
+	assert_int_equal(ui_inject_touch(v->u, 640, 400, false), 0);
+	frame(v);
+	expect_screen(v, UI_SCREEN_ATTRACT);
+}
+
 static void open_pin(struct env *v)
 {
 	press(v, 20, 20, true);
@@ -684,6 +711,7 @@ int main(void)
 		T(test_backspace_and_clear),
 		T(test_language_toggle),
 		T(test_staff_gesture_and_pin),
+		T(test_staff_hold_seen_at_release),
 		T(test_wrong_pin_and_lockout),
 		T(test_inactivity),
 		T(test_customer_intents_once),

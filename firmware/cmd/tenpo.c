@@ -86,7 +86,8 @@ static int app_open(struct app *a, const char *config_path, const char *command,
 {
 	if (config_load(&a->cfg, config_path, e))
 		return -1;
-	if (a->cfg.log_file[0] && log_open(a->cfg.log_file, (enum log_level)a->cfg.log_level))
+	/* the level holds for stderr (the journal, on the appliance) too */
+	if (log_open(a->cfg.log_file[0] ? a->cfg.log_file : NULL, (enum log_level)a->cfg.log_level))
 		return err_fail(e, "cannot open log file %s", a->cfg.log_file);
 	/* before the store: a second instance must not even recover */
 	if (lock && instance_lock_take(&a->lock, a->cfg.database, command, e))

@@ -25,6 +25,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "log.h"
 #include "ui_display.h"
 #include "ui_nav.h"
 #include "ui_screen.h"
@@ -204,6 +205,7 @@ static void pointer_down(struct ui *u, int x, int y, int64_t now)
 	if (was_idle_modal)
 		return; /* the touch only dismissed "are you still there?" */
 	w = ui_tree_hit(u->tree, x, y);
+	log_debug("ui", "down on action %d", w ? (int)w->act.kind : -1);
 	if (w) {
 		p->pressed = w->act;
 		snprintf(p->pressed_id, sizeof(p->pressed_id), "%s", w->act.id ? w->act.id : "");
@@ -246,6 +248,8 @@ static void pointer_up(struct ui *u, int x, int y, const struct core_snapshot *s
 	if (!p->down)
 		return;
 	p->down = false;
+	log_debug("ui", "up after %lld ms (pressed: action %d)", (long long)(now - p->down_at),
+		  (int)p->pressed.kind);
 	snprintf(id, sizeof(id), "%s", p->pressed_id);
 	a.id = id[0] ? id : NULL;
 	/* The staff corner fires once held long enough.  Usually the frame

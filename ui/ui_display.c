@@ -26,6 +26,8 @@
 #include <SDL.h>
 #include <SDL_image.h>
 
+#include "log.h"
+
 #define MASK_CACHE 64
 
 /* Corners top-left, top-right, bottom-right, bottom-left, then a disc.
@@ -285,13 +287,39 @@ static bool translate(struct ui_display *d, const SDL_Event *s, struct ui_event 
 	return true;
 }
 
+/* A touch screen that misbehaves is diagnosed from these (log_level =
+ * debug): kinds and times only, never where (a PIN is typed by touches). */
+static void log_pointer(const SDL_Event *s)
+{
+	switch (s->type) {
+	case SDL_FINGERDOWN:
+	case SDL_FINGERUP:
+	case SDL_FINGERMOTION:
+		log_debug("ui", "finger %s id %lld (t %u ms)",
+			  s->type == SDL_FINGERDOWN ? "down" : s->type == SDL_FINGERUP ? "up" : "motion",
+			  (long long)s->tfinger.fingerId, s->common.timestamp);
+		break;
+	case SDL_MOUSEBUTTONDOWN:
+	case SDL_MOUSEBUTTONUP:
+		log_debug("ui", "mouse %s%s (t %u ms)",
+			  s->type == SDL_MOUSEBUTTONDOWN ? "down" : "up",
+			  s->button.which == SDL_TOUCH_MOUSEID ? " (from touch)" : "",
+			  s->common.timestamp);
+		break;
+	default:
+		break;
+	}
+}
+
 bool ui_display_poll(struct ui_display *d, struct ui_event *ev)
 {
 	SDL_Event s;
 
-	while (SDL_PollEvent(&s))
+	while (SDL_PollEvent(&s)) {
+		log_pointer(&s);
 		if (translate(d, &s, ev))
 			return true;
+	}
 	return false;
 }
 

@@ -213,6 +213,8 @@ static enum core_msg claim_msg(enum claim_refusal r)
 		return CORE_MSG_ORDER_EXPIRED;
 	case CLAIM_UNAVAILABLE:
 		return CORE_MSG_ORDER_UNAVAILABLE;
+	case CLAIM_AWAITING_PAYMENT:
+		return CORE_MSG_PAY_AT_REGISTER;
 	default:
 		return CORE_MSG_INTERNAL;
 	}

@@ -163,6 +163,7 @@ static const char *const ja[S_STR_COUNT] = {
 	[S_ST_DOWNLOADING] = "ダウンロード中",
 	[S_ST_READY] = "受け取り可能",
 	[S_ST_CLAIMED] = "受け取り手続き中",
+	[S_ST_AWAITING_PAYMENT] = "お支払い待ち",
 	[S_ST_WRITING] = "書き込み中",
 	[S_ST_VERIFYING] = "確認中",
 	[S_ST_WRITTEN] = "書き込み完了",
@@ -366,6 +367,7 @@ static const char *const en[S_STR_COUNT] = {
 	[S_ST_DOWNLOADING] = "Downloading",
 	[S_ST_READY] = "Ready",
 	[S_ST_CLAIMED] = "Claimed",
+	[S_ST_AWAITING_PAYMENT] = "Awaiting payment",
 	[S_ST_WRITING] = "Writing",
 	[S_ST_VERIFYING] = "Verifying",
 	[S_ST_WRITTEN] = "Written",
@@ -526,6 +528,7 @@ static const struct ui_msg_text msg_en[CORE_MSG_COUNT] = {
 static const enum ui_str state_str[ORDER_STATE_COUNT] = {
 	[ORDER_ANNOUNCED] = S_ST_ANNOUNCED, [ORDER_DOWNLOADING] = S_ST_DOWNLOADING,
 	[ORDER_READY] = S_ST_READY,	    [ORDER_CLAIMED] = S_ST_CLAIMED,
+	[ORDER_AWAITING_PAYMENT] = S_ST_AWAITING_PAYMENT,
 	[ORDER_WRITING] = S_ST_WRITING,	    [ORDER_VERIFYING] = S_ST_VERIFYING,
 	[ORDER_WRITTEN] = S_ST_WRITTEN,	    [ORDER_ERASED] = S_ST_ERASED,
 	[ORDER_REPORTED] = S_ST_REPORTED,   [ORDER_FAILED] = S_ST_FAILED,

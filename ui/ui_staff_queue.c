@@ -28,6 +28,7 @@ static enum ui_tone state_tone(enum order_state s)
 	case ORDER_CANCELLED:
 		return UI_TONE_MUTED;
 	case ORDER_CLAIMED:
+	case ORDER_AWAITING_PAYMENT:
 	case ORDER_WRITING:
 	case ORDER_VERIFYING:
 		return UI_TONE_WARNING;

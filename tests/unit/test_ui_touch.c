@@ -471,7 +471,7 @@ static void test_staff_queue_offers_allowed_actions(void **state)
 		{ UI_ACT_STAFF_REWRITE, 1u << ORDER_CLAIMED },
 		{ UI_ACT_STAFF_CANCEL, 1u << ORDER_ANNOUNCED | 1u << ORDER_DOWNLOADING |
 					       1u << ORDER_READY | 1u << ORDER_CLAIMED |
-					       1u << ORDER_FAILED },
+					       1u << ORDER_AWAITING_PAYMENT | 1u << ORDER_FAILED },
 	};
 	unsigned wrong = 0;
 

@@ -16,7 +16,7 @@
 #include "burner.h"
 #include "log.h"
 
-enum kind { K_STR, K_PATH, K_UINT, K_HOSTPORT, K_MB, K_LEVEL };
+enum kind { K_STR, K_PATH, K_UINT, K_HOSTPORT, K_MB, K_LEVEL, K_BOOL };
 
 struct key {
 	const char *name;
@@ -58,6 +58,9 @@ static const struct key keys[] = {
 	{ "max_file_failures", K_UINT, NUM(max_file_failures), 1, 100, 0 },
 	{ "retention_days", K_UINT, NUM(retention_days), 1, 36500, 0 },
 	{ "max_ruined_blanks", K_UINT, NUM(max_ruined_blanks), 1, 100, 0 },
+	{ "shop_name", K_STR, STR(shop_name), 0, 0, 0 },
+	{ "pay_before_write", K_BOOL, NUM(pay_before_write), 0, 0, 0 },
+	{ "slip_valid_minutes", K_UINT, NUM(slip_valid_minutes), 5, 1440, 0 },
 };
 
 void config_defaults(struct config *c)
@@ -72,6 +75,9 @@ void config_defaults(struct config *c)
 	c->max_file_failures = 3;
 	c->retention_days = 90;
 	c->max_ruined_blanks = 3;
+	strcpy(c->shop_name, "Tenpo");
+	c->pay_before_write = true;
+	c->slip_valid_minutes = 30;
 	c->sync_interval_s = 30;
 	c->inactivity_s = 60;
 	c->log_level = LOG_INFO;
@@ -153,6 +159,11 @@ static int set_value(struct config *c, const struct key *k, const char *v,
 			}
 		return -1;
 	}
+	case K_BOOL:
+		if (strcmp(v, "true") && strcmp(v, "false"))
+			return -1;
+		*(bool *)(void *)base = !strcmp(v, "true");
+		return 0;
 	case K_HOSTPORT: {
 		const char *colon = strrchr(v, ':');
 		if (!colon || colon == v || (size_t)(colon - v) >= k->size)

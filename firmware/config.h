@@ -25,6 +25,10 @@
  *   output        = out
  *   watermark_key = watermark.key
  *
+ * Paying at the register (orders that are not prepaid): `pay_before_write
+ * = true|false` (default true), `slip_valid_minutes = 5..1440` (default 30),
+ * `shop_name = ...` (the slip's heading, default "Tenpo").
+ *
  * watermark_key is optional for the file, not for the orders: without it
  * the kiosk cannot check the watermark, and every order with audio fails at
  * sync with "no watermark key configured" (mark_check.h).  A shop that sells
@@ -33,6 +37,7 @@
 #ifndef TENPO_CONFIG_H
 #define TENPO_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -73,6 +78,12 @@ struct config {
 					       the disc record (store_compact); default 90 */
 	unsigned max_ruined_blanks;         /* blanks one order may ruin before it stops
 					       for staff (FAILED); default 3 */
+	char shop_name[128];                /* printed at the top of slips; default "Tenpo" */
+	bool pay_before_write;              /* an order not prepaid is written only once its
+					       payment is confirmed (true, the default); false:
+					       written first, paid at the register after */
+	unsigned slip_valid_minutes;        /* how long a payment slip is valid: 5..1440,
+					       default 30 */
 	int log_level;                      /* enum log_level */
 };
 

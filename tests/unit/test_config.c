@@ -168,6 +168,32 @@ static void example_file(void **state)
 	assert_int_equal(c.max_file_failures, 3);
 	assert_int_equal(c.retention_days, 90);
 	assert_int_equal(c.log_level, LOG_INFO);
+	assert_true(c.pay_before_write);
+	assert_int_equal(c.slip_valid_minutes, 30);
+	assert_string_equal(c.shop_name, "Tenpo");
+}
+
+static void payment_keys(void **state)
+{
+	struct config c;
+
+	(void)state;
+	good_line("pay_before_write = false", &c);
+	assert_false(c.pay_before_write);
+	good_line("pay_before_write = true", &c);
+	assert_true(c.pay_before_write);
+	good_line("slip_valid_minutes = 5", &c);
+	assert_int_equal(c.slip_valid_minutes, 5);
+	good_line("slip_valid_minutes = 1440", &c);
+	assert_int_equal(c.slip_valid_minutes, 1440);
+	good_line("shop_name = テンポ 渋谷店", &c);
+	assert_string_equal(c.shop_name, "テンポ 渋谷店");
+	bad_line("pay_before_write = yes", "pay_before_write");
+	bad_line("pay_before_write = 1", "pay_before_write");
+	bad_line("pay_before_write =", "pay_before_write");
+	bad_line("slip_valid_minutes = 4", "slip_valid_minutes");
+	bad_line("slip_valid_minutes = 1441", "slip_valid_minutes");
+	bad_line("shop_name =", "shop_name");
 }
 
 static void every_key(void **state)
@@ -599,6 +625,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(example_file),
 		cmocka_unit_test(every_key),
+		cmocka_unit_test(payment_keys),
 		cmocka_unit_test(log_levels),
 		cmocka_unit_test(relative_paths),
 		cmocka_unit_test(unknown_key),

@@ -21,6 +21,7 @@
 
 #include "digest.h"
 #include "receipt.h"
+#include "report.h"
 #include "scratch.h"
 #include "slip.h"
 #include "store.h"
@@ -346,6 +347,35 @@ static void expiry_and_cancel_void_the_slip(void **state)
 	must(store_integrity_check(f->s, &e), &e, "integrity");
 }
 
+/* The delivered report says how it was paid. */
+static void delivered_report_payment(void **state)
+{
+	struct report_delivered d = { .media = MEDIA_DATA_CD, .fee = PRICE, .currency = "JPY" };
+	char *body;
+
+	(void)state;
+	d.prepaid = true;
+	body = report_body_delivered(NOW, &d);
+	assert_non_null(strstr(body, "\"payment\":{\"method\":\"prepaid\"}"));
+	free(body);
+	d.prepaid = false;
+	body = report_body_delivered(NOW, &d);
+	assert_non_null(strstr(body, "\"payment\":{\"method\":\"register\",\"confirmed\":false}"));
+	free(body);
+	d.confirmed = true;
+	snprintf(d.payment.slip, sizeof(d.payment.slip), "TP2612021505001200K7");
+	d.payment.amount = PRICE;
+	memcpy(d.payment.currency, "JPY", 4);
+	d.payment.confirmed_at = NOW + 5;
+	snprintf(d.payment.confirmed_by, sizeof(d.payment.confirmed_by), "Sato");
+	body = report_body_delivered(NOW, &d);
+	assert_non_null(strstr(body, "\"payment\":{\"method\":\"register\",\"confirmed\":true,"
+				     "\"slip\":\"TP2612021505001200K7\",\"amount\":1200,"
+				     "\"currency\":\"JPY\",\"confirmed_at\":1796000005,"
+				     "\"confirmed_by\":\"Sato\"}"));
+	free(body);
+}
+
 /* ---- the slip payload --------------------------------------------------- */
 
 static void slip_parses_what_receipt_writes(void **state)
@@ -515,6 +545,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(expiry_and_cancel_void_the_slip, setup, teardown),
 		cmocka_unit_test(slip_parses_what_receipt_writes),
+		cmocka_unit_test(delivered_report_payment),
 		cmocka_unit_test_setup_teardown(v3_file_migrates_whole, setup_empty, teardown),
 	};
 

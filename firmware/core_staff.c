@@ -142,6 +142,18 @@ static void result(struct core *c, const char *action, const char *order_id, int
 	publish(c, action, order_id, text);
 }
 
+void core_staff_publish(struct core *c, const char *action, const char *order_id,
+			const char *text)
+{
+	publish(c, action, order_id, text);
+}
+
+void core_staff_result(struct core *c, const char *action, const char *order_id, int rc,
+		       const struct err *e)
+{
+	result(c, action, order_id, rc, e);
+}
+
 /* Fails closed: a PIN is accepted only once its check is in the staff log,
  * since the log is what counts wrong PINs for the lock-out. */
 static void login(struct core *c, const char *pin)
@@ -169,6 +181,8 @@ static void login(struct core *c, const char *pin)
 	pthread_mutex_lock(&c->lock);
 	c->snap.staff.logged_in = ok;
 	pthread_mutex_unlock(&c->lock);
+	if (ok)
+		snprintf(c->staff_name, sizeof(c->staff_name), "staff");
 	publish(c, "login", NULL, ok ? "ok" : e.msg);
 }
 
@@ -271,6 +285,12 @@ void core_staff_intent(struct core *c, const struct core_intent *in)
 		pthread_mutex_unlock(&c->lock);
 		result(c, "sync-now", NULL, 0, &e);
 		break;
+	case INTENT_STAFF_CONFIRM_PAYMENT:
+		if (!id)
+			result(c, "confirm-payment", NULL, -1, &(struct err){ "no order" });
+		else
+			core_pay_confirm(c, id);
+		break;
 	case INTENT_STAFF_PRINTER_TEST:
 	case INTENT_STAFF_SCANNER_TEST:
 		err_fail(&e, "no such peripheral on this board");
@@ -335,6 +355,7 @@ void core_staff_refresh(struct core *c)
 	if (!v)
 		return;
 	c->last_refresh = core_mono_s();
+	core_pay_expire(c); /* before the queue is read: it shows them ready again */
 	if (!store_orders_list(c->store, -1, &o, &n, &e)) {
 		/* newest first: what staff look for is what just happened */
 		for (size_t i = n; i-- > 0 && v->queue_count < CORE_MAX_QUEUE;) {

@@ -63,7 +63,7 @@ static const char *const msg_names[CORE_MSG_COUNT] = {
 	"not-ready",    "expired",         "unavailable",      "pay-at-register",
 	"no-disc",      "disc-not-blank",  "disc-wrong-type",  "disc-too-small",
 	"write-failed", "verify-failed",   "drive-gone",       "internal",
-	"blanks-exhausted", "slip-printed", "slip-not-printed",
+	"blanks-exhausted", "slip-printed", "slip-not-printed", "awaiting-payment",
 };
 
 const char *core_session_stage_name(enum core_session_stage s)
@@ -193,6 +193,7 @@ static void load_order_view(struct core *c, const struct store_order *o,
 	memcpy(v->currency, o->currency, sizeof(v->currency));
 	v->prepaid = o->prepaid;
 	v->paid = o->paid;
+	v->pay_first = !o->paid && c->cfg.pay_before_write;
 	v->total_bytes = o->total_bytes;
 	if (store_files(c->store, o->id, &f, &n, &e)) {
 		log_error("core", "%s", e.msg);
@@ -231,7 +232,7 @@ static enum core_msg claim_msg(enum claim_refusal r)
 	case CLAIM_UNAVAILABLE:
 		return CORE_MSG_ORDER_UNAVAILABLE;
 	case CLAIM_AWAITING_PAYMENT:
-		return CORE_MSG_PAY_AT_REGISTER;
+		return CORE_MSG_AWAITING_PAYMENT;
 	default:
 		return CORE_MSG_INTERNAL;
 	}
@@ -322,7 +323,7 @@ static void on_claimed(struct core *c, const struct core_event *ev)
 /* May the order on screen be written now? */
 static bool may_write(const struct core *c)
 {
-	return c->snap.order.paid || !c->cfg.pay_before_write;
+	return !c->snap.order.pay_first;
 }
 
 /* The slip is stored (the order awaiting payment) before it is printed: a

@@ -78,6 +78,7 @@ enum core_msg {
 	CORE_MSG_BLANKS_EXHAUSTED, /* this order ruined max_ruined_blanks: stopped, call staff */
 	CORE_MSG_SLIP_PRINTED,     /* take the slip to the register */
 	CORE_MSG_SLIP_NOT_PRINTED, /* no printer: tell staff the order ID and pay at the register */
+	CORE_MSG_AWAITING_PAYMENT, /* the code of an order whose slip is not paid yet */
 	CORE_MSG_COUNT
 };
 
@@ -127,6 +128,7 @@ struct core_order_view {
 	char currency[4];
 	bool prepaid;
 	bool paid;                   /* prepaid or confirmed at the register (store.h) */
+	bool pay_first;              /* not paid and pay_before_write: the slip, not the write */
 	char slip[36];               /* the payment slip issued, SESSION_SLIP_ISSUED: "" none */
 	uint64_t slip_amount;
 	int64_t slip_valid_until;

@@ -36,6 +36,7 @@ static inline void fix_audio_order(struct core_order_view *o)
 	o->price = 1500;
 	snprintf(o->currency, sizeof(o->currency), "JPY");
 	o->prepaid = true;
+	o->paid = true;
 	o->item_count = 4;
 	fix_item(&o->items[0], "01 Asayake.wav", "朝焼け", "Tenpo Ensemble", 42336044, 240000);
 	fix_item(&o->items[1], "02 Morning Walk.wav", "Morning Walk", "Tenpo Ensemble feat. 佐藤みなみ",

@@ -382,7 +382,7 @@ static void paying_at_the_register(void **state)
 	send(f, INTENT_PICKUP_CODE, CODE);
 	wait_stage(f, SESSION_CODE_REFUSED);
 	core_snapshot(f->core, s);
-	assert_int_equal(s->msg, CORE_MSG_PAY_AT_REGISTER);
+	assert_int_equal(s->msg, CORE_MSG_AWAITING_PAYMENT);
 	/* a slip scanned without a staff login is refused */
 	send(f, INTENT_PICKUP_CODE, slip);
 	wait_action(f, s, "log in as staff");

@@ -102,6 +102,7 @@ enum core_intent_kind {
 	INTENT_STAFF_PRINTER_TEST,
 	INTENT_STAFF_SCANNER_TEST,
 	INTENT_STAFF_CONFIRM_PAYMENT, /* order_id: its slip's payment was taken at the register */
+	INTENT_STAFF_DAY_CLOSE, /* today's totals (Japan's day): shown, printed */
 	INTENT_KIND_COUNT
 };
 
@@ -174,6 +175,16 @@ struct core_net_view {
 	unsigned outbox_pending;
 };
 
+/* Close of day: the totals of the orders' own rows (store_day_totals). */
+struct core_day_view {
+	bool valid;                  /* asked for since the core started */
+	int64_t from, to;            /* the day, Unix seconds */
+	unsigned discs_written, blanks_ruined;
+	unsigned register_count, prepaid_count;
+	uint64_t register_amount, prepaid_amount, fees_owed;
+	bool printed;                /* the printer took the sheet */
+};
+
 struct core_staff_view {
 	bool logged_in;
 	int64_t locked_until;        /* PIN lock-out after repeated failures; 0: none */
@@ -184,6 +195,7 @@ struct core_staff_view {
 	unsigned log_count;
 	char log[CORE_MAX_LOG_LINES][160];
 	char last_action[CORE_TEXT]; /* result of the last staff action */
+	struct core_day_view day;    /* the last close of day */
 };
 
 struct core_snapshot {

@@ -27,6 +27,8 @@
 
 #include "digest.h"
 #include "log.h"
+#include "receipt.h"
+#include "receipt_day.h"
 #include "report.h"
 
 #define STAFF_FREE_TRIES 5
@@ -217,6 +219,62 @@ static int may(struct core *c, enum order_action a, const char *id, struct err *
 	return order_action_check(a, o.state, id, e);
 }
 
+/* Today's totals (the day in Japan's time), into the staff view, then on
+ * the receipt printer.  The totals are shown whether or not it prints. */
+static void day_close(struct core *c)
+{
+	const struct printer_profile *p = core_periph_profile(c);
+	int64_t now = time(NULL), from;
+	struct core_day_view v = { .valid = true };
+	struct store_day d;
+	struct err e = { "" };
+	struct escpos b;
+	char text[CORE_TEXT];
+
+	from = (now + RECEIPT_UTC_OFFSET) / 86400 * 86400 - RECEIPT_UTC_OFFSET;
+	if (store_day_totals(c->store, from, from + 86400, &d, &e)) {
+		result(c, "day-close", NULL, -1, &e);
+		return;
+	}
+	v.from = d.from;
+	v.to = d.to;
+	v.discs_written = d.discs_written;
+	v.blanks_ruined = d.blanks_ruined;
+	v.register_count = d.register_count;
+	v.register_amount = d.register_amount;
+	v.prepaid_count = d.prepaid_count;
+	v.prepaid_amount = d.prepaid_amount;
+	v.fees_owed = d.fees_owed;
+	escpos_init(&b, p, 0);
+	{
+		struct day_info di = {
+			.shop_name = c->cfg.shop_name, .from = (time_t)d.from, .to = (time_t)d.to,
+			.printed = (time_t)now, .discs_written = d.discs_written,
+			.blanks_ruined = d.blanks_ruined, .register_count = d.register_count,
+			.prepaid_count = d.prepaid_count,
+			.register_yen = (long long)d.register_amount,
+			.prepaid_yen = (long long)d.prepaid_amount, .fees_yen = (long long)d.fees_owed,
+		};
+		const unsigned char *bytes;
+		size_t len = 0;
+
+		v.printed = !day_encode(p, &di, &b, &e) && (bytes = escpos_data(&b, &len)) &&
+			    !core_periph_print(c, CORE_DOC_DAY, "", bytes, len, &e);
+	}
+	escpos_free(&b);
+	pthread_mutex_lock(&c->lock);
+	c->snap.staff.day = v;
+	pthread_mutex_unlock(&c->lock);
+	snprintf(text, sizeof(text),
+		 "%u discs, %u ruined, register %llu, prepaid %llu, fees %llu; %s%.100s",
+		 v.discs_written, v.blanks_ruined, (unsigned long long)v.register_amount,
+		 (unsigned long long)v.prepaid_amount, (unsigned long long)v.fees_owed,
+		 v.printed ? "printed" : "not printed: ", v.printed ? "" : e.msg);
+	if (store_staff_log(c->store, "day-close", NULL, text, &e))
+		log_error("staff", "%s", e.msg);
+	publish(c, "day-close", NULL, text);
+}
+
 void core_staff_intent(struct core *c, const struct core_intent *in)
 {
 	const char *id = in->order_id[0] ? in->order_id : NULL;
@@ -290,6 +348,9 @@ void core_staff_intent(struct core *c, const struct core_intent *in)
 			result(c, "confirm-payment", NULL, -1, &(struct err){ "no order" });
 		else
 			core_pay_confirm(c, id);
+		break;
+	case INTENT_STAFF_DAY_CLOSE:
+		day_close(c);
 		break;
 	case INTENT_STAFF_PRINTER_TEST:
 	case INTENT_STAFF_SCANNER_TEST:
@@ -383,6 +444,7 @@ void core_staff_refresh(struct core *c)
 	v->logged_in = c->snap.staff.logged_in;
 	v->spool_waiting = c->snap.staff.spool_waiting; /* the fetch worker's */
 	memcpy(v->last_action, c->snap.staff.last_action, sizeof(v->last_action));
+	v->day = c->snap.staff.day; /* the last close of day stays shown */
 	c->snap.staff = *v;
 	c->snap.net.outbox_pending = (unsigned)nr;
 	c->snap.drive.ruined_blanks = (unsigned)ruined;

@@ -13,6 +13,7 @@
  *   store_staff.c     counters and the staff log
  *   store_retention.c compacting orders that are over into discs (v3)
  *   store_payment.c   payment slips: issued, confirmed, expired, voided (v4)
+ *   store_day.c       the close of day's totals, read from the rows above
  *
  * Schema, version 4 (PRAGMA user_version; application_id 'Tenp'):
  *

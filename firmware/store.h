@@ -307,6 +307,26 @@ int store_payment_expire(struct store *s, int64_t now, unsigned *expired, struct
 int store_payment_get(struct store *s, const char *id, struct store_payment *out,
 		      struct err *e);
 
+/* ---- close of day (store_day.c) ----------------------------------------- */
+
+/* What the day's rows say, for [from, to) (Unix seconds); amounts in yen. */
+struct store_day {
+	int64_t from, to;
+	unsigned discs_written;     /* moves into WRITTEN */
+	unsigned blanks_ruined;     /* blanks a write or verify ruined */
+	unsigned register_count;    /* payments confirmed at the register */
+	uint64_t register_amount;
+	unsigned prepaid_count;     /* discs written of prepaid orders */
+	uint64_t prepaid_amount;
+	uint64_t fees_owed;         /* the price of every disc written: the fee the
+				     * delivered reports tell the delivery service */
+};
+
+/* The day's totals from the orders' transitions and payments, in one read
+ * transaction; -1 with e on error. */
+int store_day_totals(struct store *s, int64_t from, int64_t to, struct store_day *out,
+		     struct err *e);
+
 /* Runs SQLite's integrity_check and foreign_key_check, and checks the
  * lifecycle's own invariants: every order's state is the to-state of the
  * last row of its transition log; no order was WRITTEN more than once (a

@@ -410,6 +410,37 @@ static void paying_at_the_register(void **state)
 	free(s);
 }
 
+/* Close of day: the totals in the staff view and the staff log, whether or
+ * not a printer took the sheet. */
+static void day_close_totals(void **state)
+{
+	struct fx *f = *state;
+	struct core_snapshot *s = malloc(sizeof(*s));
+	sqlite3 *db;
+
+	assert_non_null(s);
+	add_order(f, false, 1200);
+	start(f);
+	send(f, INTENT_STAFF_DAY_CLOSE, NULL); /* not logged in: refused */
+	wait_action(f, s, "not logged in");
+	assert_false(s->staff.day.valid);
+	send(f, INTENT_STAFF_LOGIN, PIN);
+	wait_login_result(f, s);
+	send(f, INTENT_STAFF_DAY_CLOSE, NULL);
+	wait_action(f, s, "day-close");
+	assert_true(s->staff.day.valid);
+	assert_false(s->staff.day.printed); /* no printer on this branch */
+	assert_int_equal(s->staff.day.to - s->staff.day.from, 86400);
+	assert_true(s->staff.day.from <= s->now && s->now < s->staff.day.to);
+	assert_int_equal(s->staff.day.discs_written, 0);
+	assert_int_equal(s->staff.day.fees_owed, 0);
+	assert_non_null(strstr(s->staff.last_action, "0 discs"));
+	db = raw_open(f);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM staff_log WHERE action = 'day-close'"), 1);
+	sqlite3_close(db);
+	free(s);
+}
+
 /* Five wrong PINs logged a day "ahead" of the clock: what a kiosk sees
  * after NTP sets its clock back a day.  The lock-out stays 30 s. */
 static void pin_lockout_not_stretched_by_clock_set_back(void **state)
@@ -544,6 +575,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(pin_refused_when_staff_log_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(pin_accepted_when_staff_log_works, setup, teardown),
 		cmocka_unit_test_setup_teardown(paying_at_the_register, setup, teardown),
+		cmocka_unit_test_setup_teardown(day_close_totals, setup, teardown),
 		cmocka_unit_test_setup_teardown(pin_lockout_not_stretched_by_clock_set_back, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(burn_worker_without_store_answers, setup, teardown),

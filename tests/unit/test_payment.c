@@ -347,6 +347,93 @@ static void expiry_and_cancel_void_the_slip(void **state)
 	must(store_integrity_check(f->s, &e), &e, "integrity");
 }
 
+/* ---- close of day ------------------------------------------------------- */
+
+static void write_disc(struct fx *f, const char *id, bool ruin_one)
+{
+	struct err e = { "" };
+
+	if (get(f, id).state == ORDER_READY)
+		must(store_order_claim(f->s, id, &e), &e, "claim");
+	must(store_order_move(f->s, id, ORDER_CLAIMED, ORDER_WRITING, "", NULL, &e), &e, "write");
+	if (ruin_one) {
+		assert_int_equal(store_order_ruined(f->s, id, ORDER_WRITING, 3, "medium error", &e), 0);
+		must(store_order_move(f->s, id, ORDER_CLAIMED, ORDER_WRITING, "", NULL, &e), &e, "w2");
+	}
+	must(store_order_move(f->s, id, ORDER_WRITING, ORDER_VERIFYING, "", NULL, &e), &e, "verify");
+	must(store_order_move(f->s, id, ORDER_VERIFYING, ORDER_WRITTEN, "", NULL, &e), &e, "done");
+}
+
+/* The day's totals are the sums over the orders' own records. */
+static void day_totals_add_up(void **state)
+{
+	struct fx *f = *state;
+	int64_t now = time(NULL);
+	struct store_order *o = NULL;
+	struct store_day d;
+	struct err e = { "" };
+	char slip[SLIP_PAYLOAD_MAX];
+	uint64_t fees = 0, prepaid = 0, reg = 0;
+	unsigned written = 0, ruined = 0, nreg = 0, nprepaid = 0;
+	size_t n = 0;
+
+	make_ready(f, "D1", true);
+	write_disc(f, "D1", true);
+	make_ready(f, "D2", false);
+	issue(f, "D2", now + 1800, slip);
+	must(store_payment_confirm(f->s, slip, "Sato", now, NULL, &e), &e, "confirm");
+	write_disc(f, "D2", false);
+	make_ready(f, "D3", false); /* paid, not written yet */
+	issue(f, "D3", now + 1800, slip);
+	must(store_payment_confirm(f->s, "D3", "Ito", now, NULL, &e), &e, "confirm D3");
+	make_ready(f, "D4", false); /* awaiting: nothing taken */
+	issue(f, "D4", now + 1800, slip);
+	make_ready(f, "D5", true);  /* ready: nothing */
+
+	must(store_day_totals(f->s, now - 3600, now + 3600, &d, &e), &e, "totals");
+	must(store_orders_list(f->s, -1, &o, &n, &e), &e, "list");
+	for (size_t i = 0; i < n; i++) {
+		struct store_payment p;
+		char **lines = NULL;
+		size_t nl = 0;
+		bool w = false;
+
+		must(store_order_history(f->s, o[i].id, &lines, &nl, &e), &e, "history");
+		for (size_t k = 0; k < nl; k++) {
+			w = w || strstr(lines[k], "→written");
+			ruined += strstr(lines[k], "blank ruined: ") != NULL;
+			free(lines[k]);
+		}
+		free(lines);
+		written += w;
+		fees += w ? o[i].price : 0;
+		nprepaid += w && o[i].prepaid;
+		prepaid += w && o[i].prepaid ? o[i].price : 0;
+		if (store_payment_get(f->s, o[i].id, &p, &e) == 1 && p.confirmed) {
+			nreg++;
+			reg += p.amount;
+		}
+	}
+	free(o);
+	assert_int_equal(d.discs_written, written);
+	assert_int_equal(d.blanks_ruined, ruined);
+	assert_int_equal(d.register_count, nreg);
+	assert_int_equal(d.register_amount, reg);
+	assert_int_equal(d.prepaid_count, nprepaid);
+	assert_int_equal(d.prepaid_amount, prepaid);
+	assert_int_equal(d.fees_owed, fees);
+	/* and what that is, so the sums above cannot both be zero */
+	assert_int_equal(d.discs_written, 2);
+	assert_int_equal(d.blanks_ruined, 1);
+	assert_int_equal(d.register_amount, 2 * PRICE);
+	assert_int_equal(d.prepaid_amount, PRICE);
+	assert_int_equal(d.fees_owed, 2 * PRICE);
+	/* another day: nothing */
+	must(store_day_totals(f->s, now + 3600, now + 7200, &d, &e), &e, "tomorrow");
+	assert_int_equal(d.discs_written + d.register_count + d.prepaid_count, 0);
+	assert_int_equal(store_day_totals(f->s, now, now, &d, &e), -1);
+}
+
 /* The delivered report says how it was paid. */
 static void delivered_report_payment(void **state)
 {
@@ -546,6 +633,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(expiry_and_cancel_void_the_slip, setup, teardown),
 		cmocka_unit_test(slip_parses_what_receipt_writes),
 		cmocka_unit_test(delivered_report_payment),
+		cmocka_unit_test_setup_teardown(day_totals_add_up, setup, teardown),
 		cmocka_unit_test_setup_teardown(v3_file_migrates_whole, setup_empty, teardown),
 	};
 

@@ -410,6 +410,35 @@ static void paying_at_the_register(void **state)
 	free(s);
 }
 
+/* An order awaiting payment survives a restart as it is: its slip is still
+ * valid, where a claimed order goes back to ready. */
+static void awaiting_payment_survives_restart(void **state)
+{
+	struct fx *f = *state;
+	struct core_snapshot *s = malloc(sizeof(*s));
+	struct core *c;
+	sqlite3 *db;
+
+	assert_non_null(s);
+	add_order(f, false, 1200);
+	start(f);
+	send(f, INTENT_PICKUP_CODE, CODE);
+	wait_stage(f, SESSION_ORDER_SHOWN);
+	send(f, INTENT_PRINT_SLIP, NULL);
+	wait_stage(f, SESSION_SLIP_ISSUED);
+	pthread_mutex_lock(&f->mu);
+	c = f->core;
+	f->core = NULL;
+	pthread_mutex_unlock(&f->mu);
+	core_stop(c);
+	start(f);
+	db = raw_open(f);
+	assert_int_equal(raw_int(db, "SELECT state = 'awaiting-payment' FROM orders"), 1);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM payments WHERE voided_at IS NULL"), 1);
+	sqlite3_close(db);
+	free(s);
+}
+
 /* Close of day: the totals in the staff view and the staff log, whether or
  * not a printer took the sheet. */
 static void day_close_totals(void **state)
@@ -576,6 +605,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(pin_accepted_when_staff_log_works, setup, teardown),
 		cmocka_unit_test_setup_teardown(paying_at_the_register, setup, teardown),
 		cmocka_unit_test_setup_teardown(day_close_totals, setup, teardown),
+		cmocka_unit_test_setup_teardown(awaiting_payment_survives_restart, setup, teardown),
 		cmocka_unit_test_setup_teardown(pin_lockout_not_stretched_by_clock_set_back, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(burn_worker_without_store_answers, setup, teardown),

@@ -183,6 +183,26 @@ static int set_value(struct config *c, const struct key *k, const char *v,
 	return -1;
 }
 
+/* staff_pin.NAME = HASH: a named staff member's PIN. */
+static int named_pin(struct config *c, const char *who, const char *v)
+{
+	size_t n = strlen(who);
+
+	if (n < 1 || n > CONFIG_STAFF_NAME_MAX ||
+	    strspn(who, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") != n ||
+	    strncmp(v, "pbkdf2-sha256$", 14) || c->staff_pin_count >= CONFIG_STAFF_PINS)
+		return -1;
+	for (unsigned i = 0; i < c->staff_pin_count; i++)
+		if (!strcmp(c->staff_pins[i].name, who))
+			return -1;
+	if (set_string(c->staff_pins[c->staff_pin_count].pin,
+		       sizeof(c->staff_pins[0].pin), v, NULL, 0))
+		return -1;
+	memcpy(c->staff_pins[c->staff_pin_count].name, who, n + 1);
+	c->staff_pin_count++;
+	return 0;
+}
+
 int config_parse(struct config *c, const char *text, size_t len, const char *base_dir,
 		 const char *name, struct err *e)
 {
@@ -221,6 +241,13 @@ int config_parse(struct config *c, const char *text, size_t len, const char *bas
 		*eq = '\0';
 		k = trim(s);
 		v = trim(eq + 1);
+		if (!strncmp(k, "staff_pin.", 10)) {
+			if (named_pin(c, k + 10, v))
+				return err_fail(e, "%s:%d: bad '%.64s' (staff_pin.NAME = pbkdf2-sha256$..., "
+						   "NAME 1..%d of A-Z a-z 0-9 _ -, at most %d, once each)",
+						name, lineno, k, CONFIG_STAFF_NAME_MAX, CONFIG_STAFF_PINS);
+			continue;
+		}
 		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 			if (!strcmp(keys[i].name, k)) {
 				key = &keys[i];

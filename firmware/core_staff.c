@@ -160,6 +160,7 @@ void core_staff_result(struct core *c, const char *action, const char *order_id,
  * since the log is what counts wrong PINs for the lock-out. */
 static void login(struct core *c, const char *pin)
 {
+	char who[CONFIG_STAFF_NAME_MAX + 1];
 	struct err e = { "" }, why = { "" };
 	int64_t until = locked_until(c, &why);
 	bool ok;
@@ -172,9 +173,17 @@ static void login(struct core *c, const char *pin)
 		result(c, "login", NULL, -1, &e);
 		return;
 	}
+	/* the shared PIN logs in as "staff"; a named one as its name */
 	ok = c->cfg.staff_pin[0] && core_pin_matches(c->cfg.staff_pin, pin);
+	snprintf(who, sizeof(who), "staff");
+	for (unsigned i = 0; !ok && i < c->cfg.staff_pin_count && i < CONFIG_STAFF_PINS; i++)
+		if (core_pin_matches(c->cfg.staff_pins[i].pin, pin)) {
+			ok = true;
+			snprintf(who, sizeof(who), "%s", c->cfg.staff_pins[i].name);
+		}
 	if (!ok)
-		err_fail(&e, c->cfg.staff_pin[0] ? "wrong PIN" : "no staff PIN configured");
+		err_fail(&e, c->cfg.staff_pin[0] || c->cfg.staff_pin_count ? "wrong PIN"
+								     : "no staff PIN configured");
 	if (store_staff_log(c->store, "login", NULL, ok ? "ok" : e.msg, &why)) {
 		ok = false;
 		err_fail(&e, "staff log not written, PIN refused: %.200s", why.msg);
@@ -184,8 +193,10 @@ static void login(struct core *c, const char *pin)
 	c->snap.staff.logged_in = ok;
 	pthread_mutex_unlock(&c->lock);
 	if (ok)
-		snprintf(c->staff_name, sizeof(c->staff_name), "staff");
-	publish(c, "login", NULL, ok ? "ok" : e.msg);
+		snprintf(c->staff_name, sizeof(c->staff_name), "%s", who);
+	if (ok && strcmp(who, "staff"))
+		err_fail(&e, "ok as %s", who); /* the staff log's row stays "ok" */
+	publish(c, "login", NULL, ok && !strcmp(who, "staff") ? "ok" : e.msg);
 }
 
 /* A cancelled order's report and its erased spool, as sync does upstream. */

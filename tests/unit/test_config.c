@@ -196,6 +196,46 @@ static void payment_keys(void **state)
 	bad_line("shop_name =", "shop_name");
 }
 
+static void named_staff_pins(void **state)
+{
+	static const char hash[] = "pbkdf2-sha256$100000$00$11";
+	struct config c;
+	struct err e = { { 0 } };
+	char line[300], *t;
+	size_t lineno;
+
+	(void)state;
+	snprintf(line, sizeof(line), "staff_pin.sato = %s\nstaff_pin.Ito-2 = %s", hash, hash);
+	good_line(line, &c);
+	assert_int_equal(c.staff_pin_count, 2);
+	assert_string_equal(c.staff_pins[0].name, "sato");
+	assert_string_equal(c.staff_pins[1].name, "Ito-2");
+	assert_string_equal(c.staff_pins[1].pin, hash);
+	/* twice, a bad name, not a hash, too many */
+	snprintf(line, sizeof(line), "staff_pin.sato = %s\nstaff_pin.sato = %s", hash, hash);
+	t = with_line(line, &lineno);
+	assert_int_equal(parse(&c, t, strlen(t), &e), -1);
+	assert_non_null(strstr(e.msg, "bad 'staff_pin.sato'"));
+	free(t);
+	snprintf(line, sizeof(line), "staff_pin.s/x = %s", hash);
+	t = with_line(line, &lineno);
+	assert_int_equal(parse(&c, t, strlen(t), &e), -1);
+	free(t);
+	t = with_line("staff_pin. = x", &lineno);
+	assert_int_equal(parse(&c, t, strlen(t), &e), -1);
+	free(t);
+	t = with_line("staff_pin.sato = 1234", &lineno);
+	assert_int_equal(parse(&c, t, strlen(t), &e), -1);
+	free(t);
+	line[0] = '\0';
+	for (int i = 0; i <= CONFIG_STAFF_PINS; i++)
+		snprintf(line + strlen(line), sizeof(line) - strlen(line), "staff_pin.p%d = %s\n", i,
+			 "pbkdf2-sha256$1");
+	t = with_line(line, &lineno);
+	assert_int_equal(parse(&c, t, strlen(t), &e), -1);
+	free(t);
+}
+
 static void every_key(void **state)
 {
 	static const char text[] =
@@ -626,6 +666,7 @@ int main(void)
 		cmocka_unit_test(example_file),
 		cmocka_unit_test(every_key),
 		cmocka_unit_test(payment_keys),
+		cmocka_unit_test(named_staff_pins),
 		cmocka_unit_test(log_levels),
 		cmocka_unit_test(relative_paths),
 		cmocka_unit_test(unknown_key),

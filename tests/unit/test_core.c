@@ -410,6 +410,43 @@ static void paying_at_the_register(void **state)
 	free(s);
 }
 
+/* A named PIN's staff member is who confirmed, in the payment and the log;
+ * here from the queue (by order ID). */
+static void named_staff_confirms_from_queue(void **state)
+{
+	struct fx *f = *state;
+	struct core_snapshot *s = malloc(sizeof(*s));
+	struct core_intent in = { .kind = INTENT_STAFF_CONFIRM_PAYMENT };
+	struct err e = { "" };
+	sqlite3 *db;
+
+	assert_non_null(s);
+	snprintf(f->cfg.staff_pins[0].name, sizeof(f->cfg.staff_pins[0].name), "sato");
+	must(core_pin_make("97531", f->cfg.staff_pins[0].pin, sizeof(f->cfg.staff_pins[0].pin), &e),
+	     &e, "pin");
+	f->cfg.staff_pin_count = 1;
+	add_order(f, false, 1200);
+	start(f);
+	send(f, INTENT_PICKUP_CODE, CODE);
+	wait_stage(f, SESSION_ORDER_SHOWN);
+	send(f, INTENT_PRINT_SLIP, NULL);
+	wait_stage(f, SESSION_SLIP_ISSUED);
+	send(f, INTENT_END_SESSION, NULL);
+	wait_stage(f, SESSION_IDLE);
+	send(f, INTENT_STAFF_LOGIN, "97531");
+	wait_login_result(f, s);
+	assert_true(s->staff.logged_in);
+	assert_non_null(strstr(s->staff.last_action, "ok as sato"));
+	snprintf(in.order_id, sizeof(in.order_id), "MINE");
+	assert_true(core_send(f->core, &in));
+	wait_action(f, s, "ok by sato");
+	db = raw_open(f);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM payments WHERE confirmed_by = 'sato'"), 1);
+	assert_int_equal(raw_int(db, "SELECT state = 'ready' FROM orders"), 1);
+	sqlite3_close(db);
+	free(s);
+}
+
 /* An order awaiting payment survives a restart as it is: its slip is still
  * valid, where a claimed order goes back to ready. */
 static void awaiting_payment_survives_restart(void **state)
@@ -605,6 +642,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(pin_accepted_when_staff_log_works, setup, teardown),
 		cmocka_unit_test_setup_teardown(paying_at_the_register, setup, teardown),
 		cmocka_unit_test_setup_teardown(day_close_totals, setup, teardown),
+		cmocka_unit_test_setup_teardown(named_staff_confirms_from_queue, setup, teardown),
 		cmocka_unit_test_setup_teardown(awaiting_payment_survives_restart, setup, teardown),
 		cmocka_unit_test_setup_teardown(pin_lockout_not_stretched_by_clock_set_back, setup,
 						teardown),

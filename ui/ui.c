@@ -54,6 +54,7 @@ static const screen_fn screens[UI_SCREEN_COUNT] = {
 	[UI_SCREEN_STAFF_PERIPHERALS] = ui_staff_periph_create,
 	[UI_SCREEN_STAFF_LOG] = ui_staff_log_create,
 	[UI_SCREEN_STAFF_ABOUT] = ui_staff_about_create,
+	[UI_SCREEN_STAFF_DAY] = ui_staff_day_create,
 };
 
 static const char *const screen_names[UI_SCREEN_COUNT] = {
@@ -77,6 +78,7 @@ static const char *const screen_names[UI_SCREEN_COUNT] = {
 	[UI_SCREEN_STAFF_PERIPHERALS] = "staff-peripherals",
 	[UI_SCREEN_STAFF_LOG] = "staff-log",
 	[UI_SCREEN_STAFF_ABOUT] = "staff-about",
+	[UI_SCREEN_STAFF_DAY] = "staff-day",
 };
 
 struct pointer {

@@ -47,6 +47,7 @@ enum ui_action_kind {
 	UI_ACT_STAFF_SYNC,
 	UI_ACT_STAFF_PRINTER_TEST,
 	UI_ACT_STAFF_SCANNER_TEST,
+	UI_ACT_STAFF_DAY_CLOSE,
 	UI_ACT_QUIT,            /* staff menu only: asks first */
 	UI_ACT_QUIT_YES,
 	UI_ACT_COUNT

@@ -358,6 +358,7 @@ static bool staff_intent(struct ui_nav *n, const struct ui_action *a, struct ui_
 		{ UI_ACT_STAFF_SYNC, INTENT_STAFF_SYNC_NOW, false },
 		{ UI_ACT_STAFF_PRINTER_TEST, INTENT_STAFF_PRINTER_TEST, false },
 		{ UI_ACT_STAFF_SCANNER_TEST, INTENT_STAFF_SCANNER_TEST, false },
+		{ UI_ACT_STAFF_DAY_CLOSE, INTENT_STAFF_DAY_CLOSE, false },
 	};
 
 	(void)n;

@@ -77,6 +77,7 @@ static const struct {
 	{ "staff-refetch", UI_ACT_STAFF_REFETCH, NO_ARG },
 	{ "staff-rewrite", UI_ACT_STAFF_REWRITE, NO_ARG },
 	{ "staff-confirm-payment", UI_ACT_STAFF_CONFIRM_PAYMENT, NO_ARG },
+	{ "staff-day-close", UI_ACT_STAFF_DAY_CLOSE, NO_ARG },
 	{ "staff-test-write", UI_ACT_STAFF_TEST_WRITE, NO_ARG },
 	{ "staff-eject", UI_ACT_STAFF_EJECT, NO_ARG },
 	{ "staff-sync", UI_ACT_STAFF_SYNC, NO_ARG },

@@ -364,6 +364,7 @@ static void test_staff_screens(void **state)
 		{ UI_SCREEN_STAFF_MENU, "staff-menu" },
 		{ UI_SCREEN_STAFF_DRIVE, "staff-drive" },
 		{ UI_SCREEN_STAFF_QUEUE, "staff-queue" },
+		{ UI_SCREEN_STAFF_DAY, "staff-day" },
 		{ UI_SCREEN_STAFF_TEST_WRITE, "staff-test-write" },
 		{ UI_SCREEN_STAFF_SPOOL, "staff-spool" },
 		{ UI_SCREEN_STAFF_NETWORK, "staff-network" },

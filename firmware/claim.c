@@ -35,6 +35,10 @@ static enum claim_refusal claim_found(struct store *s, const struct store_order 
 		err_fail(e, "order %s is not ready yet (%s)", o->id, order_state_name(o->state));
 		return CLAIM_NOT_READY;
 	}
+	if (o->state == ORDER_AWAITING_PAYMENT) {
+		err_fail(e, "order %s is awaiting payment at the register", o->id);
+		return CLAIM_AWAITING_PAYMENT;
+	}
 	if (o->state == ORDER_EXPIRED) {
 		err_fail(e, "order %s has expired", o->id);
 		return CLAIM_EXPIRED;

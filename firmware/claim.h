@@ -22,6 +22,7 @@ enum claim_refusal {
 	CLAIM_NOT_READY,   /* still downloading */
 	CLAIM_EXPIRED,
 	CLAIM_UNAVAILABLE, /* claimed, written, failed, cancelled ... */
+	CLAIM_AWAITING_PAYMENT, /* its slip is printed: pay at the register first */
 	CLAIM_ERROR        /* the store failed: e says why */
 };
 

@@ -16,7 +16,7 @@
 #include "burner.h"
 #include "log.h"
 
-enum kind { K_STR, K_PATH, K_UINT, K_HOSTPORT, K_MB, K_LEVEL };
+enum kind { K_STR, K_PATH, K_UINT, K_HOSTPORT, K_MB, K_LEVEL, K_BOOL };
 
 struct key {
 	const char *name;
@@ -58,6 +58,9 @@ static const struct key keys[] = {
 	{ "max_file_failures", K_UINT, NUM(max_file_failures), 1, 100, 0 },
 	{ "retention_days", K_UINT, NUM(retention_days), 1, 36500, 0 },
 	{ "max_ruined_blanks", K_UINT, NUM(max_ruined_blanks), 1, 100, 0 },
+	{ "shop_name", K_STR, STR(shop_name), 0, 0, 0 },
+	{ "pay_before_write", K_BOOL, NUM(pay_before_write), 0, 0, 0 },
+	{ "slip_valid_minutes", K_UINT, NUM(slip_valid_minutes), 5, 1440, 0 },
 };
 
 void config_defaults(struct config *c)
@@ -72,6 +75,9 @@ void config_defaults(struct config *c)
 	c->max_file_failures = 3;
 	c->retention_days = 90;
 	c->max_ruined_blanks = 3;
+	strcpy(c->shop_name, "Tenpo");
+	c->pay_before_write = true;
+	c->slip_valid_minutes = 30;
 	c->sync_interval_s = 30;
 	c->inactivity_s = 60;
 	c->log_level = LOG_INFO;
@@ -153,6 +159,11 @@ static int set_value(struct config *c, const struct key *k, const char *v,
 			}
 		return -1;
 	}
+	case K_BOOL:
+		if (strcmp(v, "true") && strcmp(v, "false"))
+			return -1;
+		*(bool *)(void *)base = !strcmp(v, "true");
+		return 0;
 	case K_HOSTPORT: {
 		const char *colon = strrchr(v, ':');
 		if (!colon || colon == v || (size_t)(colon - v) >= k->size)
@@ -170,6 +181,26 @@ static int set_value(struct config *c, const struct key *k, const char *v,
 	}
 	}
 	return -1;
+}
+
+/* staff_pin.NAME = HASH: a named staff member's PIN. */
+static int named_pin(struct config *c, const char *who, const char *v)
+{
+	size_t n = strlen(who);
+
+	if (n < 1 || n > CONFIG_STAFF_NAME_MAX ||
+	    strspn(who, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") != n ||
+	    strncmp(v, "pbkdf2-sha256$", 14) || c->staff_pin_count >= CONFIG_STAFF_PINS)
+		return -1;
+	for (unsigned i = 0; i < c->staff_pin_count; i++)
+		if (!strcmp(c->staff_pins[i].name, who))
+			return -1;
+	if (set_string(c->staff_pins[c->staff_pin_count].pin,
+		       sizeof(c->staff_pins[0].pin), v, NULL, 0))
+		return -1;
+	memcpy(c->staff_pins[c->staff_pin_count].name, who, n + 1);
+	c->staff_pin_count++;
+	return 0;
 }
 
 int config_parse(struct config *c, const char *text, size_t len, const char *base_dir,
@@ -210,6 +241,13 @@ int config_parse(struct config *c, const char *text, size_t len, const char *bas
 		*eq = '\0';
 		k = trim(s);
 		v = trim(eq + 1);
+		if (!strncmp(k, "staff_pin.", 10)) {
+			if (named_pin(c, k + 10, v))
+				return err_fail(e, "%s:%d: bad '%.64s' (staff_pin.NAME = pbkdf2-sha256$..., "
+						   "NAME 1..%d of A-Z a-z 0-9 _ -, at most %d, once each)",
+						name, lineno, k, CONFIG_STAFF_NAME_MAX, CONFIG_STAFF_PINS);
+			continue;
+		}
 		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 			if (!strcmp(keys[i].name, k)) {
 				key = &keys[i];

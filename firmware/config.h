@@ -25,6 +25,13 @@
  *   output        = out
  *   watermark_key = watermark.key
  *
+ * Paying at the register (orders that are not prepaid): `pay_before_write
+ * = true|false` (default true), `slip_valid_minutes = 5..1440` (default 30),
+ * `shop_name = ...` (the slip's heading, default "Tenpo").  Staff PINs may be
+ * named, `staff_pin.sato = pbkdf2-sha256$...` (up to CONFIG_STAFF_PINS), so
+ * that the staff log and the delivered report say who confirmed a payment;
+ * the unnamed `staff_pin` logs in as "staff".
+ *
  * watermark_key is optional for the file, not for the orders: without it
  * the kiosk cannot check the watermark, and every order with audio fails at
  * sync with "no watermark key configured" (mark_check.h).  A shop that sells
@@ -33,6 +40,7 @@
 #ifndef TENPO_CONFIG_H
 #define TENPO_CONFIG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,6 +49,8 @@
 #define CONFIG_PATH_MAX 1024
 #define CONFIG_LINE_MAX 2048
 #define CONFIG_FILE_MAX (64 * 1024)
+#define CONFIG_STAFF_PINS 8
+#define CONFIG_STAFF_NAME_MAX 32
 
 struct config {
 	uint32_t shop_id;                   /* 24-bit shop ID, as in the watermark */
@@ -62,6 +72,11 @@ struct config {
 	char pseudo_media[16];              /* the blank a stdio: drive stands for: cd-r, dvd-r;
 					       empty: the one each order needs */
 	char staff_pin[160];                /* pbkdf2-sha256$ITER$SALTHEX$HASHHEX (tenpo staff-pin) */
+	struct {
+		char name[CONFIG_STAFF_NAME_MAX + 1];
+		char pin[160];
+	} staff_pins[CONFIG_STAFF_PINS];    /* staff_pin.NAME = ...: who confirmed a payment */
+	unsigned staff_pin_count;
 	unsigned sync_interval_s;           /* the appliance's fetch loop period */
 	unsigned inactivity_s;              /* customer screens return to attract */
 	unsigned connect_timeout_s;         /* TCP connect + TLS handshake */
@@ -73,6 +88,12 @@ struct config {
 					       the disc record (store_compact); default 90 */
 	unsigned max_ruined_blanks;         /* blanks one order may ruin before it stops
 					       for staff (FAILED); default 3 */
+	char shop_name[128];                /* printed at the top of slips; default "Tenpo" */
+	bool pay_before_write;              /* an order not prepaid is written only once its
+					       payment is confirmed (true, the default); false:
+					       written first, paid at the register after */
+	unsigned slip_valid_minutes;        /* how long a payment slip is valid: 5..1440,
+					       default 30 */
 	int log_level;                      /* enum log_level */
 };
 

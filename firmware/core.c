@@ -20,6 +20,18 @@
  *                                                                        DONE
  *   END_SESSION from any stage but WRITING/VERIFYING goes back to IDLE; an
  *   order claimed but not written goes back to READY for another visit.
+ *
+ * Paying at the register: an order that is not paid (store_order.paid) is
+ * shown with PAY_AT_REGISTER, and while pay_before_write is set (the
+ * default) "write it" does nothing; PRINT_SLIP stores the slip first
+ * (CLAIMED → AWAITING_PAYMENT, store_payment_issue), then prints it:
+ *
+ *   ORDER_SHOWN ─print slip─▶ SLIP_ISSUED (SLIP_PRINTED or SLIP_NOT_PRINTED)
+ *
+ * The order then waits for staff (core_staff.c, core_pay.c) outside any
+ * session; once paid it is READY again, and the customer's code claims it
+ * paid.  With pay_before_write = false an unpaid order is written at once
+ * and its delivered report says the register's payment is unconfirmed.
  */
 #include "core_internal.h"
 
@@ -31,7 +43,9 @@
 #include <time.h>
 
 #include "claim.h"
+#include "escpos.h"
 #include "log.h"
+#include "receipt.h"
 #include "tls.h"
 #include "watchdog.h"
 
@@ -41,6 +55,7 @@
 static const char *const stage_names[SESSION_STAGE_COUNT] = {
 	"idle",          "checking-code", "code-refused", "order-shown", "waiting-disc",
 	"media-refused", "writing",       "verifying",    "done",        "failed",
+	"slip-issued",
 };
 
 static const char *const msg_names[CORE_MSG_COUNT] = {
@@ -48,6 +63,7 @@ static const char *const msg_names[CORE_MSG_COUNT] = {
 	"not-ready",    "expired",         "unavailable",      "pay-at-register",
 	"no-disc",      "disc-not-blank",  "disc-wrong-type",  "disc-too-small",
 	"write-failed", "verify-failed",   "drive-gone",       "internal",
+	"blanks-exhausted", "slip-printed", "slip-not-printed", "awaiting-payment",
 };
 
 const char *core_session_stage_name(enum core_session_stage s)
@@ -176,6 +192,8 @@ static void load_order_view(struct core *c, const struct store_order *o,
 	v->price = o->price;
 	memcpy(v->currency, o->currency, sizeof(v->currency));
 	v->prepaid = o->prepaid;
+	v->paid = o->paid;
+	v->pay_first = !o->paid && c->cfg.pay_before_write;
 	v->total_bytes = o->total_bytes;
 	if (store_files(c->store, o->id, &f, &n, &e)) {
 		log_error("core", "%s", e.msg);
@@ -213,6 +231,8 @@ static enum core_msg claim_msg(enum claim_refusal r)
 		return CORE_MSG_ORDER_EXPIRED;
 	case CLAIM_UNAVAILABLE:
 		return CORE_MSG_ORDER_UNAVAILABLE;
+	case CLAIM_AWAITING_PAYMENT:
+		return CORE_MSG_AWAITING_PAYMENT;
 	default:
 		return CORE_MSG_INTERNAL;
 	}
@@ -297,7 +317,61 @@ static void on_claimed(struct core *c, const struct core_event *ev)
 		pthread_mutex_unlock(&c->lock);
 		free(v);
 	}
-	set_stage(c, SESSION_ORDER_SHOWN, o.prepaid ? CORE_MSG_NONE : CORE_MSG_PAY_AT_REGISTER);
+	set_stage(c, SESSION_ORDER_SHOWN, o.paid ? CORE_MSG_NONE : CORE_MSG_PAY_AT_REGISTER);
+}
+
+/* May the order on screen be written now? */
+static bool may_write(const struct core *c)
+{
+	return !c->snap.order.pay_first;
+}
+
+/* The slip is stored (the order awaiting payment) before it is printed: a
+ * printer that fails leaves a valid slip staff can confirm from the queue. */
+static void print_slip(struct core *c)
+{
+	const struct printer_profile *p = core_periph_profile(c);
+	time_t now = time(NULL);
+	struct slip_info si = {
+		.shop_name = c->cfg.shop_name,
+		.order_id = c->snap.order.id,
+		.title = c->snap.order.title,
+		.amount_yen = (long long)c->snap.order.price,
+		.issued = now,
+		.valid_until = now + (time_t)c->cfg.slip_valid_minutes * 60,
+		.lang = "ja",
+	};
+	char slip[SLIP_PAYLOAD_MAX];
+	struct err e = { "" };
+	const unsigned char *bytes;
+	struct escpos b;
+	size_t len = 0;
+	bool printed = false;
+
+	if (slip_payload(&si, slip, sizeof(slip), &e) ||
+	    store_payment_issue(c->store, si.order_id, c->snap.order.price, c->snap.order.currency,
+				now, si.valid_until, slip, &e)) {
+		log_error("core", "order %s: no payment slip: %s", si.order_id, e.msg);
+		set_stage(c, SESSION_FAILED, CORE_MSG_INTERNAL);
+		return;
+	}
+	log_info("core", "order %s: payment slip %s issued, valid %u min", si.order_id, slip,
+		 c->cfg.slip_valid_minutes);
+	escpos_init(&b, p, 0);
+	if (slip_encode(p, &si, &b, &e) || escpos_finish(&b, &e) ||
+	    !(bytes = escpos_data(&b, &len)) ||
+	    core_periph_print(c, CORE_DOC_SLIP, si.order_id, bytes, len, &e))
+		log_warn("core", "order %s: slip not printed: %s", si.order_id, e.msg);
+	else
+		printed = true;
+	escpos_free(&b);
+	pthread_mutex_lock(&c->lock);
+	snprintf(c->snap.order.slip, sizeof(c->snap.order.slip), "%s", slip);
+	c->snap.order.slip_amount = c->snap.order.price;
+	c->snap.order.slip_valid_until = si.valid_until;
+	pthread_mutex_unlock(&c->lock);
+	set_stage(c, SESSION_SLIP_ISSUED,
+		  printed ? CORE_MSG_SLIP_PRINTED : CORE_MSG_SLIP_NOT_PRINTED);
 }
 
 static void check_disc(struct core *c)
@@ -336,12 +410,14 @@ static void on_intent(struct core *c, const struct core_intent *in)
 	c->last_touch = time(NULL);
 	switch (in->kind) {
 	case INTENT_PICKUP_CODE:
-		on_code(c, in->text);
+		/* a slip scanned at the kiosk is staff's, not a pickup */
+		if (!core_pay_scan(c, in->text))
+			on_code(c, in->text);
 		break;
 	case INTENT_CONFIRM_ORDER:
 		/* on the order: "write it"; after a refused or ruined blank:
 		 * "try another disc" */
-		if ((c->snap.stage == SESSION_ORDER_SHOWN && c->snap.order.prepaid) ||
+		if ((c->snap.stage == SESSION_ORDER_SHOWN && may_write(c)) ||
 		    c->snap.stage == SESSION_MEDIA_REFUSED || c->snap.stage == SESSION_FAILED)
 			check_disc(c);
 		break;
@@ -352,6 +428,10 @@ static void on_intent(struct core *c, const struct core_intent *in)
 		break;
 	case INTENT_END_SESSION:
 		end_session(c);
+		break;
+	case INTENT_PRINT_SLIP:
+		if (c->snap.stage == SESSION_ORDER_SHOWN && !c->snap.order.paid)
+			print_slip(c);
 		break;
 	default:
 		core_staff_intent(c, in);

@@ -50,6 +50,10 @@ enum core_session_stage {
 	SESSION_VERIFYING,
 	SESSION_DONE,          /* take the disc and the receipt */
 	SESSION_FAILED,        /* msg says what happened; order kept safe */
+	SESSION_SLIP_ISSUED,   /* payment slip issued (msg: printed or not): take it and the
+				* amount to the register; once staff confirmed the
+				* payment, enter the code again.  The order waits,
+				* awaiting payment, whatever the session does next */
 	SESSION_STAGE_COUNT
 };
 
@@ -72,6 +76,9 @@ enum core_msg {
 	CORE_MSG_DRIVE_GONE,
 	CORE_MSG_INTERNAL,         /* call staff */
 	CORE_MSG_BLANKS_EXHAUSTED, /* this order ruined max_ruined_blanks: stopped, call staff */
+	CORE_MSG_SLIP_PRINTED,     /* take the slip to the register */
+	CORE_MSG_SLIP_NOT_PRINTED, /* no printer: tell staff the order ID and pay at the register */
+	CORE_MSG_AWAITING_PAYMENT, /* the code of an order whose slip is not paid yet */
 	CORE_MSG_COUNT
 };
 
@@ -81,6 +88,7 @@ enum core_intent_kind {
 	INTENT_CONFIRM_ORDER,   /* "yes, write it" on the order screen */
 	INTENT_DISC_INSERTED,   /* "I put the disc in" (the drive is also polled) */
 	INTENT_END_SESSION,     /* back / cancel / inactivity: forget the customer */
+	INTENT_PRINT_SLIP,      /* "print the payment slip" on the order screen (not paid) */
 	/* staff */
 	INTENT_STAFF_LOGIN,     /* text: the PIN */
 	INTENT_STAFF_LOGOUT,
@@ -93,6 +101,8 @@ enum core_intent_kind {
 	INTENT_STAFF_SYNC_NOW,
 	INTENT_STAFF_PRINTER_TEST,
 	INTENT_STAFF_SCANNER_TEST,
+	INTENT_STAFF_CONFIRM_PAYMENT, /* order_id: its slip's payment was taken at the register */
+	INTENT_STAFF_DAY_CLOSE, /* today's totals (Japan's day): shown, printed */
 	INTENT_KIND_COUNT
 };
 
@@ -118,6 +128,11 @@ struct core_order_view {
 	uint64_t price;
 	char currency[4];
 	bool prepaid;
+	bool paid;                   /* prepaid or confirmed at the register (store.h) */
+	bool pay_first;              /* not paid and pay_before_write: the slip, not the write */
+	char slip[36];               /* the payment slip issued, SESSION_SLIP_ISSUED: "" none */
+	uint64_t slip_amount;
+	int64_t slip_valid_until;
 	uint64_t total_bytes;
 	unsigned item_count;
 	struct core_item items[CORE_MAX_ITEMS];
@@ -160,6 +175,16 @@ struct core_net_view {
 	unsigned outbox_pending;
 };
 
+/* Close of day: the totals of the orders' own rows (store_day_totals). */
+struct core_day_view {
+	bool valid;                  /* asked for since the core started */
+	int64_t from, to;            /* the day, Unix seconds */
+	unsigned discs_written, blanks_ruined;
+	unsigned register_count, prepaid_count;
+	uint64_t register_amount, prepaid_amount, fees_owed;
+	bool printed;                /* the printer took the sheet */
+};
+
 struct core_staff_view {
 	bool logged_in;
 	int64_t locked_until;        /* PIN lock-out after repeated failures; 0: none */
@@ -170,6 +195,7 @@ struct core_staff_view {
 	unsigned log_count;
 	char log[CORE_MAX_LOG_LINES][160];
 	char last_action[CORE_TEXT]; /* result of the last staff action */
+	struct core_day_view day;    /* the last close of day */
 };
 
 struct core_snapshot {

@@ -80,6 +80,7 @@ struct core {
 	struct spool *spool;
 	int64_t last_refresh;
 	int64_t last_touch;
+	char staff_name[STORE_STAFF_NAME_MAX + 1]; /* who is logged in: "staff" */
 };
 
 /* Bumps seq; call with c->lock held, then core_notify() after unlocking. */
@@ -128,9 +129,20 @@ const struct printer_profile *core_periph_profile(struct core *c);
  * true when the text was a slip (confirmed or refused, the staff view says
  * which). */
 bool core_pay_scan(struct core *c, const char *text);
+/* Confirms the payment of a slip payload or an order's slip for the staff
+ * member logged in; the outcome is in the staff log and the staff view. */
+void core_pay_confirm(struct core *c, const char *id_or_slip);
+/* Voids the slips past their time (store_payment_expire); from the refresh. */
+void core_pay_expire(struct core *c);
 
 /* core_staff.c, on the event thread */
 void core_staff_intent(struct core *c, const struct core_intent *in);
 void core_staff_refresh(struct core *c);
+/* A staff action's outcome: result() logs it to the staff log and shows it,
+ * publish() only shows one the store has logged already. */
+void core_staff_result(struct core *c, const char *action, const char *order_id, int rc,
+		       const struct err *e);
+void core_staff_publish(struct core *c, const char *action, const char *order_id,
+			const char *text);
 
 #endif

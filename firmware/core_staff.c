@@ -27,6 +27,8 @@
 
 #include "digest.h"
 #include "log.h"
+#include "receipt.h"
+#include "receipt_day.h"
 #include "report.h"
 
 #define STAFF_FREE_TRIES 5
@@ -142,10 +144,23 @@ static void result(struct core *c, const char *action, const char *order_id, int
 	publish(c, action, order_id, text);
 }
 
+void core_staff_publish(struct core *c, const char *action, const char *order_id,
+			const char *text)
+{
+	publish(c, action, order_id, text);
+}
+
+void core_staff_result(struct core *c, const char *action, const char *order_id, int rc,
+		       const struct err *e)
+{
+	result(c, action, order_id, rc, e);
+}
+
 /* Fails closed: a PIN is accepted only once its check is in the staff log,
  * since the log is what counts wrong PINs for the lock-out. */
 static void login(struct core *c, const char *pin)
 {
+	char who[CONFIG_STAFF_NAME_MAX + 1];
 	struct err e = { "" }, why = { "" };
 	int64_t until = locked_until(c, &why);
 	bool ok;
@@ -158,9 +173,17 @@ static void login(struct core *c, const char *pin)
 		result(c, "login", NULL, -1, &e);
 		return;
 	}
+	/* the shared PIN logs in as "staff"; a named one as its name */
 	ok = c->cfg.staff_pin[0] && core_pin_matches(c->cfg.staff_pin, pin);
+	snprintf(who, sizeof(who), "staff");
+	for (unsigned i = 0; !ok && i < c->cfg.staff_pin_count && i < CONFIG_STAFF_PINS; i++)
+		if (core_pin_matches(c->cfg.staff_pins[i].pin, pin)) {
+			ok = true;
+			snprintf(who, sizeof(who), "%s", c->cfg.staff_pins[i].name);
+		}
 	if (!ok)
-		err_fail(&e, c->cfg.staff_pin[0] ? "wrong PIN" : "no staff PIN configured");
+		err_fail(&e, c->cfg.staff_pin[0] || c->cfg.staff_pin_count ? "wrong PIN"
+								     : "no staff PIN configured");
 	if (store_staff_log(c->store, "login", NULL, ok ? "ok" : e.msg, &why)) {
 		ok = false;
 		err_fail(&e, "staff log not written, PIN refused: %.200s", why.msg);
@@ -169,7 +192,11 @@ static void login(struct core *c, const char *pin)
 	pthread_mutex_lock(&c->lock);
 	c->snap.staff.logged_in = ok;
 	pthread_mutex_unlock(&c->lock);
-	publish(c, "login", NULL, ok ? "ok" : e.msg);
+	if (ok)
+		snprintf(c->staff_name, sizeof(c->staff_name), "%s", who);
+	if (ok && strcmp(who, "staff"))
+		err_fail(&e, "ok as %s", who); /* the staff log's row stays "ok" */
+	publish(c, "login", NULL, ok && !strcmp(who, "staff") ? "ok" : e.msg);
 }
 
 /* A cancelled order's report and its erased spool, as sync does upstream. */
@@ -201,6 +228,62 @@ static int may(struct core *c, enum order_action a, const char *id, struct err *
 	if (found <= 0)
 		return found < 0 ? -1 : err_fail(e, "no order %s", id);
 	return order_action_check(a, o.state, id, e);
+}
+
+/* Today's totals (the day in Japan's time), into the staff view, then on
+ * the receipt printer.  The totals are shown whether or not it prints. */
+static void day_close(struct core *c)
+{
+	const struct printer_profile *p = core_periph_profile(c);
+	int64_t now = time(NULL), from;
+	struct core_day_view v = { .valid = true };
+	struct store_day d;
+	struct err e = { "" };
+	struct escpos b;
+	char text[CORE_TEXT];
+
+	from = (now + RECEIPT_UTC_OFFSET) / 86400 * 86400 - RECEIPT_UTC_OFFSET;
+	if (store_day_totals(c->store, from, from + 86400, &d, &e)) {
+		result(c, "day-close", NULL, -1, &e);
+		return;
+	}
+	v.from = d.from;
+	v.to = d.to;
+	v.discs_written = d.discs_written;
+	v.blanks_ruined = d.blanks_ruined;
+	v.register_count = d.register_count;
+	v.register_amount = d.register_amount;
+	v.prepaid_count = d.prepaid_count;
+	v.prepaid_amount = d.prepaid_amount;
+	v.fees_owed = d.fees_owed;
+	escpos_init(&b, p, 0);
+	{
+		struct day_info di = {
+			.shop_name = c->cfg.shop_name, .from = (time_t)d.from, .to = (time_t)d.to,
+			.printed = (time_t)now, .discs_written = d.discs_written,
+			.blanks_ruined = d.blanks_ruined, .register_count = d.register_count,
+			.prepaid_count = d.prepaid_count,
+			.register_yen = (long long)d.register_amount,
+			.prepaid_yen = (long long)d.prepaid_amount, .fees_yen = (long long)d.fees_owed,
+		};
+		const unsigned char *bytes;
+		size_t len = 0;
+
+		v.printed = !day_encode(p, &di, &b, &e) && (bytes = escpos_data(&b, &len)) &&
+			    !core_periph_print(c, CORE_DOC_DAY, "", bytes, len, &e);
+	}
+	escpos_free(&b);
+	pthread_mutex_lock(&c->lock);
+	c->snap.staff.day = v;
+	pthread_mutex_unlock(&c->lock);
+	snprintf(text, sizeof(text),
+		 "%u discs, %u ruined, register %llu, prepaid %llu, fees %llu; %s%.100s",
+		 v.discs_written, v.blanks_ruined, (unsigned long long)v.register_amount,
+		 (unsigned long long)v.prepaid_amount, (unsigned long long)v.fees_owed,
+		 v.printed ? "printed" : "not printed: ", v.printed ? "" : e.msg);
+	if (store_staff_log(c->store, "day-close", NULL, text, &e))
+		log_error("staff", "%s", e.msg);
+	publish(c, "day-close", NULL, text);
 }
 
 void core_staff_intent(struct core *c, const struct core_intent *in)
@@ -271,6 +354,15 @@ void core_staff_intent(struct core *c, const struct core_intent *in)
 		pthread_mutex_unlock(&c->lock);
 		result(c, "sync-now", NULL, 0, &e);
 		break;
+	case INTENT_STAFF_CONFIRM_PAYMENT:
+		if (!id)
+			result(c, "confirm-payment", NULL, -1, &(struct err){ "no order" });
+		else
+			core_pay_confirm(c, id);
+		break;
+	case INTENT_STAFF_DAY_CLOSE:
+		day_close(c);
+		break;
 	case INTENT_STAFF_PRINTER_TEST:
 	case INTENT_STAFF_SCANNER_TEST:
 		err_fail(&e, "no such peripheral on this board");
@@ -335,6 +427,7 @@ void core_staff_refresh(struct core *c)
 	if (!v)
 		return;
 	c->last_refresh = core_mono_s();
+	core_pay_expire(c); /* before the queue is read: it shows them ready again */
 	if (!store_orders_list(c->store, -1, &o, &n, &e)) {
 		/* newest first: what staff look for is what just happened */
 		for (size_t i = n; i-- > 0 && v->queue_count < CORE_MAX_QUEUE;) {
@@ -362,6 +455,7 @@ void core_staff_refresh(struct core *c)
 	v->logged_in = c->snap.staff.logged_in;
 	v->spool_waiting = c->snap.staff.spool_waiting; /* the fetch worker's */
 	memcpy(v->last_action, c->snap.staff.last_action, sizeof(v->last_action));
+	v->day = c->snap.staff.day; /* the last close of day stays shown */
 	c->snap.staff = *v;
 	c->snap.net.outbox_pending = (unsigned)nr;
 	c->snap.drive.ruined_blanks = (unsigned)ruined;

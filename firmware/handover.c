@@ -194,6 +194,10 @@ static int load(struct job *j, const char *id, bool rehash, enum handover_refusa
 	if (j->order.state != ORDER_CLAIMED)
 		return err_fail(e, "order %s is %s, not claimed", id,
 				order_state_name(j->order.state));
+	/* the core asks first; this is the one check every write passes */
+	if (j->cfg->pay_before_write && !j->order.paid)
+		return err_fail(e, "order %s is not paid yet: its payment is confirmed at the "
+				   "register first", id);
 	if (store_order_manifest(j->store, id, &j->manifest, &j->manifest_len, &j->sig,
 				 &j->sig_len, e) ||
 	    store_files(j->store, id, &j->files, &j->file_count, e))
@@ -464,6 +468,14 @@ static int finish(struct store *s, struct spool *sp, const struct store_order *o
 	int rc;
 
 	memcpy(d.currency, o->currency, sizeof(d.currency));
+	d.prepaid = o->prepaid;
+	if (!o->prepaid) {
+		int found = store_payment_get(s, o->id, &d.payment, e);
+
+		if (found < 0)
+			return -1;
+		d.confirmed = found && d.payment.confirmed;
+	}
 	if (spool_erase_order(sp, o->id, e))
 		return -1;
 	body = report_body_delivered(time(NULL), &d);

@@ -7,6 +7,7 @@
 static const char *const state_names[ORDER_STATE_COUNT] = {
 	[ORDER_ANNOUNCED] = "announced", [ORDER_DOWNLOADING] = "downloading",
 	[ORDER_READY] = "ready",         [ORDER_CLAIMED] = "claimed",
+	[ORDER_AWAITING_PAYMENT] = "awaiting-payment",
 	[ORDER_WRITING] = "writing",     [ORDER_VERIFYING] = "verifying",
 	[ORDER_WRITTEN] = "written",     [ORDER_ERASED] = "erased",
 	[ORDER_REPORTED] = "reported",   [ORDER_FAILED] = "failed",
@@ -23,8 +24,9 @@ static const unsigned moves[ORDER_STATE_COUNT] = {
 			      BIT(ORDER_CANCELLED),
 	[ORDER_READY] = BIT(ORDER_CLAIMED) | BIT(ORDER_FAILED) | BIT(ORDER_EXPIRED) |
 			BIT(ORDER_CANCELLED),
-	[ORDER_CLAIMED] = BIT(ORDER_WRITING) | BIT(ORDER_READY) | BIT(ORDER_FAILED) |
-			  BIT(ORDER_EXPIRED) | BIT(ORDER_CANCELLED),
+	[ORDER_CLAIMED] = BIT(ORDER_WRITING) | BIT(ORDER_READY) | BIT(ORDER_AWAITING_PAYMENT) |
+			  BIT(ORDER_FAILED) | BIT(ORDER_EXPIRED) | BIT(ORDER_CANCELLED),
+	[ORDER_AWAITING_PAYMENT] = BIT(ORDER_READY) | BIT(ORDER_EXPIRED) | BIT(ORDER_CANCELLED),
 	[ORDER_WRITING] = BIT(ORDER_VERIFYING) | BIT(ORDER_CLAIMED) | BIT(ORDER_FAILED),
 	[ORDER_VERIFYING] = BIT(ORDER_WRITTEN) | BIT(ORDER_CLAIMED) | BIT(ORDER_FAILED),
 	[ORDER_WRITTEN] = BIT(ORDER_ERASED),
@@ -83,6 +85,7 @@ static const char *const action_names[ORDER_ACTION_COUNT] = {
 	[ORDER_ACT_WRITE] = "write again",
 	[ORDER_ACT_REFETCH] = "download again",
 	[ORDER_ACT_CANCEL] = "cancel",
+	[ORDER_ACT_CONFIRM_PAYMENT] = "confirm payment",
 };
 
 /* allowed[action] is the set of states the action may start from. */
@@ -91,7 +94,8 @@ static const unsigned allowed[ORDER_ACTION_COUNT] = {
 	[ORDER_ACT_WRITE] = BIT(ORDER_CLAIMED),
 	[ORDER_ACT_REFETCH] = BIT(ORDER_FAILED),
 	[ORDER_ACT_CANCEL] = BIT(ORDER_ANNOUNCED) | BIT(ORDER_DOWNLOADING) | BIT(ORDER_READY) |
-			     BIT(ORDER_CLAIMED) | BIT(ORDER_FAILED),
+			     BIT(ORDER_CLAIMED) | BIT(ORDER_AWAITING_PAYMENT) | BIT(ORDER_FAILED),
+	[ORDER_ACT_CONFIRM_PAYMENT] = BIT(ORDER_AWAITING_PAYMENT),
 };
 
 const char *order_action_name(enum order_action a)

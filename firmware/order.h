@@ -9,11 +9,13 @@
  *   [new] ──────▶ ANNOUNCED ──────▶ DOWNLOADING ──────────▶ READY
  *                                                             │ pickup code
  *                                                             ▼
- *   REPORTED ◀── ERASED ◀── WRITTEN ◀── VERIFYING ◀── WRITING ◀── CLAIMED
- *   (report acked) (spool    (read-back   (write        (burn        │
- *                  wiped)     matched)     done)         started)    │ customer
- *                                                                    ▼ walks away
- *                                                                  READY
+ *   REPORTED ◀── ERASED ◀── WRITTEN ◀── VERIFYING ◀── WRITING ◀── CLAIMED ──────┐
+ *   (report acked) (spool    (read-back   (write        (burn        │          │ slip
+ *                  wiped)     matched)     done)         started)    │ customer │ printed
+ *                                                                    ▼ walks    ▼
+ *                                                                  READY ◀─ AWAITING_PAYMENT
+ *                                                           payment confirmed (now paid),
+ *                                                           or the slip expired (unpaid)
  *
  *   FAILED:    from any working state, with a reason and the state it failed
  *              in (failed_from).  order_retry_target() says where a retry goes:
@@ -26,11 +28,18 @@
  * blank leaves the order claimed and retryable (the blank is counted as ruined).
  * REPORTED, EXPIRED and CANCELLED are final; their spool is erased.
  *
+ * AWAITING_PAYMENT: an order that is not prepaid, its payment slip printed;
+ * it waits for staff to confirm the payment (store_payment.c).  It may also
+ * be cancelled, or expire with its manifest; either voids the slip.  It is
+ * not a session state: it survives a restart as it is (the slip is valid).
+ *
  * Function for each transition:
  *   ANNOUNCED   store_order_announce()          (sync: order seen in the list)
  *   DOWNLOADING store_order_accept_manifest()   (manifest verified and stored)
  *   READY       store_file_done() for the last file (and a "received" report queued)
  *   CLAIMED     store_order_claim()             (pickup: right code)
+ *   AWAITING_PAYMENT store_payment_issue()      (slip stored, before it prints)
+ *   READY from AWAITING_PAYMENT: store_payment_confirm(), store_payment_expire()
  *   others      store_order_move()
  */
 #ifndef TENPO_ORDER_H
@@ -46,6 +55,7 @@ enum order_state {
 	ORDER_DOWNLOADING,
 	ORDER_READY,
 	ORDER_CLAIMED,
+	ORDER_AWAITING_PAYMENT,
 	ORDER_WRITING,
 	ORDER_VERIFYING,
 	ORDER_WRITTEN,
@@ -88,17 +98,21 @@ bool order_content_gone(enum order_state s);
  *   ORDER_ACT_WRITE     CLAIMED                 write the disc (again)
  *   ORDER_ACT_REFETCH   FAILED                  spool erased, back to ANNOUNCED
  *   ORDER_ACT_CANCEL    every state that may move to CANCELLED
- *                       (ANNOUNCED, DOWNLOADING, READY, CLAIMED, FAILED)
+ *                       (ANNOUNCED, DOWNLOADING, READY, CLAIMED,
+ *                       AWAITING_PAYMENT, FAILED)
+ *   ORDER_ACT_CONFIRM_PAYMENT AWAITING_PAYMENT  to READY, the order now paid
  */
 enum order_action {
 	ORDER_ACT_RETRY,
 	ORDER_ACT_WRITE,
 	ORDER_ACT_REFETCH,
 	ORDER_ACT_CANCEL,
+	ORDER_ACT_CONFIRM_PAYMENT,
 	ORDER_ACTION_COUNT
 };
 
-/* "retry", "write again", "download again", "cancel"; "?" out of range. */
+/* "retry", "write again", "download again", "cancel", "confirm payment"; "?" out
+ * of range. */
 const char *order_action_name(enum order_action a);
 
 /* The table above; false for out-of-range values. */

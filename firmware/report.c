@@ -59,6 +59,30 @@ char *report_body_plain(int64_t at)
 	return print_and_free(body_with_time(at));
 }
 
+/* "payment": {"method": "prepaid"}, or {"method": "register", "confirmed":
+ * true, "slip", "amount", "currency", "confirmed_at", "confirmed_by"}, or
+ * {"method": "register", "confirmed": false} (written before it was paid). */
+static bool add_payment(cJSON *j, const struct report_delivered *r)
+{
+	cJSON *p = cJSON_AddObjectToObject(j, "payment");
+	const struct store_payment *s = &r->payment;
+
+	if (!p)
+		return false;
+	if (r->prepaid)
+		return cJSON_AddStringToObject(p, "method", "prepaid");
+	if (!cJSON_AddStringToObject(p, "method", "register") ||
+	    !cJSON_AddBoolToObject(p, "confirmed", r->confirmed))
+		return false;
+	if (!r->confirmed)
+		return true;
+	return cJSON_AddStringToObject(p, "slip", s->slip) &&
+	       cJSON_AddNumberToObject(p, "amount", (double)s->amount) &&
+	       cJSON_AddStringToObject(p, "currency", s->currency) &&
+	       cJSON_AddNumberToObject(p, "confirmed_at", (double)s->confirmed_at) &&
+	       cJSON_AddStringToObject(p, "confirmed_by", s->confirmed_by);
+}
+
 char *report_body_delivered(int64_t at, const struct report_delivered *r)
 {
 	cJSON *j = body_with_time(at), *fee;
@@ -72,7 +96,7 @@ char *report_body_delivered(int64_t at, const struct report_delivered *r)
 	    !cJSON_AddBoolToObject(j, "verified", r->verified) ||
 	    !cJSON_AddBoolToObject(j, "erased", r->erased) || !fee ||
 	    !cJSON_AddNumberToObject(fee, "amount", (double)r->fee) ||
-	    !cJSON_AddStringToObject(fee, "currency", r->currency)) {
+	    !cJSON_AddStringToObject(fee, "currency", r->currency) || !add_payment(j, r)) {
 		cJSON_Delete(j);
 		return NULL;
 	}

@@ -31,6 +31,11 @@ struct report_delivered {
 	bool erased;
 	uint64_t fee;
 	char currency[4];
+	/* how the customer paid: "payment" in the body (PROTOCOL.md) */
+	bool prepaid;                 /* paid online: {"method":"prepaid"} */
+	bool confirmed;               /* at the register, the slip confirmed; false with
+				       * pay_before_write = false: written before paying */
+	struct store_payment payment; /* the confirmed slip, when confirmed */
 };
 
 /* JSON bodies (malloc'ed; NULL when out of memory). */

@@ -12,8 +12,10 @@
  *   store_guard.c     the pickup guard
  *   store_staff.c     counters and the staff log
  *   store_retention.c compacting orders that are over into discs (v3)
+ *   store_payment.c   payment slips: issued, confirmed, expired, voided (v4)
+ *   store_day.c       the close of day's totals, read from the rows above
  *
- * Schema, version 3 (PRAGMA user_version; application_id 'Tenp'):
+ * Schema, version 4 (PRAGMA user_version; application_id 'Tenp'):
  *
  *   orders ─────────────────────────────┐        files ──────────────────────────┐
  *   │ id  TEXT PK [A-Za-z0-9_-]{1,64}   │◀──┬────│ order_id, idx          PK     │
@@ -39,6 +41,11 @@
  *                                                │ id PK at action order_id      │
  *                                                │ result                        │
  *                                                └───────────────────────────────┘
+ *   payments (v4) ─ one row per payment slip ──────────────────────────────────┐
+ *   │ id PK  order_id → orders  slip (payload, unique)  amount currency        │
+ *   │ issued_at valid_until  confirmed_at/by (together)  voided_at void_reason │
+ *   │ at most one open (not confirmed, not voided) per order: payments_one_open│
+ *   └──────────────────────────────────────────────────────────────────────────┘
  *
  * Invariants, and where each is enforced:
  *   I1 state and failed_from hold names order.c knows; failed_from is set
@@ -88,7 +95,7 @@
 #define LIST_INITIAL 16
 
 /* The schema spells these out; a change here needs a migration. */
-_Static_assert(ORDER_STATE_COUNT == 12, "a new order state needs a migration of the CHECKs");
+_Static_assert(ORDER_STATE_COUNT == 13, "a new order state needs a migration of the CHECKs");
 _Static_assert(MEDIA_KIND_COUNT == 3, "a new media kind needs a migration of the CHECKs");
 _Static_assert(FILE_KIND_COUNT == 3, "a new file kind needs a migration of the CHECKs");
 _Static_assert(PICKUP_LOCATOR_MAX == 65535, "the schema's CHECK spells the locator's range");
@@ -100,52 +107,95 @@ _Static_assert(STORE_REASON_MAX == 256 && MANIFEST_TEXT_MAX == 256 && MANIFEST_N
 		       STORE_REPORT_BODY_MAX == 65536 && STORE_REPORT_ID_LEN == 36,
 	       "the schema's CHECKs spell these sizes");
 
-#define STATES                                                                   \
+/* The state names the CHECKs allow: versions 1 to 3 had the first twelve,
+ * version 4 added awaiting-payment (a CHECK cannot be altered, so v4 rebuilds
+ * the tables that name them). */
+#define STATES_V1                                                                \
 	"('announced','downloading','ready','claimed','writing','verifying','written'," \
 	"'erased','reported','failed','expired','cancelled')"
+#define STATES_V4                                                                \
+	"('announced','downloading','ready','claimed','awaiting-payment','writing',"   \
+	"'verifying','written','erased','reported','failed','expired','cancelled')"
+
+#define ORDERS_COLUMNS(states) \
+	" id TEXT PRIMARY KEY NOT NULL" \
+	"  CHECK (length(id) BETWEEN 1 AND 64 AND id NOT GLOB '*[^A-Za-z0-9_-]*')," \
+	" state TEXT NOT NULL CHECK (state IN " states ")," \
+	" failed_from TEXT CHECK (failed_from IN " states " AND failed_from <> 'failed')," \
+	" reason TEXT NOT NULL DEFAULT '' CHECK (length(CAST(reason AS BLOB)) < 256)," \
+	" attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts BETWEEN 0 AND 4294967295)," \
+	" has_manifest INTEGER NOT NULL DEFAULT 0 CHECK (has_manifest IN (0, 1))," \
+	" user_id INTEGER CHECK (user_id BETWEEN 0 AND 4294967295)," \
+	" shop_id INTEGER CHECK (shop_id BETWEEN 0 AND 16777215)," \
+	" delivery_server_id INTEGER CHECK (delivery_server_id BETWEEN 0 AND 65535)," \
+	" content_server_id INTEGER CHECK (content_server_id BETWEEN 0 AND 65535)," \
+	" title TEXT CHECK (length(CAST(title AS BLOB)) < 256)," \
+	" artist TEXT CHECK (length(CAST(artist AS BLOB)) < 256)," \
+	" media TEXT CHECK (media IN ('audio-cd', 'data-cd', 'data-dvd'))," \
+	" price INTEGER CHECK (price >= 0)," \
+	" currency TEXT CHECK (currency GLOB '[A-Z][A-Z][A-Z]')," \
+	" prepaid INTEGER CHECK (prepaid IN (0, 1))," \
+	" issued_at INTEGER," \
+	" expires_at INTEGER," \
+	" total_bytes INTEGER NOT NULL DEFAULT 0 CHECK (total_bytes >= 0)," \
+	" file_count INTEGER NOT NULL DEFAULT 0 CHECK (file_count BETWEEN 0 AND 4096)," \
+	" pickup_iterations INTEGER CHECK (pickup_iterations BETWEEN 1000 AND 1000000)," \
+	" pickup_salt BLOB CHECK (length(pickup_salt) = 16)," \
+	" pickup_hash BLOB CHECK (length(pickup_hash) = 32)," \
+	" manifest BLOB CHECK (length(manifest) BETWEEN 1 AND 1048576)," \
+	" signature BLOB CHECK (length(signature) BETWEEN 1 AND 160)," \
+	" created_at INTEGER NOT NULL," \
+	" updated_at INTEGER NOT NULL,"
+/* the table's own CHECKs, after every column */
+#define ORDERS_CHECKS \
+	" CHECK ((state = 'failed') = (failed_from IS NOT NULL))," \
+	" CHECK (state <> 'failed' OR reason <> '')," \
+	" CHECK (has_manifest = 0 OR (manifest IS NOT NULL AND signature IS NOT NULL" \
+	"  AND user_id IS NOT NULL AND shop_id IS NOT NULL AND delivery_server_id IS NOT NULL" \
+	"  AND content_server_id IS NOT NULL AND title IS NOT NULL AND artist IS NOT NULL" \
+	"  AND media IS NOT NULL AND price IS NOT NULL AND currency IS NOT NULL" \
+	"  AND prepaid IS NOT NULL AND issued_at IS NOT NULL AND expires_at IS NOT NULL" \
+	"  AND file_count > 0 AND pickup_iterations IS NOT NULL AND pickup_salt IS NOT NULL" \
+	"  AND pickup_hash IS NOT NULL))," \
+	" CHECK (has_manifest = 1 OR state IN ('announced', 'failed', 'expired', 'cancelled'))"
+
+/* every column of orders since v3, for the v4 copy */
+#define ORDERS_COPY                                                                  \
+	"id, state, failed_from, reason, attempts, has_manifest, user_id, shop_id,"   \
+	" delivery_server_id, content_server_id, title, artist, media, price, currency," \
+	" prepaid, issued_at, expires_at, total_bytes, file_count, pickup_iterations,"  \
+	" pickup_salt, pickup_hash, manifest, signature, created_at, updated_at,"      \
+	" pickup_locator"
+
+#define TRANSITIONS_COLUMNS(states)                                               \
+	" id INTEGER PRIMARY KEY,"                                                 \
+	" order_id TEXT NOT NULL REFERENCES orders (id),"                          \
+	" from_state TEXT CHECK (from_state IN " states "),"                       \
+	" to_state TEXT NOT NULL CHECK (to_state IN " states "),"                  \
+	" reason TEXT NOT NULL DEFAULT '' CHECK (length(CAST(reason AS BLOB)) < 256)," \
+	" at INTEGER NOT NULL"
+
+#define TRANSITIONS_INDEX "CREATE UNIQUE INDEX transitions_by_order ON transitions (order_id, id);"
+#define TRANSITIONS_NO_UPDATE                                                      \
+	"CREATE TRIGGER transitions_no_update BEFORE UPDATE ON transitions"         \
+	" BEGIN SELECT RAISE(ABORT, 'the transition log is append-only'); END;"
+/* v3's: rows of a compacted order (in discs) may go */
+#define TRANSITIONS_NO_DELETE_V3                                                   \
+	"CREATE TRIGGER transitions_no_delete BEFORE DELETE ON transitions"         \
+	" WHEN NOT EXISTS (SELECT 1 FROM discs d WHERE d.order_id = OLD.order_id)"  \
+	" BEGIN SELECT RAISE(ABORT, 'the transition log is append-only'); END;"
+#define ORDERS_STATE_LOGGED                                                        \
+	"CREATE TRIGGER orders_state_logged BEFORE UPDATE OF state ON orders"       \
+	" WHEN NEW.state IS NOT OLD.state AND NOT EXISTS ("                         \
+	"  SELECT 1 FROM transitions t WHERE t.order_id = NEW.id"                   \
+	"   AND t.from_state IS OLD.state AND t.to_state = NEW.state"               \
+	"   AND t.id = (SELECT max(id) FROM transitions WHERE order_id = NEW.id))"  \
+	" BEGIN SELECT RAISE(ABORT, 'order state changed without its transition row'); END;"
+
 
 /* migrations[v] takes a file from version v to v + 1 and ends by saying so. */
 static const char *const migrations[STORE_SCHEMA_VERSION] = {
-	"CREATE TABLE orders ("
-	" id TEXT PRIMARY KEY NOT NULL"
-	"  CHECK (length(id) BETWEEN 1 AND 64 AND id NOT GLOB '*[^A-Za-z0-9_-]*'),"
-	" state TEXT NOT NULL CHECK (state IN " STATES "),"
-	" failed_from TEXT CHECK (failed_from IN " STATES " AND failed_from <> 'failed'),"
-	" reason TEXT NOT NULL DEFAULT '' CHECK (length(CAST(reason AS BLOB)) < 256),"
-	" attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts BETWEEN 0 AND 4294967295),"
-	" has_manifest INTEGER NOT NULL DEFAULT 0 CHECK (has_manifest IN (0, 1)),"
-	" user_id INTEGER CHECK (user_id BETWEEN 0 AND 4294967295),"
-	" shop_id INTEGER CHECK (shop_id BETWEEN 0 AND 16777215),"
-	" delivery_server_id INTEGER CHECK (delivery_server_id BETWEEN 0 AND 65535),"
-	" content_server_id INTEGER CHECK (content_server_id BETWEEN 0 AND 65535),"
-	" title TEXT CHECK (length(CAST(title AS BLOB)) < 256),"
-	" artist TEXT CHECK (length(CAST(artist AS BLOB)) < 256),"
-	" media TEXT CHECK (media IN ('audio-cd', 'data-cd', 'data-dvd')),"
-	" price INTEGER CHECK (price >= 0),"
-	" currency TEXT CHECK (currency GLOB '[A-Z][A-Z][A-Z]'),"
-	" prepaid INTEGER CHECK (prepaid IN (0, 1)),"
-	" issued_at INTEGER,"
-	" expires_at INTEGER,"
-	" total_bytes INTEGER NOT NULL DEFAULT 0 CHECK (total_bytes >= 0),"
-	" file_count INTEGER NOT NULL DEFAULT 0 CHECK (file_count BETWEEN 0 AND 4096),"
-	" pickup_iterations INTEGER CHECK (pickup_iterations BETWEEN 1000 AND 1000000),"
-	" pickup_salt BLOB CHECK (length(pickup_salt) = 16),"
-	" pickup_hash BLOB CHECK (length(pickup_hash) = 32),"
-	" manifest BLOB CHECK (length(manifest) BETWEEN 1 AND 1048576),"
-	" signature BLOB CHECK (length(signature) BETWEEN 1 AND 160),"
-	" created_at INTEGER NOT NULL,"
-	" updated_at INTEGER NOT NULL,"
-	" CHECK ((state = 'failed') = (failed_from IS NOT NULL)),"
-	" CHECK (state <> 'failed' OR reason <> ''),"
-	" CHECK (has_manifest = 0 OR (manifest IS NOT NULL AND signature IS NOT NULL"
-	"  AND user_id IS NOT NULL AND shop_id IS NOT NULL AND delivery_server_id IS NOT NULL"
-	"  AND content_server_id IS NOT NULL AND title IS NOT NULL AND artist IS NOT NULL"
-	"  AND media IS NOT NULL AND price IS NOT NULL AND currency IS NOT NULL"
-	"  AND prepaid IS NOT NULL AND issued_at IS NOT NULL AND expires_at IS NOT NULL"
-	"  AND file_count > 0 AND pickup_iterations IS NOT NULL AND pickup_salt IS NOT NULL"
-	"  AND pickup_hash IS NOT NULL)),"
-	" CHECK (has_manifest = 1 OR state IN ('announced', 'failed', 'expired', 'cancelled'))"
-	");"
+	"CREATE TABLE orders (" ORDERS_COLUMNS(STATES_V1) ORDERS_CHECKS ");"
 	"CREATE INDEX orders_by_state ON orders (state);"
 
 	"CREATE TABLE files ("
@@ -164,25 +214,12 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	" PRIMARY KEY (order_id, idx)"
 	") WITHOUT ROWID;"
 
-	"CREATE TABLE transitions ("
-	" id INTEGER PRIMARY KEY,"
-	" order_id TEXT NOT NULL REFERENCES orders (id),"
-	" from_state TEXT CHECK (from_state IN " STATES "),"
-	" to_state TEXT NOT NULL CHECK (to_state IN " STATES "),"
-	" reason TEXT NOT NULL DEFAULT '' CHECK (length(CAST(reason AS BLOB)) < 256),"
-	" at INTEGER NOT NULL"
-	");"
-	"CREATE UNIQUE INDEX transitions_by_order ON transitions (order_id, id);"
-	"CREATE TRIGGER transitions_no_update BEFORE UPDATE ON transitions"
-	" BEGIN SELECT RAISE(ABORT, 'the transition log is append-only'); END;"
+	"CREATE TABLE transitions (" TRANSITIONS_COLUMNS(STATES_V1) ");"
+	TRANSITIONS_INDEX
+	TRANSITIONS_NO_UPDATE
 	"CREATE TRIGGER transitions_no_delete BEFORE DELETE ON transitions"
 	" BEGIN SELECT RAISE(ABORT, 'the transition log is append-only'); END;"
-	"CREATE TRIGGER orders_state_logged BEFORE UPDATE OF state ON orders"
-	" WHEN NEW.state IS NOT OLD.state AND NOT EXISTS ("
-	"  SELECT 1 FROM transitions t WHERE t.order_id = NEW.id"
-	"   AND t.from_state IS OLD.state AND t.to_state = NEW.state"
-	"   AND t.id = (SELECT max(id) FROM transitions WHERE order_id = NEW.id))"
-	" BEGIN SELECT RAISE(ABORT, 'order state changed without its transition row'); END;"
+	ORDERS_STATE_LOGGED
 
 	"CREATE TABLE outbox ("
 	" report_id TEXT PRIMARY KEY NOT NULL CHECK (length(report_id) = 36),"
@@ -250,10 +287,58 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	" receipt TEXT CHECK (receipt IS NULL OR length(CAST(receipt AS BLOB)) <= 4096)"
 	") WITHOUT ROWID;"
 	"DROP TRIGGER transitions_no_delete;"
-	"CREATE TRIGGER transitions_no_delete BEFORE DELETE ON transitions"
-	" WHEN NOT EXISTS (SELECT 1 FROM discs d WHERE d.order_id = OLD.order_id)"
-	" BEGIN SELECT RAISE(ABORT, 'the transition log is append-only'); END;"
+	TRANSITIONS_NO_DELETE_V3
 	"PRAGMA user_version = 3;",
+
+	/* 3 → 4: paying at the register.  The new state is in CHECKs, which
+	 * SQLite cannot alter: orders and transitions are rebuilt its
+	 * documented way (new table, copy, drop, rename, then the indexes and
+	 * triggers again), with the foreign keys off (migrate() turns them
+	 * off outside the transaction and runs foreign_key_check before the
+	 * commit).  The new table is renamed to the old name, never the old
+	 * one away, so that the references of files, outbox and discs to
+	 * "orders" and "transitions" stay as they are. */
+	"CREATE TABLE orders_v4 (" ORDERS_COLUMNS(STATES_V4)
+	" pickup_locator INTEGER CHECK (pickup_locator BETWEEN 0 AND 65535)," ORDERS_CHECKS ");"
+	"INSERT INTO orders_v4 (" ORDERS_COPY ") SELECT " ORDERS_COPY " FROM orders;"
+	"DROP TABLE orders;"
+	"ALTER TABLE orders_v4 RENAME TO orders;"
+	"CREATE INDEX orders_by_state ON orders (state);"
+	"CREATE INDEX orders_by_locator ON orders (pickup_locator)"
+	" WHERE pickup_locator IS NOT NULL;"
+	"CREATE TABLE transitions_v4 (" TRANSITIONS_COLUMNS(STATES_V4) ");"
+	"INSERT INTO transitions_v4 (id, order_id, from_state, to_state, reason, at)"
+	" SELECT id, order_id, from_state, to_state, reason, at FROM transitions;"
+	"DROP TABLE transitions;"
+	"ALTER TABLE transitions_v4 RENAME TO transitions;"
+	TRANSITIONS_INDEX
+	TRANSITIONS_NO_UPDATE
+	TRANSITIONS_NO_DELETE_V3
+	ORDERS_STATE_LOGGED
+	/* one row per slip printed (store_payment.c) */
+	"CREATE TABLE payments ("
+	" id INTEGER PRIMARY KEY,"
+	" order_id TEXT NOT NULL REFERENCES orders (id),"
+	" slip TEXT NOT NULL UNIQUE"
+	"  CHECK (length(slip) BETWEEN 19 AND 34 AND slip GLOB 'TP[0-9]*'),"
+	" amount INTEGER NOT NULL CHECK (amount BETWEEN 1 AND 999999),"
+	" currency TEXT NOT NULL CHECK (currency GLOB '[A-Z][A-Z][A-Z]'),"
+	" issued_at INTEGER NOT NULL,"
+	" valid_until INTEGER NOT NULL CHECK (valid_until > issued_at),"
+	" confirmed_at INTEGER,"
+	" confirmed_by TEXT CHECK (length(CAST(confirmed_by AS BLOB)) BETWEEN 1 AND 32),"
+	" voided_at INTEGER,"
+	" void_reason TEXT NOT NULL DEFAULT '' CHECK (length(CAST(void_reason AS BLOB)) < 256),"
+	" CHECK ((confirmed_at IS NULL) = (confirmed_by IS NULL)),"
+	" CHECK (confirmed_at IS NULL OR voided_at IS NULL)"
+	");"
+	"CREATE UNIQUE INDEX payments_one_open ON payments (order_id)"
+	" WHERE confirmed_at IS NULL AND voided_at IS NULL;"
+	"CREATE INDEX payments_by_order ON payments (order_id, id);"
+	"CREATE TRIGGER payments_no_delete BEFORE DELETE ON payments"
+	" WHEN NOT EXISTS (SELECT 1 FROM discs d WHERE d.order_id = OLD.order_id)"
+	" BEGIN SELECT RAISE(ABORT, 'payments are kept'); END;"
+	"PRAGMA user_version = 4;",
 };
 
 /* ---- errors, statements, transactions ---------------------------------- */
@@ -410,7 +495,7 @@ void store_row_blob(struct row *r, int i, const char *col, void *out, size_t len
 /* A state name; NULL is allowed only when `nullable` (then -1). */
 int store_row_state(struct row *r, int i, const char *col, bool nullable)
 {
-	char name[16];
+	char name[24];
 	int st;
 
 	if (r->bad)
@@ -522,12 +607,41 @@ static int identify(struct store *s, const char *path, int64_t *version, struct 
 	return 0;
 }
 
+static int check_query(struct store *s, const char *sql, const char *ok_text,
+		       const char *what, struct err *e);
+
+/* Foreign keys on or off; PRAGMA foreign_keys is a no-op inside a
+ * transaction, so this runs outside one and reads the setting back. */
+static int set_foreign_keys(struct store *s, bool on, struct err *e)
+{
+	int64_t fk = -1;
+
+	if (sqlite3_exec(s->db, on ? "PRAGMA foreign_keys = ON" : "PRAGMA foreign_keys = OFF",
+			 NULL, NULL, NULL) != SQLITE_OK)
+		return store_db_fail(s, e, "foreign keys");
+	if (query_int(s, "PRAGMA foreign_keys", &fk, "foreign keys", e))
+		return -1;
+	if (fk != on)
+		return err_fail(e, "store: foreign keys could not be turned %s", on ? "on" : "off");
+	return 0;
+}
+
+/* The migrations run with the foreign keys off (v4 rebuilds the tables
+ * others refer to, SQLite's documented way, which needs them off), in one
+ * transaction that commits only when foreign_key_check finds nothing. */
 static int migrate(struct store *s, const char *path, struct err *e)
 {
 	int64_t version = 0;
+	int rc = -1;
 
-	if (store_tx_begin(s, e))
+	if (query_int(s, "PRAGMA user_version", &version, path, e))
 		return -1;
+	if (version >= STORE_SCHEMA_VERSION)
+		return 0; /* identify() refused a newer one */
+	if (set_foreign_keys(s, false, e))
+		return -1;
+	if (store_tx_begin(s, e))
+		goto out;
 	/* again inside the write lock: another process may have migrated */
 	if (identify(s, path, &version, e))
 		goto fail;
@@ -546,10 +660,19 @@ static int migrate(struct store *s, const char *path, struct err *e)
 			goto fail;
 		}
 	}
-	return store_tx_commit(s, e);
+	if (check_query(s,
+			"SELECT \"table\" || ' row ' || coalesce(rowid, '?') || ' refers to a"
+			" missing ' || parent FROM pragma_foreign_key_check",
+			NULL, "migration: foreign key check", e))
+		goto fail;
+	rc = store_tx_commit(s, e);
+	goto out;
 fail:
 	store_tx_rollback(s);
-	return -1;
+out:
+	if (set_foreign_keys(s, true, rc ? NULL : e))
+		rc = -1;
+	return rc;
 }
 
 /* A missing database is never made afresh by opening it: with the old one
@@ -628,6 +751,34 @@ int store_create(const char *path, struct err *e)
 		return -1;
 	store_close(s);
 	return fresh ? 1 : 0;
+}
+
+int store_create_version(const char *path, int version, struct err *e)
+{
+	sqlite3 *db = NULL;
+	int rc = -1;
+
+	if (version < 1 || version > STORE_SCHEMA_VERSION)
+		return err_fail(e, "store: no schema version %d", version);
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	    SQLITE_OK) {
+		err_fail(e, "store: %s: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
+		goto out;
+	}
+	if (sqlite3_exec(db, "PRAGMA journal_mode = WAL; BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	for (int v = 0; v < version; v++)
+		if (sqlite3_exec(db, migrations[v], NULL, NULL, NULL) != SQLITE_OK)
+			goto fail;
+	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		goto fail;
+	rc = 0;
+	goto out;
+fail:
+	err_fail(e, "store: %s: schema %d: %s", path, version, sqlite3_errmsg(db));
+out:
+	sqlite3_close(db);
+	return rc;
 }
 
 void store_close(struct store *s)

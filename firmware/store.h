@@ -38,7 +38,7 @@
 #include "manifest.h"
 #include "order.h"
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 #define STORE_REASON_MAX 256
 #define STORE_REPORT_ID_LEN 36 /* UUID text */
 #define STORE_REPORT_BODY_MAX 65536 /* bytes of a report's JSON body */
@@ -58,6 +58,8 @@ struct store_order {
 	uint64_t price;
 	char currency[4];
 	bool prepaid;
+	bool paid;                    /* prepaid, or a payment confirmed at the register:
+				       * the one answer to "is it paid" (store_payment.c) */
 	int64_t expires_at;
 	uint64_t total_bytes;
 	unsigned file_count;
@@ -162,7 +164,7 @@ int store_file_failed(struct store *s, const char *id, unsigned idx, unsigned *f
 		      struct err *e);
 
 /* Bytes the spool must keep for orders not yet erased or final (every order
- * from DOWNLOADING to WRITTEN, and FAILED ones whose spool is kept),
+ * from DOWNLOADING to WRITTEN, AWAITING_PAYMENT included, and FAILED ones whose spool is kept),
  * excluding `except_id` (may be NULL). */
 int store_spool_reserved(struct store *s, const char *except_id, uint64_t *bytes,
 			 struct err *e);
@@ -254,6 +256,76 @@ struct store_disc {
 
 /* 1 found (out filled), 0 not a compacted order, -1 error. */
 int store_disc_get(struct store *s, const char *id, struct store_disc *out, struct err *e);
+
+/* ---- paying at the register (store_payment.c) ----------------------------
+ *
+ * One row per payment slip printed.  A slip is open until it is confirmed
+ * (the order is then paid) or voided (expired, or its order cancelled or
+ * expired); an order has at most one open slip.  The times are the caller's
+ * (Unix seconds), so tests can move them; the transition log keeps its own. */
+#define STORE_STAFF_NAME_MAX 32
+#define STORE_SLIP_MAX 35 /* SLIP_PAYLOAD_MAX - 1 (receipt.h) */
+
+struct store_payment {
+	char order_id[ORDER_ID_MAX + 1];
+	char slip[STORE_SLIP_MAX + 1];        /* the payload, receipt.h's format */
+	uint64_t amount;
+	char currency[4];
+	int64_t issued_at, valid_until;
+	bool confirmed;
+	int64_t confirmed_at;
+	char confirmed_by[STORE_STAFF_NAME_MAX + 1];
+	bool voided;
+	int64_t voided_at;
+	char void_reason[STORE_REASON_MAX];
+};
+
+/* CLAIMED → AWAITING_PAYMENT with the slip's row, one transaction, to be
+ * committed before the slip is printed.  Refused unless the order is
+ * claimed, not prepaid, not paid, and amount/currency are its price; the
+ * payload must parse (slip.h) and name this order and amount. */
+int store_payment_issue(struct store *s, const char *id, uint64_t amount, const char *currency,
+			int64_t issued_at, int64_t valid_until, const char *slip, struct err *e);
+
+/* Confirms the payment of a slip: id_or_slip is the scanned payload, or an
+ * order ID (its newest slip, for staff confirming from the queue).  One
+ * transaction: the slip confirmed at `now` by `staff` (NULL or "": "staff"),
+ * the order AWAITING_PAYMENT → READY, and a staff-log row ("confirm-payment",
+ * order, "ok by NAME").  Refused, with a one-line reason and nothing
+ * changed: an unknown slip, one confirmed already, a void one, one whose
+ * valid_until has passed, an order not awaiting payment.  *out (may be NULL)
+ * gets the confirmed slip. */
+int store_payment_confirm(struct store *s, const char *id_or_slip, const char *staff,
+			  int64_t now, struct store_payment *out, struct err *e);
+
+/* Every open slip whose valid_until <= now: voided ("slip expired") and its
+ * order AWAITING_PAYMENT → READY, unpaid ("payment slip expired"), one
+ * transaction each; at most 64 a call.  *expired: how many. */
+int store_payment_expire(struct store *s, int64_t now, unsigned *expired, struct err *e);
+
+/* The order's newest slip: 1 found, 0 none, -1 error. */
+int store_payment_get(struct store *s, const char *id, struct store_payment *out,
+		      struct err *e);
+
+/* ---- close of day (store_day.c) ----------------------------------------- */
+
+/* What the day's rows say, for [from, to) (Unix seconds); amounts in yen. */
+struct store_day {
+	int64_t from, to;
+	unsigned discs_written;     /* moves into WRITTEN */
+	unsigned blanks_ruined;     /* blanks a write or verify ruined */
+	unsigned register_count;    /* payments confirmed at the register */
+	uint64_t register_amount;
+	unsigned prepaid_count;     /* discs written of prepaid orders */
+	uint64_t prepaid_amount;
+	uint64_t fees_owed;         /* the price of every disc written: the fee the
+				     * delivered reports tell the delivery service */
+};
+
+/* The day's totals from the orders' transitions and payments, in one read
+ * transaction; -1 with e on error. */
+int store_day_totals(struct store *s, int64_t from, int64_t to, struct store_day *out,
+		     struct err *e);
 
 /* Runs SQLite's integrity_check and foreign_key_check, and checks the
  * lifecycle's own invariants: every order's state is the to-state of the

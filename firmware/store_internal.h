@@ -55,6 +55,10 @@ static inline bool id_ok(const char *id)
 	return id && order_id_ok(id);
 }
 
+/* For the migration tests: a new database file at an older schema
+ * `version`, made by the migrations up to it, not kept open. */
+int store_create_version(const char *path, int version, struct err *e);
+
 /* ---- reading rows: store.c ---------------------------------------------- */
 
 /* A sticky reader: the first bad column records the error, the rest no-op. */
@@ -95,6 +99,11 @@ struct move {
 };
 
 int store_apply_move(struct store *s, const struct move *m, struct err *e);
+
+/* ---- payments: store_payment.c ------------------------------------------ */
+
+int store_payment_void_open(struct store *s, const char *id, const char *reason, int64_t now,
+			    struct err *e);
 
 /* ---- the outbox: store_outbox.c ----------------------------------------- */
 

@@ -516,8 +516,8 @@ int store_spool_reserved(struct store *s, const char *except_id, uint64_t *bytes
 	 * the files), so one with a manifest still holds its reservation. */
 	static const char sql[] =
 		"SELECT coalesce(sum(total_bytes), 0) FROM orders"
-		" WHERE (state IN ('downloading', 'ready', 'claimed', 'writing', 'verifying',"
-		"  'written') OR (state = 'failed' AND has_manifest = 1))"
+		" WHERE (state IN ('downloading', 'ready', 'claimed', 'awaiting-payment', 'writing',"
+		"  'verifying', 'written') OR (state = 'failed' AND has_manifest = 1))"
 		" AND (?1 IS NULL OR id <> ?1)";
 	sqlite3_stmt *st;
 	int rc = -1;

@@ -127,6 +127,14 @@ int store_apply_move(struct store *s, const struct move *m, struct err *e)
 		err_fail(e, "order %s is no longer %s", m->id, from);
 		goto out;
 	}
+	/* leaving AWAITING_PAYMENT any other way than by a confirmed or an
+	 * expired slip (cancelled, expired with its manifest): the open slip
+	 * is void, in this same transaction */
+	if (m->from == ORDER_AWAITING_PAYMENT &&
+	    store_payment_void_open(s, m->id, m->log_reason && m->log_reason[0] ? m->log_reason
+							: order_state_name(m->to),
+				    now, e))
+		goto out;
 	if (m->report && store_insert_report(s, m->id, tid, m->report, now, e))
 		goto out;
 	rc = 0;
@@ -148,6 +156,12 @@ static int check_move(const char *id, const struct head *h, enum order_state to,
 	if (to == ORDER_DOWNLOADING)
 		return err_fail(e, "order %s: only a stored manifest moves an order to downloading",
 				id);
+	if (to == ORDER_AWAITING_PAYMENT)
+		return err_fail(e, "order %s: only a stored payment slip moves an order to "
+				   "awaiting payment", id);
+	if (h->state == ORDER_AWAITING_PAYMENT && to == ORDER_READY)
+		return err_fail(e, "order %s: only a confirmed payment or an expired slip moves it "
+				   "back to ready", id);
 	if (h->state != ORDER_FAILED || to == ORDER_EXPIRED || to == ORDER_CANCELLED)
 		return 0;
 	target = order_retry_target((enum order_state)h->failed_from);
@@ -406,6 +420,8 @@ fail:
 	"SELECT id, state, failed_from, reason, has_manifest, user_id, shop_id,"       \
 	" delivery_server_id, content_server_id, title, artist, media, price, currency," \
 	" prepaid, expires_at, total_bytes, file_count,"                               \
+	" (o.prepaid = 1 OR EXISTS (SELECT 1 FROM payments p WHERE p.order_id = o.id"   \
+	"  AND p.confirmed_at IS NOT NULL)),"                                           \
 	" (SELECT count(*) FROM files f WHERE f.order_id = o.id AND f.done = 1),"       \
 	" attempts, created_at, updated_at FROM orders o"
 
@@ -444,10 +460,11 @@ static int read_order(sqlite3_stmt *st, struct store_order *o, struct err *e)
 	o->expires_at = store_row_int(&r, 15, "expires_at", INT64_MIN, INT64_MAX);
 	o->total_bytes = (uint64_t)store_row_int(&r, 16, "total_bytes", 0, INT64_MAX);
 	o->file_count = (unsigned)store_row_int(&r, 17, "file_count", 0, MANIFEST_MAX_FILES);
-	o->files_done = (unsigned)store_row_int(&r, 18, "files done", 0, MANIFEST_MAX_FILES);
-	o->attempts = (unsigned)store_row_int(&r, 19, "attempts", 0, UINT32_MAX);
-	o->created_at = store_row_int(&r, 20, "created_at", INT64_MIN, INT64_MAX);
-	o->updated_at = store_row_int(&r, 21, "updated_at", INT64_MIN, INT64_MAX);
+	o->paid = store_row_int(&r, 18, "paid", 0, 1);
+	o->files_done = (unsigned)store_row_int(&r, 19, "files done", 0, MANIFEST_MAX_FILES);
+	o->attempts = (unsigned)store_row_int(&r, 20, "attempts", 0, UINT32_MAX);
+	o->created_at = store_row_int(&r, 21, "created_at", INT64_MIN, INT64_MAX);
+	o->updated_at = store_row_int(&r, 22, "updated_at", INT64_MIN, INT64_MAX);
 	return r.bad ? -1 : 0;
 }
 
@@ -557,7 +574,7 @@ out:
 static char *history_line(sqlite3_stmt *st, const char *id, struct err *e)
 {
 	struct row r = { st, id, e, false };
-	char when[32], line[64 + 2 * 16 + STORE_REASON_MAX], reason[STORE_REASON_MAX];
+	char when[32], line[64 + 2 * 24 + STORE_REASON_MAX], reason[STORE_REASON_MAX];
 	int from, to;
 	time_t t;
 	struct tm tm;

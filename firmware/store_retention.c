@@ -39,6 +39,8 @@ static const char *const compact_sql[] = {
 	"    AND length(CAST(b.body AS BLOB)) <= 4096)"
 	" FROM orders o JOIN compacting c ON c.id = o.id",
 	"DELETE FROM outbox WHERE order_id IN (SELECT id FROM compacting)",
+	/* the delivered report's body, kept as the receipt, says how it was paid */
+	"DELETE FROM payments WHERE order_id IN (SELECT id FROM compacting)",
 	"DELETE FROM files WHERE order_id IN (SELECT id FROM compacting)",
 	"DELETE FROM transitions WHERE order_id IN (SELECT id FROM compacting)",
 	"DELETE FROM orders WHERE id IN (SELECT id FROM compacting)",

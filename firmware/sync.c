@@ -97,7 +97,7 @@ static int end_order(struct sync_ctx *c, const struct store_order *o, enum order
 static bool can_expire(enum order_state s)
 {
 	return s == ORDER_ANNOUNCED || s == ORDER_DOWNLOADING || s == ORDER_READY ||
-	       s == ORDER_FAILED;
+	       s == ORDER_AWAITING_PAYMENT || s == ORDER_FAILED;
 }
 
 static void tidy(struct sync_ctx *c, struct sync_stats *st, int *rc, struct err *first)

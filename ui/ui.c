@@ -43,6 +43,7 @@ static const screen_fn screens[UI_SCREEN_COUNT] = {
 	[UI_SCREEN_WRITING] = ui_writing_create,
 	[UI_SCREEN_DONE] = ui_done_create,
 	[UI_SCREEN_ERROR] = ui_error_create,
+	[UI_SCREEN_SLIP] = ui_slip_create,
 	[UI_SCREEN_STAFF_PIN] = ui_staff_pin_create,
 	[UI_SCREEN_STAFF_MENU] = ui_staff_menu_create,
 	[UI_SCREEN_STAFF_DRIVE] = ui_staff_drive_create,
@@ -54,6 +55,7 @@ static const screen_fn screens[UI_SCREEN_COUNT] = {
 	[UI_SCREEN_STAFF_PERIPHERALS] = ui_staff_periph_create,
 	[UI_SCREEN_STAFF_LOG] = ui_staff_log_create,
 	[UI_SCREEN_STAFF_ABOUT] = ui_staff_about_create,
+	[UI_SCREEN_STAFF_DAY] = ui_staff_day_create,
 };
 
 static const char *const screen_names[UI_SCREEN_COUNT] = {
@@ -65,6 +67,7 @@ static const char *const screen_names[UI_SCREEN_COUNT] = {
 	[UI_SCREEN_WRITING] = "writing",
 	[UI_SCREEN_DONE] = "done",
 	[UI_SCREEN_ERROR] = "error",
+	[UI_SCREEN_SLIP] = "slip",
 	[UI_SCREEN_STAFF_PIN] = "staff-pin",
 	[UI_SCREEN_STAFF_MENU] = "staff-menu",
 	[UI_SCREEN_STAFF_DRIVE] = "staff-drive",
@@ -76,6 +79,7 @@ static const char *const screen_names[UI_SCREEN_COUNT] = {
 	[UI_SCREEN_STAFF_PERIPHERALS] = "staff-peripherals",
 	[UI_SCREEN_STAFF_LOG] = "staff-log",
 	[UI_SCREEN_STAFF_ABOUT] = "staff-about",
+	[UI_SCREEN_STAFF_DAY] = "staff-day",
 };
 
 struct pointer {

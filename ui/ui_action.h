@@ -26,6 +26,7 @@ enum ui_action_kind {
 	UI_ACT_CONFIRM_ORDER,
 	UI_ACT_DISC_INSERTED,
 	UI_ACT_TRY_DISC,        /* after a ruined blank: write again on another */
+	UI_ACT_PRINT_SLIP,      /* order not paid: print the payment slip */
 	UI_ACT_STILL_HERE,      /* the inactivity warning's "continue" */
 	UI_ACT_SCROLL_UP,       /* arg: enum ui_scroll */
 	UI_ACT_SCROLL_DOWN,
@@ -40,11 +41,13 @@ enum ui_action_kind {
 	UI_ACT_STAFF_CANCEL_YES,
 	UI_ACT_STAFF_REFETCH,   /* id */
 	UI_ACT_STAFF_REWRITE,   /* id */
+	UI_ACT_STAFF_CONFIRM_PAYMENT, /* id: its slip was paid at the register */
 	UI_ACT_STAFF_TEST_WRITE,
 	UI_ACT_STAFF_EJECT,
 	UI_ACT_STAFF_SYNC,
 	UI_ACT_STAFF_PRINTER_TEST,
 	UI_ACT_STAFF_SCANNER_TEST,
+	UI_ACT_STAFF_DAY_CLOSE,
 	UI_ACT_QUIT,            /* staff menu only: asks first */
 	UI_ACT_QUIT_YES,
 	UI_ACT_COUNT

@@ -31,7 +31,7 @@ void ui_error_create(struct ui_widget *root, const struct ui_ctx *c)
 	/* An order that cannot be had (yet) is not a fault: amber, not red. */
 	{
 		bool order_msg = msg == CORE_MSG_ORDER_NOT_READY || msg == CORE_MSG_ORDER_EXPIRED ||
-				 msg == CORE_MSG_ORDER_UNAVAILABLE;
+				 msg == CORE_MSG_ORDER_UNAVAILABLE || msg == CORE_MSG_AWAITING_PAYMENT;
 		enum ui_tone tone = order_msg ? UI_TONE_WARNING : UI_TONE_DANGER;
 
 		d = ui_box_create(root, (struct ui_rect){ a.x, a.y, isz, isz }, ui_tone_bg(c, tone),

@@ -133,6 +133,8 @@ enum ui_screen ui_nav_screen(const struct ui_nav *n, const struct core_snapshot 
 		return UI_SCREEN_WRITING;
 	case SESSION_DONE:
 		return UI_SCREEN_DONE;
+	case SESSION_SLIP_ISSUED:
+		return UI_SCREEN_SLIP;
 	case SESSION_FAILED:
 	default:
 		return UI_SCREEN_ERROR;
@@ -142,7 +144,8 @@ enum ui_screen ui_nav_screen(const struct ui_nav *n, const struct core_snapshot 
 static bool customer_timed(enum ui_screen s)
 {
 	return s == UI_SCREEN_CODE || s == UI_SCREEN_ORDER || s == UI_SCREEN_DISC ||
-	       s == UI_SCREEN_DONE || s == UI_SCREEN_ERROR || s == UI_SCREEN_STAFF_PIN;
+	       s == UI_SCREEN_DONE || s == UI_SCREEN_ERROR || s == UI_SCREEN_SLIP ||
+	       s == UI_SCREEN_STAFF_PIN;
 }
 
 static bool in_session(enum core_session_stage st)
@@ -315,6 +318,12 @@ static bool act_customer(struct ui_nav *n, const struct ui_action *a, const stru
 		n->ended = true;
 		n->ended_stage = s->stage;
 		return true;
+	case UI_ACT_PRINT_SLIP:
+		if (n->busy || scr != UI_SCREEN_ORDER)
+			return false;
+		send(out, INTENT_PRINT_SLIP, NULL, NULL);
+		set_busy(n, s, a->kind, now);
+		return true;
 	case UI_ACT_CONFIRM_ORDER:
 	case UI_ACT_DISC_INSERTED:
 	case UI_ACT_TRY_DISC:
@@ -343,11 +352,13 @@ static bool staff_intent(struct ui_nav *n, const struct ui_action *a, struct ui_
 		{ UI_ACT_STAFF_RETRY, INTENT_STAFF_RETRY, true },
 		{ UI_ACT_STAFF_REFETCH, INTENT_STAFF_REFETCH, true },
 		{ UI_ACT_STAFF_REWRITE, INTENT_STAFF_REWRITE, true },
+		{ UI_ACT_STAFF_CONFIRM_PAYMENT, INTENT_STAFF_CONFIRM_PAYMENT, true },
 		{ UI_ACT_STAFF_TEST_WRITE, INTENT_STAFF_TEST_WRITE, false },
 		{ UI_ACT_STAFF_EJECT, INTENT_STAFF_EJECT, false },
 		{ UI_ACT_STAFF_SYNC, INTENT_STAFF_SYNC_NOW, false },
 		{ UI_ACT_STAFF_PRINTER_TEST, INTENT_STAFF_PRINTER_TEST, false },
 		{ UI_ACT_STAFF_SCANNER_TEST, INTENT_STAFF_SCANNER_TEST, false },
+		{ UI_ACT_STAFF_DAY_CLOSE, INTENT_STAFF_DAY_CLOSE, false },
 	};
 
 	(void)n;

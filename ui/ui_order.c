@@ -114,10 +114,12 @@ static int price_block(struct ui_widget *root, const struct ui_ctx *c, int x, in
 	ui_label_create(root, (struct ui_rect){ x + ui_px(th, 42), bottom - nh, w - ui_px(th, 42), nh },
 			line, UI_FONT_BOLD, p->text, UI_TEXT_MIDDLE);
 	bottom -= nh + ui_px(th, 12);
-	if (!o->prepaid) {
-		ui_text_measure(c->text, ui_tr(c, S_ORDER_PAY_REGISTER), UI_FONT_SMALL, w, &tw, &note_h);
+	if (!o->paid) {
+		enum ui_str note = o->pay_first ? S_ORDER_PAY_FIRST : S_ORDER_PAY_REGISTER;
+
+		ui_text_measure(c->text, ui_tr(c, note), UI_FONT_SMALL, w, &tw, &note_h);
 		ui_label_create(root, (struct ui_rect){ x, bottom - note_h, w, note_h },
-				ui_tr(c, S_ORDER_PAY_REGISTER), UI_FONT_SMALL,
+				ui_tr(c, note), UI_FONT_SMALL,
 				th->large ? p->text : p->warning, UI_TEXT_WRAP);
 		bottom -= note_h + ui_px(th, 4);
 	}
@@ -126,8 +128,9 @@ static int price_block(struct ui_widget *root, const struct ui_ctx *c, int x, in
 	ui_label_create(root, (struct ui_rect){ x, bottom - ph, pw, ph }, price, UI_FONT_TITLE, p->text,
 			UI_TEXT_MIDDLE);
 	ui_pill_create(root, x + pw + ui_px(th, 16), bottom - ph + (ph - ui_px(th, 40)) / 2,
-		       ui_px(th, 40), ui_tr(c, o->prepaid ? S_ORDER_PREPAID : S_ORDER_UNPAID),
-		       o->prepaid ? UI_TONE_SUCCESS : UI_TONE_WARNING, c);
+		       ui_px(th, 40), ui_tr(c, o->prepaid ? S_ORDER_PREPAID :
+					       o->paid ? S_ORDER_PAID_REGISTER : S_ORDER_UNPAID),
+		       o->paid ? UI_TONE_SUCCESS : UI_TONE_WARNING, c);
 	bottom -= ph + ui_px(th, 10);
 	ui_box_create(root, (struct ui_rect){ x, bottom, w, 1 }, p->border, 0);
 	return bottom;
@@ -215,9 +218,17 @@ void ui_order_create(struct ui_widget *root, const struct ui_ctx *c)
 			ui_label_create(root, (struct ui_rect){ a.x + ui_px(th, 280), by, qw, bh },
 					title, UI_FONT_LEAD, th->c.muted, UI_TEXT_MIDDLE | UI_TEXT_WRAP);
 	}
-	b = ui_button_create(root, (struct ui_rect){ a.x + a.w - ui_px(th, 520), by, ui_px(th, 520), bh },
-			     ui_tr(c, S_ORDER_WRITE), UI_ICON_DISC, UI_BTN_PRIMARY,
-			     ui_act(UI_ACT_CONFIRM_ORDER, 0));
+	/* the core says whether it must be paid first (pay_before_write) */
+	if (c->snap->order.pay_first)
+		b = ui_button_create(root,
+				     (struct ui_rect){ a.x + a.w - ui_px(th, 520), by, ui_px(th, 520), bh },
+				     ui_tr(c, S_ORDER_PRINT_SLIP), UI_ICON_RECEIPT, UI_BTN_PRIMARY,
+				     ui_act(UI_ACT_PRINT_SLIP, 0));
+	else
+		b = ui_button_create(root,
+				     (struct ui_rect){ a.x + a.w - ui_px(th, 520), by, ui_px(th, 520), bh },
+				     ui_tr(c, S_ORDER_WRITE), UI_ICON_DISC, UI_BTN_PRIMARY,
+				     ui_act(UI_ACT_CONFIRM_ORDER, 0));
 	if (c->nav->busy)
 		b->flags |= UI_WF_BUSY;
 }

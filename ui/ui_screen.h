@@ -77,6 +77,8 @@ void ui_disc_create(struct ui_widget *root, const struct ui_ctx *c);
 void ui_writing_create(struct ui_widget *root, const struct ui_ctx *c);
 void ui_done_create(struct ui_widget *root, const struct ui_ctx *c);
 void ui_error_create(struct ui_widget *root, const struct ui_ctx *c);
+void ui_slip_create(struct ui_widget *root, const struct ui_ctx *c);
+void ui_staff_day_create(struct ui_widget *root, const struct ui_ctx *c);
 
 /* Staff screens. */
 /* The core's answer to the last staff action (staff.last_action). */

@@ -122,7 +122,10 @@ void ui_staff_menu_create(struct ui_widget *root, const struct ui_ctx *c)
 	}
 	ui_button_create(root, (struct ui_rect){ a.x, a.y + a.h - bh, ui_px(th, 300), bh },
 			 ui_tr(c, S_STAFF_QUIT), UI_ICON_POWER, UI_BTN_SECONDARY, ui_act(UI_ACT_QUIT, 0));
-	ui_label_create(root, (struct ui_rect){ a.x + ui_px(th, 330), a.y + a.h - bh, a.w - ui_px(th, 330), bh },
+	ui_button_create(root, (struct ui_rect){ a.x + ui_px(th, 320), a.y + a.h - bh, ui_px(th, 300), bh },
+			 ui_tr(c, S_TILE_DAY), UI_ICON_RECEIPT, UI_BTN_SECONDARY,
+			 ui_act(UI_ACT_STAFF_OPEN, UI_SCREEN_STAFF_DAY));
+	ui_label_create(root, (struct ui_rect){ a.x + ui_px(th, 650), a.y + a.h - bh, a.w - ui_px(th, 650), bh },
 			c->snap->staff.last_action, UI_FONT_SMALL, th->c.muted,
 			UI_TEXT_RIGHT | UI_TEXT_MIDDLE | UI_TEXT_DATA);
 }

@@ -28,6 +28,7 @@ static enum ui_tone state_tone(enum order_state s)
 	case ORDER_CANCELLED:
 		return UI_TONE_MUTED;
 	case ORDER_CLAIMED:
+	case ORDER_AWAITING_PAYMENT:
 	case ORDER_WRITING:
 	case ORDER_VERIFYING:
 		return UI_TONE_WARNING;
@@ -112,22 +113,24 @@ static void actions(struct ui_widget *root, const struct ui_ctx *c, struct ui_re
 {
 	const struct core_queue_row *q = selected(c);
 	enum order_state s = q ? q->state : ORDER_STATE_COUNT;
-	int gap = c->th->gap, bw = (r.w - 3 * gap) / 4;
+	int gap = c->th->gap, bw = (r.w - 4 * gap) / 5;
 	static const struct {
 		enum ui_str label;
 		enum ui_icon icon;
 		enum ui_action_kind act;
 		enum ui_btn style;
 		enum order_action order_act;
-	} btn[4] = {
+	} btn[5] = {
 		{ S_ACT_RETRY, UI_ICON_REFRESH, UI_ACT_STAFF_RETRY, UI_BTN_PRIMARY, ORDER_ACT_RETRY },
 		{ S_ACT_REFETCH, UI_ICON_DOWNLOAD, UI_ACT_STAFF_REFETCH, UI_BTN_SECONDARY,
 		  ORDER_ACT_REFETCH },
 		{ S_ACT_REWRITE, UI_ICON_DISC, UI_ACT_STAFF_REWRITE, UI_BTN_SECONDARY, ORDER_ACT_WRITE },
+		{ S_ACT_CONFIRM_PAYMENT, UI_ICON_RECEIPT, UI_ACT_STAFF_CONFIRM_PAYMENT, UI_BTN_PRIMARY,
+		  ORDER_ACT_CONFIRM_PAYMENT },
 		{ S_ACT_CANCEL, UI_ICON_CLOSE, UI_ACT_STAFF_CANCEL, UI_BTN_DANGER, ORDER_ACT_CANCEL },
 	};
 
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < 5; i++) {
 		struct ui_action a = ui_act(btn[i].act, 0);
 		struct ui_widget *b;
 

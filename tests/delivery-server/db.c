@@ -98,7 +98,19 @@ static const char SCHEMA[] =
 	"  report_id TEXT,\n"              /* NULL when the body had none */
 	"  status INTEGER NOT NULL,\n"
 	"  received_at INTEGER NOT NULL);\n"
-	"CREATE INDEX report_posts_by_report ON report_posts (report_id);\n";
+	"CREATE INDEX report_posts_by_report ON report_posts (report_id);\n"
+	/* The payments taken at the shops' registers, as the delivered
+	 * reports say them (intake.c checked them against the order): a view
+	 * of the recorded bodies, so it can never disagree with them. */
+	"CREATE VIEW register_payments AS SELECT order_id, report_id,\n"
+	"  json_extract(body, '$.payment.confirmed') AS confirmed,\n"
+	"  json_extract(body, '$.payment.slip') AS slip,\n"
+	"  json_extract(body, '$.payment.amount') AS amount,\n"
+	"  json_extract(body, '$.payment.currency') AS currency,\n"
+	"  json_extract(body, '$.payment.confirmed_at') AS confirmed_at,\n"
+	"  json_extract(body, '$.payment.confirmed_by') AS confirmed_by\n"
+	"  FROM reports WHERE kind = 'delivered'\n"
+	"  AND json_extract(body, '$.payment.method') = 'register';\n";
 
 static int db_fail(sqlite3 *db, struct err *e, const char *what)
 {

@@ -12,7 +12,10 @@
  * report_id already used for another order (409), or a second `delivered`
  * report, under a new report_id, for an order delivered already (409: one
  * disc per order).  A `delivered`, `expired`
- * or `cancelled` report closes the order (no longer listed).
+ * or `cancelled` report closes the order (no longer listed).  A delivered
+ * report's "payment" must agree with the order (prepaid or not, its price,
+ * a slip naming it); the register's payments are then the view
+ * register_payments of the recorded bodies (db.c).
  *
  * Every POST, whatever its answer, becomes one row of report_posts, so a
  * test can see that a report sent twice was counted once.
@@ -92,6 +95,71 @@ static int check_delivered(const cJSON *j, struct err *e)
 		return -1;
 	if (strlen(currency) != 3 || strspn(currency, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3)
 		return err_fail(e, "fee.currency: not 3 upper-case letters");
+	return 0;
+}
+
+/* A slip payload (PROTOCOL.md): TP, 10 digits of expiry, 6 of amount, then
+ * this order's ID; amount as the payload says it. */
+static int check_slip(const char *slip, const char *order_id, int64_t *amount, struct err *e)
+{
+	size_t n = strlen(slip);
+
+	if (n < 19 || n > 34 || slip[0] != 'T' || slip[1] != 'P' ||
+	    strspn(slip + 2, "0123456789") < 16)
+		return err_fail(e, "payment.slip: not TP, 16 digits and an order ID");
+	if (strcmp(slip + 18, order_id))
+		return err_fail(e, "payment.slip: for order %.16s, not %s", slip + 18, order_id);
+	*amount = 0;
+	for (int i = 12; i < 18; i++)
+		*amount = *amount * 10 + (slip[i] - '0');
+	return 0;
+}
+
+/* "payment" of a delivered report: absent only in a report queued by a
+ * kiosk before 0.4; else the method must be the order's, and a confirmed
+ * payment at the register must name its slip, the order's price, when and
+ * who. */
+static int check_payment(const cJSON *j, const struct db_order *o, struct err *e)
+{
+	const cJSON *p = member(j, "payment"), *confirmed;
+	const char *method = NULL, *slip = NULL, *currency = NULL, *by = NULL;
+	int64_t amount = 0, slip_amount = 0;
+
+	if (!p)
+		return 0;
+	if (!cJSON_IsObject(p))
+		return err_fail(e, "payment: not an object");
+	if (need_string(p, "payment.", "method", &method, e))
+		return -1;
+	if (strcmp(method, "prepaid") && strcmp(method, "register"))
+		return err_fail(e, "payment.method: not prepaid or register");
+	if (!strcmp(method, "prepaid") != o->prepaid)
+		return err_fail(e, "payment.method: %s, but order %s is %s", method, o->id,
+				o->prepaid ? "prepaid" : "paid at the register");
+	if (o->prepaid)
+		return 0;
+	confirmed = member(p, "confirmed");
+	if (!cJSON_IsBool(confirmed))
+		return err_fail(e, "payment.confirmed: not true or false");
+	if (cJSON_IsFalse(confirmed))
+		return 0; /* written before it was paid (pay_before_write = false) */
+	if (need_string(p, "payment.", "slip", &slip, e) || check_slip(slip, o->id, &slip_amount, e) ||
+	    need_int(p, "payment.", "amount", 1, &amount, e) ||
+	    need_string(p, "payment.", "currency", &currency, e) ||
+	    need_int(p, "payment.", "confirmed_at", 0, NULL, e) ||
+	    need_string(p, "payment.", "confirmed_by", &by, e))
+		return -1;
+	if (amount != slip_amount || (uint64_t)amount != o->price)
+		return err_fail(e, "payment.amount: %lld, the slip says %lld, the order costs %llu",
+				(long long)amount, (long long)slip_amount,
+				(unsigned long long)o->price);
+	if (strcmp(currency, "JPY"))
+		return err_fail(e, "payment.currency: not JPY");
+	if (!by[0] || strlen(by) > 32)
+		return err_fail(e, "payment.confirmed_by: not 1..32 bytes");
+	for (const char *c = by; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			return err_fail(e, "payment.confirmed_by: holds a control character");
 	return 0;
 }
 
@@ -179,7 +247,8 @@ void api_post_report(struct api_conn *c, struct api_reply *r, const char *order_
 		api_reply_error(c, r, 400, NULL, "the report is not one well-formed JSON document");
 		goto out_log;
 	}
-	if (check_report(j, &f, &e)) {
+	if (check_report(j, &f, &e) ||
+	    (!strcmp(f.kind, "delivered") && check_payment(j, &o, &e))) {
 		api_reply_error(c, r, 400, NULL, "report: %s", e.msg);
 		goto out_log;
 	}

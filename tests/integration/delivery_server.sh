@@ -272,6 +272,38 @@ DELIVERED='{"report_id":"d-1","kind":"delivered","at":1795000200,"media":"data-d
 check "a delivered report is accepted" [ "$(post 1001 "$V" "$DELIVERED")" = 200 ]
 check "a delivered order is no longer listed" fails has "$V" shop_curl 1001 "$URL/v1/orders"
 check "and shows as delivered" has "^ORDER $V 1001 12345678 delivered " "$DS" orders "$D"
+
+# a delivered report says how it was paid; the server checks it against the order
+P=$(order --shop 1001 --user 7 --title yoake --media data-cd --unpaid)
+PRICE=$(python3 -c 'import sqlite3, sys
+print(sqlite3.connect(sys.argv[1]).execute("SELECT price FROM orders WHERE id = ?", (sys.argv[2],)).fetchone()[0])' "$D/server/server.db" "$P")
+AMT=$(printf '%06d' "$PRICE")
+paid() { # REPORT_ID PAYMENT_JSON: a delivered report for order P
+	printf '{"report_id":"%s","kind":"delivered","at":1795000200,"media":"data-cd","started_at":1795000100,"finished_at":1795000190,"verified":true,"erased":true,"fee":{"amount":%s,"currency":"JPY"},"payment":%s}' \
+		"$1" "$PRICE" "$2"
+}
+SLIP="TP2612021505$AMT$P"
+GOOD="{\"method\":\"register\",\"confirmed\":true,\"slip\":\"$SLIP\",\"amount\":$PRICE,\"currency\":\"JPY\",\"confirmed_at\":1795000150,\"confirmed_by\":\"Sato\"}"
+check "payment: prepaid for an order not prepaid: 400" \
+	[ "$(post 1001 "$P" "$(paid p-1 '{"method":"prepaid"}')")" = 400 ]
+check "payment: an unknown method: 400" \
+	[ "$(post 1001 "$P" "$(paid p-2 '{"method":"cash"}')")" = 400 ]
+check "payment: not an object: 400" [ "$(post 1001 "$P" "$(paid p-3 '"register"')")" = 400 ]
+check "payment: confirmed without its slip: 400" \
+	[ "$(post 1001 "$P" "$(paid p-4 '{"method":"register","confirmed":true}')")" = 400 ]
+check "payment: a slip for another order: 400" \
+	[ "$(post 1001 "$P" "$(paid p-5 "$(echo "$GOOD" | sed "s/$SLIP/TP2612021505${AMT}OTHER1/")")")" = 400 ]
+check "payment: an amount that is not the price: 400" \
+	[ "$(post 1001 "$P" "$(paid p-6 "$(echo "$GOOD" | sed "s/\"amount\":$PRICE/\"amount\":1/")")")" = 400 ]
+check "payment: a name of 33 bytes: 400" \
+	[ "$(post 1001 "$P" "$(paid p-7 "$(echo "$GOOD" | sed 's/Sato/SSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSSS/')")")" = 400 ]
+check "payment: the refusal names the field" has 'payment.method' \
+	shop_curl 1001 -X POST --data "$(paid p-8 '{"method":"prepaid"}')" "$URL/v1/orders/$P/reports"
+check "payment: a confirmed payment at the register is accepted" \
+	[ "$(post 1001 "$P" "$(paid p-9 "$GOOD")")" = 200 ]
+check "payment: and recorded, slip, amount and who" has "^$P|p-9|1|$SLIP|$PRICE|JPY|1795000150|Sato\$" \
+	python3 -c 'import sqlite3, sys
+for r in sqlite3.connect(sys.argv[1]).execute("SELECT * FROM register_payments"): print("|".join(map(str, r)))' "$D/server/server.db"
 "$DS" cancel "$D" "$A"
 check "a cancelled order is listed as cancelled" \
 	has "{\"id\":\"$A\",\"state\":\"cancelled\"}" shop_curl 1001 "$URL/v1/orders"

@@ -36,6 +36,7 @@ static inline void fix_audio_order(struct core_order_view *o)
 	o->price = 1500;
 	snprintf(o->currency, sizeof(o->currency), "JPY");
 	o->prepaid = true;
+	o->paid = true;
 	o->item_count = 4;
 	fix_item(&o->items[0], "01 Asayake.wav", "朝焼け", "Tenpo Ensemble", 42336044, 240000);
 	fix_item(&o->items[1], "02 Morning Walk.wav", "Morning Walk", "Tenpo Ensemble feat. 佐藤みなみ",
@@ -104,6 +105,11 @@ static inline void fix_snapshot(struct core_snapshot *s)
 	s->net.server_cert_not_after = s->now + 200 * FIX_DAY;
 	s->net.client_cert_not_after = s->now + 21 * FIX_DAY;
 	s->net.outbox_pending = 2;
+	s->staff.day = (struct core_day_view){ .valid = true, .from = 1796137200,
+					       .to = 1796137200 + FIX_DAY, .discs_written = 7,
+					       .blanks_ruined = 1, .register_count = 3,
+					       .register_amount = 5400, .prepaid_count = 4,
+					       .prepaid_amount = 6000, .fees_owed = 11400 };
 	s->staff.queue_count = 7;
 	fix_queue_row(&s->staff.queue[0], "K7Q2M9X4P1", ORDER_READY, "夜明けの歌 — Songs for the Morning",
 		      "", s->now - 3600);

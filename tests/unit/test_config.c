@@ -168,6 +168,72 @@ static void example_file(void **state)
 	assert_int_equal(c.max_file_failures, 3);
 	assert_int_equal(c.retention_days, 90);
 	assert_int_equal(c.log_level, LOG_INFO);
+	assert_true(c.pay_before_write);
+	assert_int_equal(c.slip_valid_minutes, 30);
+	assert_string_equal(c.shop_name, "Tenpo");
+}
+
+static void payment_keys(void **state)
+{
+	struct config c;
+
+	(void)state;
+	good_line("pay_before_write = false", &c);
+	assert_false(c.pay_before_write);
+	good_line("pay_before_write = true", &c);
+	assert_true(c.pay_before_write);
+	good_line("slip_valid_minutes = 5", &c);
+	assert_int_equal(c.slip_valid_minutes, 5);
+	good_line("slip_valid_minutes = 1440", &c);
+	assert_int_equal(c.slip_valid_minutes, 1440);
+	good_line("shop_name = テンポ 渋谷店", &c);
+	assert_string_equal(c.shop_name, "テンポ 渋谷店");
+	bad_line("pay_before_write = yes", "pay_before_write");
+	bad_line("pay_before_write = 1", "pay_before_write");
+	bad_line("pay_before_write =", "pay_before_write");
+	bad_line("slip_valid_minutes = 4", "slip_valid_minutes");
+	bad_line("slip_valid_minutes = 1441", "slip_valid_minutes");
+	bad_line("shop_name =", "shop_name");
+}
+
+static void named_staff_pins(void **state)
+{
+	static const char hash[] = "pbkdf2-sha256$100000$00$11";
+	struct config c;
+	struct err e = { { 0 } };
+	char line[300], *t;
+	size_t lineno;
+
+	(void)state;
+	snprintf(line, sizeof(line), "staff_pin.sato = %s\nstaff_pin.Ito-2 = %s", hash, hash);
+	good_line(line, &c);
+	assert_int_equal(c.staff_pin_count, 2);
+	assert_string_equal(c.staff_pins[0].name, "sato");
+	assert_string_equal(c.staff_pins[1].name, "Ito-2");
+	assert_string_equal(c.staff_pins[1].pin, hash);
+	/* twice, a bad name, not a hash, too many */
+	snprintf(line, sizeof(line), "staff_pin.sato = %s\nstaff_pin.sato = %s", hash, hash);
+	t = with_line(line, &lineno);
+	assert_int_equal(parse(&c, t, strlen(t), &e), -1);
+	assert_non_null(strstr(e.msg, "bad 'staff_pin.sato'"));
+	free(t);
+	snprintf(line, sizeof(line), "staff_pin.s/x = %s", hash);
+	t = with_line(line, &lineno);
+	assert_int_equal(parse(&c, t, strlen(t), &e), -1);
+	free(t);
+	t = with_line("staff_pin. = x", &lineno);
+	assert_int_equal(parse(&c, t, strlen(t), &e), -1);
+	free(t);
+	t = with_line("staff_pin.sato = 1234", &lineno);
+	assert_int_equal(parse(&c, t, strlen(t), &e), -1);
+	free(t);
+	line[0] = '\0';
+	for (int i = 0; i <= CONFIG_STAFF_PINS; i++)
+		snprintf(line + strlen(line), sizeof(line) - strlen(line), "staff_pin.p%d = %s\n", i,
+			 "pbkdf2-sha256$1");
+	t = with_line(line, &lineno);
+	assert_int_equal(parse(&c, t, strlen(t), &e), -1);
+	free(t);
 }
 
 static void every_key(void **state)
@@ -599,6 +665,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(example_file),
 		cmocka_unit_test(every_key),
+		cmocka_unit_test(payment_keys),
+		cmocka_unit_test(named_staff_pins),
 		cmocka_unit_test(log_levels),
 		cmocka_unit_test(relative_paths),
 		cmocka_unit_test(unknown_key),

@@ -150,8 +150,8 @@ static int64_t raw_int(sqlite3 *db, const char *sql)
 	return v;
 }
 
-/* A READY data-CD order MINE whose code is CODE. */
-static void add_ready_order(struct fx *f)
+/* A READY data-CD order MINE whose code is CODE, prepaid or not. */
+static void add_order(struct fx *f, bool prepaid, uint64_t price)
 {
 	static const char json[] = "{}";
 	static const uint8_t sig[] = { 0x30, 0x01 };
@@ -164,7 +164,8 @@ static void add_ready_order(struct fx *f)
 	snprintf(m.order_id, sizeof(m.order_id), "MINE");
 	snprintf(m.title, sizeof(m.title), "Film");
 	memcpy(m.currency, "JPY", 4);
-	m.prepaid = true;
+	m.prepaid = prepaid;
+	m.price = price;
 	snprintf(file.name, sizeof(file.name), "film.avi");
 	m.pickup.iterations = PICKUP_MIN_ITERATIONS;
 	must(pickup_verifier_compute(CODE, &m.pickup, &e), &e, "verifier");
@@ -177,6 +178,11 @@ static void add_ready_order(struct fx *f)
 	must(store_order_move(s, "MINE", ORDER_DOWNLOADING, ORDER_READY, "", NULL, &e), &e,
 	     "ready");
 	store_close(s);
+}
+
+static void add_ready_order(struct fx *f)
+{
+	add_order(f, true, 0);
 }
 
 static void start(struct fx *f)
@@ -327,6 +333,180 @@ static void pin_accepted_when_staff_log_works(void **state)
 	free(s);
 }
 
+/* Waits until the staff screen's last action holds `what`. */
+static void wait_action(struct fx *f, struct core_snapshot *s, const char *what)
+{
+	pthread_mutex_lock(&f->mu);
+	for (;;) {
+		core_snapshot(f->core, s);
+		if (strstr(s->staff.last_action, what))
+			break;
+		pthread_cond_wait(&f->woke, &f->mu);
+	}
+	pthread_mutex_unlock(&f->mu);
+}
+
+/* Not prepaid: no write until the slip's payment is confirmed by staff. */
+static void paying_at_the_register(void **state)
+{
+	struct fx *f = *state;
+	struct core_snapshot *s = malloc(sizeof(*s));
+	char slip[64];
+	sqlite3 *db;
+
+	assert_non_null(s);
+	add_order(f, false, 1200);
+	start(f);
+	send(f, INTENT_PICKUP_CODE, CODE);
+	wait_stage(f, SESSION_ORDER_SHOWN);
+	core_snapshot(f->core, s);
+	assert_int_equal(s->msg, CORE_MSG_PAY_AT_REGISTER);
+	assert_false(s->order.paid);
+	send(f, INTENT_CONFIRM_ORDER, NULL); /* not paid: nothing happens */
+	send(f, INTENT_PRINT_SLIP, NULL);
+	wait_stage(f, SESSION_SLIP_ISSUED);
+	assert_false(seen(f, SESSION_WAITING_DISC));
+	core_snapshot(f->core, s);
+	assert_int_equal(s->msg, CORE_MSG_SLIP_NOT_PRINTED); /* no printer on this branch */
+	assert_int_equal(s->order.slip_amount, 1200);
+	assert_true(s->order.slip_valid_until > s->now);
+	assert_int_equal(strncmp(s->order.slip, "TP", 2), 0);
+	assert_non_null(strstr(s->order.slip, "001200MINE"));
+	snprintf(slip, sizeof(slip), "%s", s->order.slip);
+	db = raw_open(f);
+	assert_int_equal(raw_int(db, "SELECT state = 'awaiting-payment' FROM orders"), 1);
+	send(f, INTENT_END_SESSION, NULL);
+	wait_stage(f, SESSION_IDLE);
+	assert_int_equal(raw_int(db, "SELECT state = 'awaiting-payment' FROM orders"), 1);
+	/* the code again, before paying */
+	send(f, INTENT_PICKUP_CODE, CODE);
+	wait_stage(f, SESSION_CODE_REFUSED);
+	core_snapshot(f->core, s);
+	assert_int_equal(s->msg, CORE_MSG_AWAITING_PAYMENT);
+	/* a slip scanned without a staff login is refused */
+	send(f, INTENT_PICKUP_CODE, slip);
+	wait_action(f, s, "log in as staff");
+	assert_int_equal(raw_int(db, "SELECT state = 'awaiting-payment' FROM orders"), 1);
+	send(f, INTENT_STAFF_LOGIN, PIN);
+	wait_login_result(f, s);
+	send(f, INTENT_PICKUP_CODE, slip);
+	wait_action(f, s, "ok by staff");
+	assert_int_equal(raw_int(db, "SELECT state = 'ready' FROM orders"), 1);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM staff_log WHERE action = 'confirm-payment'"
+				     " AND result = 'ok by staff' AND order_id = 'MINE'"),
+			 1);
+	/* a second scan: refused, logged */
+	send(f, INTENT_PICKUP_CODE, slip);
+	wait_action(f, s, "already confirmed");
+	sqlite3_close(db);
+	/* paid: the code shows it ready to write */
+	send(f, INTENT_END_SESSION, NULL);
+	wait_stage(f, SESSION_IDLE);
+	send(f, INTENT_PICKUP_CODE, CODE);
+	wait_stage(f, SESSION_ORDER_SHOWN);
+	core_snapshot(f->core, s);
+	assert_true(s->order.paid);
+	assert_int_equal(s->msg, CORE_MSG_NONE);
+	free(s);
+}
+
+/* A named PIN's staff member is who confirmed, in the payment and the log;
+ * here from the queue (by order ID). */
+static void named_staff_confirms_from_queue(void **state)
+{
+	struct fx *f = *state;
+	struct core_snapshot *s = malloc(sizeof(*s));
+	struct core_intent in = { .kind = INTENT_STAFF_CONFIRM_PAYMENT };
+	struct err e = { "" };
+	sqlite3 *db;
+
+	assert_non_null(s);
+	snprintf(f->cfg.staff_pins[0].name, sizeof(f->cfg.staff_pins[0].name), "sato");
+	must(core_pin_make("97531", f->cfg.staff_pins[0].pin, sizeof(f->cfg.staff_pins[0].pin), &e),
+	     &e, "pin");
+	f->cfg.staff_pin_count = 1;
+	add_order(f, false, 1200);
+	start(f);
+	send(f, INTENT_PICKUP_CODE, CODE);
+	wait_stage(f, SESSION_ORDER_SHOWN);
+	send(f, INTENT_PRINT_SLIP, NULL);
+	wait_stage(f, SESSION_SLIP_ISSUED);
+	send(f, INTENT_END_SESSION, NULL);
+	wait_stage(f, SESSION_IDLE);
+	send(f, INTENT_STAFF_LOGIN, "97531");
+	wait_login_result(f, s);
+	assert_true(s->staff.logged_in);
+	assert_non_null(strstr(s->staff.last_action, "ok as sato"));
+	snprintf(in.order_id, sizeof(in.order_id), "MINE");
+	assert_true(core_send(f->core, &in));
+	wait_action(f, s, "ok by sato");
+	db = raw_open(f);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM payments WHERE confirmed_by = 'sato'"), 1);
+	assert_int_equal(raw_int(db, "SELECT state = 'ready' FROM orders"), 1);
+	sqlite3_close(db);
+	free(s);
+}
+
+/* An order awaiting payment survives a restart as it is: its slip is still
+ * valid, where a claimed order goes back to ready. */
+static void awaiting_payment_survives_restart(void **state)
+{
+	struct fx *f = *state;
+	struct core_snapshot *s = malloc(sizeof(*s));
+	struct core *c;
+	sqlite3 *db;
+
+	assert_non_null(s);
+	add_order(f, false, 1200);
+	start(f);
+	send(f, INTENT_PICKUP_CODE, CODE);
+	wait_stage(f, SESSION_ORDER_SHOWN);
+	send(f, INTENT_PRINT_SLIP, NULL);
+	wait_stage(f, SESSION_SLIP_ISSUED);
+	pthread_mutex_lock(&f->mu);
+	c = f->core;
+	f->core = NULL;
+	pthread_mutex_unlock(&f->mu);
+	core_stop(c);
+	start(f);
+	db = raw_open(f);
+	assert_int_equal(raw_int(db, "SELECT state = 'awaiting-payment' FROM orders"), 1);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM payments WHERE voided_at IS NULL"), 1);
+	sqlite3_close(db);
+	free(s);
+}
+
+/* Close of day: the totals in the staff view and the staff log, whether or
+ * not a printer took the sheet. */
+static void day_close_totals(void **state)
+{
+	struct fx *f = *state;
+	struct core_snapshot *s = malloc(sizeof(*s));
+	sqlite3 *db;
+
+	assert_non_null(s);
+	add_order(f, false, 1200);
+	start(f);
+	send(f, INTENT_STAFF_DAY_CLOSE, NULL); /* not logged in: refused */
+	wait_action(f, s, "not logged in");
+	assert_false(s->staff.day.valid);
+	send(f, INTENT_STAFF_LOGIN, PIN);
+	wait_login_result(f, s);
+	send(f, INTENT_STAFF_DAY_CLOSE, NULL);
+	wait_action(f, s, "day-close");
+	assert_true(s->staff.day.valid);
+	assert_false(s->staff.day.printed); /* no printer on this branch */
+	assert_int_equal(s->staff.day.to - s->staff.day.from, 86400);
+	assert_true(s->staff.day.from <= s->now && s->now < s->staff.day.to);
+	assert_int_equal(s->staff.day.discs_written, 0);
+	assert_int_equal(s->staff.day.fees_owed, 0);
+	assert_non_null(strstr(s->staff.last_action, "0 discs"));
+	db = raw_open(f);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM staff_log WHERE action = 'day-close'"), 1);
+	sqlite3_close(db);
+	free(s);
+}
+
 /* Five wrong PINs logged a day "ahead" of the clock: what a kiosk sees
  * after NTP sets its clock back a day.  The lock-out stays 30 s. */
 static void pin_lockout_not_stretched_by_clock_set_back(void **state)
@@ -460,6 +640,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(right_code_shows_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(pin_refused_when_staff_log_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(pin_accepted_when_staff_log_works, setup, teardown),
+		cmocka_unit_test_setup_teardown(paying_at_the_register, setup, teardown),
+		cmocka_unit_test_setup_teardown(day_close_totals, setup, teardown),
+		cmocka_unit_test_setup_teardown(named_staff_confirms_from_queue, setup, teardown),
+		cmocka_unit_test_setup_teardown(awaiting_payment_survives_restart, setup, teardown),
 		cmocka_unit_test_setup_teardown(pin_lockout_not_stretched_by_clock_set_back, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(burn_worker_without_store_answers, setup, teardown),

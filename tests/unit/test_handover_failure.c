@@ -48,7 +48,8 @@ static void claimed_order(struct fx *f)
 	static const uint8_t sig[] = { 0x30, 0x01 };
 	struct manifest_file file = { .size = FILE_BYTES, .kind = FILE_DATA };
 	struct manifest m = { .version = 1, .media = MEDIA_DATA_CD, .files = &file, .file_count = 1,
-			      .total_bytes = FILE_BYTES, .issued_at = 1, .expires_at = 4000000000 };
+			      .total_bytes = FILE_BYTES, .issued_at = 1, .expires_at = 4000000000,
+			      .prepaid = true }; /* paid online: pay_before_write allows the write */
 	struct spool_writer *w;
 	struct err e = { "" };
 	uint8_t *buf = malloc(FILE_BYTES);

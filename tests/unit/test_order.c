@@ -31,6 +31,8 @@ static bool action_move_legal(enum order_action a, enum order_state s)
 		return order_can_move(s, ORDER_ANNOUNCED);
 	case ORDER_ACT_CANCEL:
 		return order_can_move(s, ORDER_CANCELLED);
+	case ORDER_ACT_CONFIRM_PAYMENT:
+		return order_can_move(s, ORDER_READY);
 	default:
 		return false;
 	}
@@ -51,7 +53,7 @@ static void allowed_actions_are_legal_moves(void **state)
 					 order_action_name((enum order_action)a),
 					 order_state_name((enum order_state)s));
 		}
-	assert_int_equal(allowed, 1 + 1 + 1 + 5);
+	assert_int_equal(allowed, 1 + 1 + 1 + 6 + 1);
 }
 
 static void cancel_and_write_follow_the_lifecycle(void **state)
@@ -67,6 +69,9 @@ static void cancel_and_write_follow_the_lifecycle(void **state)
 		/* retry and download again are for failed orders only */
 		assert_int_equal(order_action_allowed(ORDER_ACT_RETRY, st), st == ORDER_FAILED);
 		assert_int_equal(order_action_allowed(ORDER_ACT_REFETCH, st), st == ORDER_FAILED);
+		/* a payment is confirmed only while its slip waits */
+		assert_int_equal(order_action_allowed(ORDER_ACT_CONFIRM_PAYMENT, st),
+				 st == ORDER_AWAITING_PAYMENT);
 		/* nothing touches an order being written, or a finished one */
 		if (order_is_final(st) || st == ORDER_WRITING || st == ORDER_VERIFYING ||
 		    st == ORDER_WRITTEN || st == ORDER_ERASED)
@@ -87,7 +92,7 @@ static void refusal_names_the_states(void **state)
 	assert_string_equal(e.msg, "order A1 is ready: download again is only for failed orders");
 	assert_int_equal(order_action_check(ORDER_ACT_CANCEL, ORDER_WRITTEN, "A1", &e), -1);
 	assert_string_equal(e.msg, "order A1 is written: cancel is only for announced, downloading, "
-				   "ready, claimed or failed orders");
+				   "ready, claimed, awaiting-payment or failed orders");
 	assert_int_equal(order_action_check(ORDER_ACT_WRITE, ORDER_FAILED, "A1", &e), -1);
 	assert_string_equal(e.msg, "order A1 is failed: write again is only for claimed orders");
 }

@@ -31,6 +31,7 @@
 #include <sqlite3.h>
 
 #include "digest.h"
+#include "receipt.h"
 #include "store.h"
 
 #define CRASH_KILLS 20
@@ -241,6 +242,21 @@ static void move_ok(struct fx *f, const char *id, enum order_state from, enum or
 	     &e, "move");
 }
 
+/* The order (claimed, made unpaid) gets a payment slip: AWAITING_PAYMENT. */
+static void issue_slip(struct fx *f, const char *id)
+{
+	time_t now = time(NULL);
+	struct slip_info si = { .shop_name = "Tenpo", .order_id = id, .amount_yen = 1500,
+				.issued = now, .valid_until = now + 1800, .lang = "ja" };
+	char sql[200], slip[SLIP_PAYLOAD_MAX];
+	struct err e = { "" };
+
+	snprintf(sql, sizeof(sql), "UPDATE orders SET prepaid = 0 WHERE id = '%s'", id);
+	raw_exec(f, sql);
+	must(slip_payload(&si, slip, sizeof(slip), &e), &e, "slip");
+	must(store_payment_issue(f->s, id, 1500, "JPY", now, now + 1800, slip, &e), &e, "issue");
+}
+
 /* Announces `id` and walks it by legal steps to `target`; a FAILED order
  * fails from `failed_from`. */
 static void drive(struct fx *f, const char *id, enum order_state target,
@@ -258,6 +274,8 @@ static void drive(struct fx *f, const char *id, enum order_state target,
 		stop = failed_from;
 	else if (target == ORDER_EXPIRED || target == ORDER_CANCELLED)
 		stop = ORDER_ANNOUNCED;
+	else if (target == ORDER_AWAITING_PAYMENT)
+		stop = ORDER_CLAIMED;
 	for (size_t i = 1; i < sizeof(line) / sizeof(line[0]) && line[i - 1] != stop; i++) {
 		switch (line[i]) {
 		case ORDER_DOWNLOADING:
@@ -275,7 +293,9 @@ static void drive(struct fx *f, const char *id, enum order_state target,
 			move_ok(f, id, line[i - 1], line[i]);
 		}
 	}
-	if (target != stop)
+	if (target == ORDER_AWAITING_PAYMENT)
+		issue_slip(f, id);
+	else if (target != stop)
 		move_ok(f, id, stop, target);
 	assert_int_equal(state_of(f, id), target);
 }
@@ -586,11 +606,15 @@ static void every_legal_transition_works(void **state)
 			/* a FAILED order may only go back where a retry goes */
 			if (from == ORDER_FAILED && to == ORDER_CLAIMED)
 				ff = ORDER_WRITING;
-			snprintf(id, sizeof(id), "L-%s-%s", order_state_name(from),
-				 order_state_name(to));
+			snprintf(id, sizeof(id), "L-%02d-%02d", from, to); /* a slip holds 16 */
 			drive(f, id, from, ff, 100);
 			if (to == ORDER_DOWNLOADING) {
 				must(accept(f, id, 2, 100, &e), &e, id);
+			} else if (to == ORDER_AWAITING_PAYMENT) {
+				issue_slip(f, id);
+			} else if (from == ORDER_AWAITING_PAYMENT && to == ORDER_READY) {
+				must(store_payment_confirm(f->s, id, "tester", time(NULL), NULL, &e),
+				     &e, id);
 			} else {
 				if (from == ORDER_DOWNLOADING && to == ORDER_READY) {
 					must(store_file_done(f->s, id, 0, &e), &e, id);
@@ -636,7 +660,7 @@ static void every_illegal_transition_refused(void **state)
 	for (int from = 0; from < ORDER_STATE_COUNT; from++) {
 		char id[40], before[8192], after[8192];
 
-		snprintf(id, sizeof(id), "I-%s", order_state_name(from));
+		snprintf(id, sizeof(id), "I-%02d", from);
 		drive(f, id, from, ORDER_ANNOUNCED, 100);
 		snapshot(f, before, sizeof(before));
 		for (int to = 0; to < ORDER_STATE_COUNT; to++) {
@@ -1015,7 +1039,7 @@ static void spool_reserved_sums_right_states(void **state)
 		uint64_t size = UINT64_C(1) << s;
 		bool holds = s >= ORDER_DOWNLOADING && s <= ORDER_WRITTEN;
 
-		snprintf(id, sizeof(id), "S-%s", order_state_name(s));
+		snprintf(id, sizeof(id), "S-%02d", s);
 		drive(f, id, s, ORDER_DOWNLOADING, size);
 		if (s == ORDER_FAILED)
 			holds = true; /* failed with its manifest: the spool is kept */
@@ -1031,7 +1055,7 @@ static void spool_reserved_sums_right_states(void **state)
 
 	must(store_spool_reserved(f->s, NULL, &got, &e), &e, "reserved");
 	assert_int_equal(got, want);
-	must(store_spool_reserved(f->s, "S-ready", &got, &e), &e, "reserved");
+	must(store_spool_reserved(f->s, "S-02", &got, &e), &e, "reserved");
 	assert_int_equal(got, want - 2 * (UINT64_C(1) << ORDER_READY));
 	must(store_spool_reserved(f->s, "unknown", &got, &e), &e, "reserved");
 	assert_int_equal(got, want);
@@ -1502,7 +1526,7 @@ static void staff_actions_enforced(void **state)
 			char id[40], before[8192], after[8192];
 			int rc;
 
-			snprintf(id, sizeof(id), "A-%d-%s", a, order_state_name(st));
+			snprintf(id, sizeof(id), "A-%d-%02d", a, st);
 			drive(f, id, (enum order_state)st, ORDER_DOWNLOADING, 100);
 			snapshot(f, before, sizeof(before));
 			rc = a ? store_order_refetch(f->s, id, &e) : store_order_retry(f->s, id, &e);

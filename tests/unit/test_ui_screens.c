@@ -273,6 +273,8 @@ static void test_customer_screens(void **state)
 	both(v, "order-audio", UI_SCREEN_ORDER);
 	fix_film_order(&v->s->order);
 	both(v, "order-film", UI_SCREEN_ORDER);
+	v->s->order.pay_first = true; /* pay_before_write: the slip first */
+	both(v, "order-pay-first", UI_SCREEN_ORDER);
 
 	v->s->stage = SESSION_WAITING_DISC;
 	both(v, "disc-dvd", UI_SCREEN_DISC);
@@ -320,6 +322,10 @@ static void test_messages(void **state)
 		{ CORE_MSG_DRIVE_GONE, SESSION_FAILED, UI_SCREEN_ERROR, "msg-drive-gone" },
 		{ CORE_MSG_INTERNAL, SESSION_FAILED, UI_SCREEN_ERROR, "msg-internal" },
 		{ CORE_MSG_BLANKS_EXHAUSTED, SESSION_FAILED, UI_SCREEN_ERROR, "msg-blanks-exhausted" },
+		{ CORE_MSG_AWAITING_PAYMENT, SESSION_CODE_REFUSED, UI_SCREEN_ERROR,
+		  "msg-awaiting-payment" },
+		{ CORE_MSG_SLIP_PRINTED, SESSION_SLIP_ISSUED, UI_SCREEN_SLIP, "slip-printed" },
+		{ CORE_MSG_SLIP_NOT_PRINTED, SESSION_SLIP_ISSUED, UI_SCREEN_SLIP, "slip-not-printed" },
 	};
 	struct env *v = *state;
 
@@ -330,6 +336,13 @@ static void test_messages(void **state)
 		v->s->wait_s = cases[i].msg == CORE_MSG_CODE_WAIT ? 45 : 0;
 		v->s->has_order = cases[i].stage >= SESSION_ORDER_SHOWN;
 		fix_film_order(&v->s->order);
+		if (cases[i].stage == SESSION_SLIP_ISSUED) {
+			/* TP2612021505002800NZUOS92X5H: 2026-12-02 15:05 JST */
+			snprintf(v->s->order.slip, sizeof(v->s->order.slip), "TP2612021505002800%.16s",
+				 v->s->order.id);
+			v->s->order.slip_amount = v->s->order.price;
+			v->s->order.slip_valid_until = 1796191500;
+		}
 		if (cases[i].msg == CORE_MSG_DISC_WRONG_TYPE) {
 			snprintf(v->s->drive.profile, sizeof(v->s->drive.profile), "CD-R");
 			v->s->drive.disc = BURNER_MEDIA_UNSUITABLE;
@@ -351,6 +364,7 @@ static void test_staff_screens(void **state)
 		{ UI_SCREEN_STAFF_MENU, "staff-menu" },
 		{ UI_SCREEN_STAFF_DRIVE, "staff-drive" },
 		{ UI_SCREEN_STAFF_QUEUE, "staff-queue" },
+		{ UI_SCREEN_STAFF_DAY, "staff-day" },
 		{ UI_SCREEN_STAFF_TEST_WRITE, "staff-test-write" },
 		{ UI_SCREEN_STAFF_SPOOL, "staff-spool" },
 		{ UI_SCREEN_STAFF_NETWORK, "staff-network" },

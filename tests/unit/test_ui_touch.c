@@ -496,9 +496,10 @@ static void test_staff_queue_offers_allowed_actions(void **state)
 		{ UI_ACT_STAFF_RETRY, 1u << ORDER_FAILED },
 		{ UI_ACT_STAFF_REFETCH, 1u << ORDER_FAILED },
 		{ UI_ACT_STAFF_REWRITE, 1u << ORDER_CLAIMED },
+		{ UI_ACT_STAFF_CONFIRM_PAYMENT, 1u << ORDER_AWAITING_PAYMENT },
 		{ UI_ACT_STAFF_CANCEL, 1u << ORDER_ANNOUNCED | 1u << ORDER_DOWNLOADING |
 					       1u << ORDER_READY | 1u << ORDER_CLAIMED |
-					       1u << ORDER_FAILED },
+					       1u << ORDER_AWAITING_PAYMENT | 1u << ORDER_FAILED },
 	};
 	unsigned wrong = 0;
 

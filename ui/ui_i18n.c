@@ -469,6 +469,9 @@ static const struct ui_msg_text msg_ja[CORE_MSG_COUNT] = {
 	[CORE_MSG_BLANKS_EXHAUSTED] = { "このご注文は書き込みを中止しました",
 					"何枚かのディスクに書き込めなかったため、店員が確認します。ご注文は安全に保存されています。",
 					"お手数ですが、店員にお声がけください。" },
+	[CORE_MSG_SCAN_UNREADABLE] = { "このコードは使えません",
+				       "読み取ったバーコードは受け取り番号ではありません。",
+				       "ご注文メールの受け取り用QRコードをかざすか、12桁の番号を入力してください。" },
 };
 
 static const struct ui_msg_text msg_en[CORE_MSG_COUNT] = {
@@ -521,6 +524,9 @@ static const struct ui_msg_text msg_en[CORE_MSG_COUNT] = {
 	[CORE_MSG_BLANKS_EXHAUSTED] = { "Writing this order has been stopped",
 					"Several discs could not be written, so a staff member will check it. Your order is kept safe.",
 					"Please call a staff member." },
+	[CORE_MSG_SCAN_UNREADABLE] = { "This code cannot be used",
+				       "What was scanned is not a pickup code.",
+				       "Scan the pickup QR code from your order e-mail, or enter the 12 digits." },
 };
 
 static const enum ui_str state_str[ORDER_STATE_COUNT] = {

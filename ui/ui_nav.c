@@ -96,7 +96,8 @@ bool ui_screen_is_staff(enum ui_screen s)
 
 bool ui_nav_code_msg(enum core_msg m)
 {
-	return m == CORE_MSG_CODE_WRONG || m == CORE_MSG_CODE_MALFORMED || m == CORE_MSG_CODE_WAIT;
+	return m == CORE_MSG_CODE_WRONG || m == CORE_MSG_CODE_MALFORMED || m == CORE_MSG_CODE_WAIT ||
+	       m == CORE_MSG_SCAN_UNREADABLE;
 }
 
 enum ui_screen ui_nav_screen(const struct ui_nav *n, const struct core_snapshot *s)
@@ -324,8 +325,9 @@ static bool act_customer(struct ui_nav *n, const struct ui_action *a, const stru
 		    (a->kind == UI_ACT_DISC_INSERTED && scr != UI_SCREEN_DISC) ||
 		    (a->kind == UI_ACT_TRY_DISC && scr != UI_SCREEN_ERROR))
 			return false;
+		/* with the language shown: the receipt is printed in it */
 		send(out, a->kind == UI_ACT_DISC_INSERTED ? INTENT_DISC_INSERTED : INTENT_CONFIRM_ORDER,
-		     NULL, NULL);
+		     NULL, n->lang == UI_LANG_EN ? "en" : "ja");
 		set_busy(n, s, a->kind, now);
 		return true;
 	default:

@@ -320,6 +320,7 @@ static void test_messages(void **state)
 		{ CORE_MSG_DRIVE_GONE, SESSION_FAILED, UI_SCREEN_ERROR, "msg-drive-gone" },
 		{ CORE_MSG_INTERNAL, SESSION_FAILED, UI_SCREEN_ERROR, "msg-internal" },
 		{ CORE_MSG_BLANKS_EXHAUSTED, SESSION_FAILED, UI_SCREEN_ERROR, "msg-blanks-exhausted" },
+		{ CORE_MSG_SCAN_UNREADABLE, SESSION_CODE_REFUSED, UI_SCREEN_CODE, "msg-scan-unreadable" },
 	};
 	struct env *v = *state;
 

@@ -353,6 +353,13 @@ static bool staff_intent(struct ui_nav *n, const struct ui_action *a, struct ui_
 	};
 
 	(void)n;
+	if (a->kind == UI_ACT_STAFF_REPRINT || a->kind == UI_ACT_STAFF_PREVIEW) {
+		if (!a->id || !order_id_ok(a->id) || a->arg < 0 || a->arg >= UI_DOC_KINDS)
+			return false;
+		send(out, a->kind == UI_ACT_STAFF_REPRINT ? INTENT_STAFF_REPRINT : INTENT_STAFF_PREVIEW,
+		     a->id, ui_doc_kinds[a->arg]);
+		return true;
+	}
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (map[i].act == a->kind) {
 			if (map[i].with_id && (!a->id || !order_id_ok(a->id)))

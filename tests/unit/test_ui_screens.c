@@ -292,6 +292,10 @@ static void test_customer_screens(void **state)
 	both(v, "done-prepaid", UI_SCREEN_DONE);
 	fix_film_order(&v->s->order);
 	both(v, "done-unpaid", UI_SCREEN_DONE);
+	/* no receipt could be printed: the customer is told to ask staff */
+	v->s->periph.receipt_failed = true;
+	both(v, "done-no-receipt", UI_SCREEN_DONE);
+	v->s->periph.receipt_failed = false;
 	finish(v);
 }
 
@@ -399,6 +403,25 @@ static void test_staff_screens(void **state)
 	/* the last sync left two orders waiting for spool space */
 	v->s->staff.spool_waiting = 2;
 	both(v, "staff-spool-full", UI_SCREEN_STAFF_SPOOL);
+	/* the printer out of paper, a receipt not printed, the scanner test
+	 * waiting, a preview made */
+	v->s->periph.printer.paper_out = true;
+	snprintf(v->s->periph.printer.status_text, sizeof(v->s->periph.printer.status_text),
+		 "paper out");
+	v->s->periph.printer.jobs_failed = 1;
+	v->s->periph.alert = true;
+	snprintf(v->s->periph.alert_text, sizeof(v->s->periph.alert_text),
+		 "receipt NZUOS92X5H not printed: paper out");
+	v->s->periph.scanner_test = true;
+	snprintf(v->s->periph.preview_key, sizeof(v->s->periph.preview_key), "NZUOS92X5H");
+	snprintf(v->s->periph.preview_kind, sizeof(v->s->periph.preview_kind), "receipt");
+	snprintf(v->s->periph.preview_png, sizeof(v->s->periph.preview_png),
+		 "/var/lib/tenpo/out/receipts/preview.png");
+	both(v, "staff-peripherals-trouble", UI_SCREEN_STAFF_PERIPHERALS);
+	show(v, "staff-menu-periph-trouble", UI_SCREEN_STAFF_MENU, UI_LANG_EN, false);
+	/* no USB at all (usb = off) */
+	memset(&v->s->periph, 0, sizeof(v->s->periph));
+	show(v, "staff-peripherals-off", UI_SCREEN_STAFF_PERIPHERALS, UI_LANG_EN, false);
 	finish(v);
 }
 

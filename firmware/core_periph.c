@@ -28,16 +28,17 @@
  * shop's QR) and, per scan_code.h, must not count as a wrong code.  A scan
  * anywhere else is logged and ignored.
  *
- * Documents.  core_periph_print() keeps every document's bytes for the day
- * (receipts.h, under <output>/receipts) before anything is sent, then checks
- * the printer's last known status (a status known bad refuses at once; an
- * unknown one does not, as drivers/ does) and submits the job.  The job's
+ * Documents (core_periph_doc.c).  core_periph_print() keeps every
+ * document's bytes for the day (receipts.h, under <output>/receipts)
+ * before anything is sent, then checks the printer's last known status (a
+ * status known bad refuses at once; an unknown one does not, as drivers/
+ * does) and submits the job.  The job's
  * outcome comes back as USB_EVENT_JOB_DONE; a session's receipt that was
  * refused or failed sets receipt_failed (the done screen tells the customer
  * to ask staff) and raises the staff alert (a log line and the staff view).
  * Staff reprint any stored document of the day from the exact bytes kept,
- * and preview it: escpos_render() of the same bytes to a PNG the staff page
- * shows.
+ * and preview it: escpos_render() of the same bytes to a PNG whose path the
+ * staff page shows.
  */
 #include <limits.h>
 #include <stdint.h>
@@ -48,37 +49,15 @@
 #include <unistd.h>
 
 #include "core_internal.h"
-#include "escpos.h"
+#include "core_periph_internal.h"
 #include "escpos_render.h"
 #include "log.h"
 #include "printer_profile.h"
-#include "receipt.h"
 #include "receipts.h"
 #include "scan_code.h"
 #include "usb.h"
 
-#define PERIPH_JOBS 8 /* jobs submitted whose outcome has not come */
-
-struct periph_job {
-	uint64_t id;
-	enum core_doc doc;
-	char key[ORDER_ID_MAX + 1];
-	bool session; /* the current customer's receipt */
-};
-
-struct core_periph {
-	struct usb *usb;
-	struct printer_profile profile;
-	char receipts_dir[CONFIG_PATH_MAX + 16];
-	char lang[3];
-	uint64_t next_job;
-	struct periph_job jobs[PERIPH_JOBS];
-	unsigned n_jobs;
-	struct escpos_renderer *renderer;
-	char pruned_day[11];
-};
-
-static const char *const doc_kinds[] = {
+const char *const periph_doc_kinds[CORE_DOC_COUNT] = {
 	[CORE_DOC_RECEIPT] = "receipt",
 	[CORE_DOC_SLIP] = "slip",
 	[CORE_DOC_DAY] = "day",
@@ -125,7 +104,7 @@ static void data_path(char *out, size_t cap, const char *configured, const char 
 
 /* ---- the view --------------------------------------------------------- */
 
-static void publish(struct core *c)
+void periph_publish(struct core *c)
 {
 	pthread_mutex_lock(&c->lock);
 	core_changed(c);
@@ -204,7 +183,7 @@ static void sync_usb(struct core *c)
 }
 
 /* Today's documents into the view. */
-static void list_receipts(struct core *c)
+void periph_list_receipts(struct core *c)
 {
 	struct receipts_entry *ents = calloc(CORE_MAX_RECEIPTS, sizeof(*ents));
 	size_t n = 0;
@@ -229,7 +208,7 @@ static void list_receipts(struct core *c)
 }
 
 /* The staff alert: a log line, and the staff view until the next one. */
-static void alert(struct core *c, const char *what, const char *key, const char *why)
+void periph_alert(struct core *c, const char *what, const char *key, const char *why)
 {
 	log_error("periph", "ALERT: %s %s not printed: %s", what, key, why);
 	pthread_mutex_lock(&c->lock);
@@ -367,284 +346,17 @@ void core_periph_language(struct core *c, const char *lang)
 		snprintf(c->periph->lang, sizeof(c->periph->lang), "%s", lang);
 }
 
-/* ---- printing ---------------------------------------------------------- */
-
-/* Why the printer cannot take a job now, or NULL. */
-static const char *not_ready(struct core *c)
-{
-	const struct core_printer_view *v = &c->snap.periph.printer;
-
-	if (!v->present)
-		return "no receipt printer";
-	if (!v->working)
-		return v->last_error[0] ? v->last_error : "the printer is not working";
-	if (v->paper_out)
-		return "paper out";
-	if (v->cover_open)
-		return "cover open";
-	if (v->offline)
-		return "printer offline";
-	if (v->error)
-		return "printer error";
-	return NULL;
-}
-
-static int submit(struct core *c, enum core_doc doc, const char *key, bool session,
-		  const uint8_t *bytes, size_t len, struct err *e)
-{
-	struct core_periph *p = c->periph;
-	const char *why = not_ready(c);
-	struct periph_job *j;
-
-	if (why)
-		return err_fail(e, "%s", why);
-	if (p->n_jobs == PERIPH_JOBS)
-		return err_fail(e, "%d documents are still waiting for the printer", PERIPH_JOBS);
-	if (usb_printer_submit(p->usb, bytes, len, p->next_job + 1, e))
-		return -1;
-	j = &p->jobs[p->n_jobs++];
-	j->id = ++p->next_job;
-	j->doc = doc;
-	j->session = session;
-	snprintf(j->key, sizeof(j->key), "%s", key);
-	log_info("periph", "%s %s sent to the printer (%zu bytes, job %llu)", doc_kinds[doc], key,
-		 len, (unsigned long long)j->id);
-	return 0;
-}
-
-/* The file name's key for a document: the order's ID, else the kind and
- * Japan's time of day. */
-static void doc_key(enum core_doc doc, const char *order_id, char *out, size_t cap)
-{
-	time_t t = time(NULL) + RECEIPT_UTC_OFFSET;
-	struct tm tm;
-
-	if (order_id && order_id[0]) {
-		snprintf(out, cap, "%s", order_id);
-		return;
-	}
-	gmtime_r(&t, &tm);
-	snprintf(out, cap, "%s_%02d%02d%02d", doc == CORE_DOC_DAY ? "DAY" : "TEST", tm.tm_hour,
-		 tm.tm_min, tm.tm_sec);
-}
-
-static int print_doc(struct core *c, enum core_doc doc, const char *order_id, bool session,
-		     const uint8_t *bytes, size_t len, struct err *e)
-{
-	char key[ORDER_ID_MAX + 1];
-	struct err why = { "" };
-
-	if (!c->periph)
-		return err_fail(e, "no receipt printer");
-	if ((unsigned)doc >= sizeof(doc_kinds) / sizeof(doc_kinds[0]))
-		return err_fail(e, "unknown document");
-	doc_key(doc, order_id, key, sizeof(key));
-	/* kept before it is sent: a document the printer never took can be
-	 * reprinted once it is fixed */
-	if (receipts_store(c->periph->receipts_dir, time(NULL), key, doc_kinds[doc], bytes, len,
-			   &why))
-		log_error("periph", "%s", why.msg);
-	else
-		list_receipts(c);
-	return submit(c, doc, key, session, bytes, len, e);
-}
-
-int core_periph_print(struct core *c, enum core_doc doc, const char *order_id,
-		      const uint8_t *bytes, size_t len, struct err *e)
-{
-	int rc = print_doc(c, doc, order_id, false, bytes, len, e);
-
-	publish(c);
-	return rc;
-}
-
-static void receipt_not_printed(struct core *c, const char *key, const char *why)
-{
-	pthread_mutex_lock(&c->lock);
-	c->snap.periph.receipt_failed = true;
-	pthread_mutex_unlock(&c->lock);
-	alert(c, "receipt", key, why);
-}
-
-void core_periph_session_end(struct core *c)
-{
-	if (!c->periph)
-		return;
-	pthread_mutex_lock(&c->lock);
-	c->snap.periph.receipt_failed = false;
-	pthread_mutex_unlock(&c->lock);
-	for (unsigned i = 0; i < c->periph->n_jobs; i++)
-		c->periph->jobs[i].session = false;
-}
-
-static const char *media_label(enum media_kind m)
-{
-	return m == MEDIA_DATA_DVD ? "DVD-R" : m == MEDIA_AUDIO_CD ? "CD-R (Audio)" : "CD-R";
-}
-
-void core_periph_session_done(struct core *c, const char *checksum)
-{
-	const struct core_order_view *o = &c->snap.order;
-	char sum[9] = "";
-	struct receipt_info r;
-	struct escpos b;
-	const uint8_t *bytes;
-	size_t len = 0;
-	struct err e = { "" };
-
-	if (!c->periph)
-		return;
-	core_periph_session_end(c);
-	snprintf(sum, sizeof(sum), "%.8s", checksum ? checksum : "");
-	r = (struct receipt_info){
-		.shop_name = c->cfg.shop_name,
-		.shop_name_latin = c->cfg.shop_name_latin,
-		.shop_address = c->cfg.shop_address,
-		.shop_address_latin = c->cfg.shop_address_latin,
-		.when = time(NULL),
-		.order_id = o->id,
-		.title = o->title,
-		.artist = o->artist,
-		.media = media_label(o->media),
-		.checksum = sum,
-		.price_yen = (long long)o->price,
-		.payment = o->prepaid ? RECEIPT_PAID_ONLINE : RECEIPT_PAID_AT_REGISTER,
-		.lang = c->periph->lang,
-	};
-	escpos_init(&b, &c->periph->profile, 0);
-	if (receipt_encode(&c->periph->profile, &r, &b, &e) || escpos_finish(&b, &e)) {
-		receipt_not_printed(c, o->id, e.msg);
-	} else {
-		bytes = escpos_data(&b, &len);
-		if (print_doc(c, CORE_DOC_RECEIPT, o->id, true, bytes, len, &e))
-			receipt_not_printed(c, o->id, e.msg);
-	}
-	escpos_free(&b);
-	publish(c);
-}
-
-/* ---- staff ------------------------------------------------------------- */
-
-static int test_page(struct core *c, struct err *e)
-{
-	const struct printer_profile *pf = &c->periph->profile;
-	char when[17], line[160];
-	struct escpos b;
-	const uint8_t *bytes;
-	size_t len = 0;
-	int rc;
-
-	receipt_time_format(time(NULL), when);
-	escpos_init(&b, pf, 0);
-	escpos_reset(&b);
-	escpos_align(&b, ESCPOS_CENTER);
-	escpos_size(&b, 2, 2);
-	escpos_line(&b, "TEST");
-	escpos_size(&b, 1, 1);
-	escpos_line(&b, "Tenpo printer test");
-	if (pf->kanji == PRINTER_KANJI_SJIS)
-		escpos_line(&b, "プリンターのテスト印刷");
-	escpos_align(&b, ESCPOS_LEFT);
-	escpos_rule(&b, '-');
-	escpos_row(&b, "Profile", pf->name);
-	escpos_row(&b, "Model", pf->model);
-	snprintf(line, sizeof(line), "%u mm, %u dots", pf->paper_mm, pf->dots);
-	escpos_row(&b, "Paper", line);
-	escpos_row(&b, "Printer", c->snap.periph.printer.name);
-	escpos_row(&b, "Time", when);
-	escpos_rule(&b, '-');
-	escpos_line(&b, "0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ");
-	escpos_align(&b, ESCPOS_CENTER);
-	escpos_qr(&b, "TENPO-TEST");
-	escpos_newline(&b);
-	escpos_cut(&b);
-	rc = escpos_finish(&b, e);
-	if (!rc) {
-		bytes = escpos_data(&b, &len);
-		rc = print_doc(c, CORE_DOC_TEST, NULL, false, bytes, len, e);
-	}
-	escpos_free(&b);
-	return rc;
-}
-
-static int doc_of_kind(const char *kind, enum core_doc *out)
-{
-	for (size_t i = 0; i < sizeof(doc_kinds) / sizeof(doc_kinds[0]); i++)
-		if (!strcmp(kind, doc_kinds[i])) {
-			*out = (enum core_doc)i;
-			return 0;
-		}
-	return -1;
-}
-
-static int reprint(struct core *c, const char *key, const char *kind, struct err *e)
-{
-	enum core_doc doc;
-	uint8_t *bytes;
-	size_t len;
-	int rc;
-
-	if (doc_of_kind(kind, &doc))
-		return err_fail(e, "no document kind '%.16s'", kind);
-	if (receipts_load(c->periph->receipts_dir, time(NULL), key, kind, &bytes, &len, e))
-		return -1;
-	rc = submit(c, doc, key, false, bytes, len, e);
-	free(bytes);
-	return rc;
-}
-
-static int preview(struct core *c, const char *key, const char *kind, struct err *e)
-{
-	struct core_periph *p = c->periph;
-	struct escpos_image im = { 0 };
-	char png[sizeof(p->receipts_dir) + 32], tmp[sizeof(png) + 8];
-	uint8_t *bytes;
-	size_t len;
-	int rc;
-
-	if (receipts_load(p->receipts_dir, time(NULL), key, kind, &bytes, &len, e))
-		return -1;
-	if (!p->renderer && escpos_renderer_open(&p->renderer, NULL, e)) {
-		free(bytes);
-		return -1;
-	}
-	snprintf(png, sizeof(png), "%s/preview.png", p->receipts_dir);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", png);
-	rc = escpos_render(p->renderer, &p->profile, bytes, len, &im, e);
-	free(bytes);
-	if (!rc)
-		rc = escpos_image_write_png(&im, tmp, e);
-	escpos_image_free(&im);
-	/* the UI may be reading the old one: it sees it whole, or the new one */
-	if (!rc && rename(tmp, png))
-		rc = err_fail(e, "%s: cannot rename", png);
-	pthread_mutex_lock(&c->lock);
-	if (!rc) {
-		c->snap.periph.preview_seq++;
-		snprintf(c->snap.periph.preview_png, sizeof(c->snap.periph.preview_png), "%.1000s",
-			 png);
-		snprintf(c->snap.periph.preview_key, sizeof(c->snap.periph.preview_key), "%s", key);
-		snprintf(c->snap.periph.preview_kind, sizeof(c->snap.periph.preview_kind), "%s",
-			 kind);
-		c->snap.periph.preview_error[0] = '\0';
-	} else {
-		snprintf(c->snap.periph.preview_error, sizeof(c->snap.periph.preview_error),
-			 "%.250s", e->msg);
-	}
-	pthread_mutex_unlock(&c->lock);
-	return rc;
-}
-
 int core_periph_staff(struct core *c, const struct core_intent *in, struct err *e)
 {
-	const char *kind = in->text[0] ? in->text : "receipt";
 	int rc;
 
 	if (!c->periph)
 		return err_fail(e, "no peripherals");
 	switch (in->kind) {
 	case INTENT_STAFF_PRINTER_TEST:
-		rc = test_page(c, e);
+	case INTENT_STAFF_REPRINT:
+	case INTENT_STAFF_PREVIEW:
+		rc = periph_staff_doc(c, in, e);
 		break;
 	case INTENT_STAFF_SCANNER_TEST:
 		pthread_mutex_lock(&c->lock);
@@ -653,16 +365,10 @@ int core_periph_staff(struct core *c, const struct core_intent *in, struct err *
 		pthread_mutex_unlock(&c->lock);
 		rc = 0;
 		break;
-	case INTENT_STAFF_REPRINT:
-		rc = reprint(c, in->order_id, kind, e);
-		break;
-	case INTENT_STAFF_PREVIEW:
-		rc = preview(c, in->order_id, kind, e);
-		break;
 	default:
 		rc = err_fail(e, "not a peripheral's action");
 	}
-	publish(c);
+	periph_publish(c);
 	return rc;
 }
 
@@ -684,7 +390,7 @@ void core_periph_refresh(struct core *c)
 			log_info("periph", "%u day(s) of printed documents pruned", removed);
 		memcpy(c->periph->pruned_day, today, sizeof(today));
 	}
-	list_receipts(c);
+	periph_list_receipts(c);
 	sync_usb(c);
 }
 
@@ -725,40 +431,6 @@ static void on_scan(struct core *c, const struct core_event *ev)
 	}
 	core_session_code(c, digits);
 	memset(digits, 0, sizeof(digits));
-}
-
-static void on_job_done(struct core *c, const struct core_event *ev)
-{
-	struct core_periph *p = c->periph;
-	struct periph_job j = { 0 };
-	bool found = false;
-
-	for (unsigned i = 0; i < p->n_jobs; i++)
-		if (p->jobs[i].id == ev->usb.job_id) {
-			j = p->jobs[i];
-			p->jobs[i] = p->jobs[--p->n_jobs];
-			found = true;
-			break;
-		}
-	pthread_mutex_lock(&c->lock);
-	if (ev->usb.job_ok)
-		c->snap.periph.printer.jobs_ok++;
-	else
-		c->snap.periph.printer.jobs_failed++;
-	pthread_mutex_unlock(&c->lock);
-	if (!found) {
-		log_warn("periph", "job %llu done, but not one of ours",
-			 (unsigned long long)ev->usb.job_id);
-		return;
-	}
-	if (ev->usb.job_ok) {
-		log_info("periph", "%s %s printed", doc_kinds[j.doc], j.key);
-		return;
-	}
-	if (j.session)
-		receipt_not_printed(c, j.key, ev->text);
-	else
-		alert(c, doc_kinds[j.doc], j.key, ev->text);
 }
 
 void core_periph_event(struct core *c, const struct core_event *ev)
@@ -824,7 +496,7 @@ void core_periph_event(struct core *c, const struct core_event *ev)
 		}
 		break;
 	case USB_EVENT_JOB_DONE:
-		on_job_done(c, ev);
+		periph_job_done(c, ev);
 		break;
 	case USB_EVENT_ERROR:
 		log_warn("periph", "%04x:%04x: %s", ev->usb.vid, ev->usb.pid, ev->text);
@@ -835,5 +507,5 @@ void core_periph_event(struct core *c, const struct core_event *ev)
 		break;
 	}
 	sync_usb(c);
-	publish(c);
+	periph_publish(c);
 }

@@ -102,8 +102,8 @@ static void device_card(struct ui_widget *root, const struct ui_ctx *c, struct u
 	ui_card_create(root, r);
 	d = ui_box_create(root, (struct ui_rect){ r.x + pad, r.y + pad, isz, isz }, p->selected, isz / 2);
 	ui_icon_create(d, ui_rect_inset(d->r, ui_px(th, 12), ui_px(th, 12)), icon, p->primary);
-	ui_label_create(root, (struct ui_rect){ tx, r.y + pad - ui_px(th, 2), tw, isz / 2 }, ui_tr(c, title),
-			UI_FONT_BOLD, p->text, UI_TEXT_MIDDLE);
+	ui_label_create(root, (struct ui_rect){ tx, r.y + pad - ui_px(th, 2), tw, isz / 2 },
+			ui_tr(c, title), UI_FONT_BOLD, p->text, UI_TEXT_MIDDLE);
 	ui_pill_create(root, tx, r.y + pad + isz / 2 + ui_px(th, 2), isz / 2 - ui_px(th, 2), state, tone,
 		       c);
 	b = ui_button_create(root, (struct ui_rect){ r.x + r.w - pad - bw, r.y + pad, bw, isz },

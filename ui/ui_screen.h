@@ -26,6 +26,7 @@ struct ui_ctx {
 	enum ui_lang lang;
 	int64_t now_ms;
 	const char *driver;
+	struct ui_image *preview; /* the staff's receipt preview (periph.preview_png), or NULL */
 };
 
 static inline const char *ui_tr(const struct ui_ctx *c, enum ui_str s)

@@ -8,10 +8,9 @@
  * Everything shown comes from the snapshot; every button is an intent
  * (SCANNER_TEST, PRINTER_TEST, REPRINT, PREVIEW) whose outcome comes back as
  * staff.last_action.  The preview is a PNG the core renders from the very
- * bytes kept for the document (escpos_render); this page shows its path
- * and which document it is — drawing the image itself would need an image
- * widget and a texture cache the widget tree does not have yet, so the
- * engineer opens the file (or `tenpo` later shows it).
+ * bytes kept for the document (escpos_render); ui.c loads it (SDL_image)
+ * once per periph.preview_seq and this page draws its top, scaled to the
+ * column's width.  When it cannot be read, the page shows its path.
  */
 #include "ui_screen.h"
 
@@ -197,7 +196,8 @@ static void documents(struct ui_widget *root, const struct ui_ctx *c, struct ui_
 	unsigned n = v->receipt_count < CORE_MAX_RECEIPTS ? v->receipt_count : CORE_MAX_RECEIPTS;
 	int pad = ui_px(th, 20), hh = ui_line_h(c, UI_FONT_BOLD) + ui_px(th, 16);
 	int rh = th->touch_min + ui_px(th, 4), bw = ui_px(th, 150), y = r.y + pad + hh;
-	int ph = 2 * ui_line_h(c, UI_FONT_SMALL) + ui_px(th, 20);
+	int ph = c->preview ? (r.h - hh - 2 * pad) * 11 / 20 :
+			      2 * ui_line_h(c, UI_FONT_SMALL) + ui_px(th, 20);
 	int bottom = r.y + r.h - pad - ph;
 
 	ui_card_create(root, r);
@@ -245,7 +245,28 @@ static void documents(struct ui_widget *root, const struct ui_ctx *c, struct ui_
 		if (!strcmp(v->preview_key, d->key) && !strcmp(v->preview_kind, d->kind))
 			b->flags |= UI_WF_SELECTED;
 	}
-	/* the preview: which document, and where its PNG is */
+	/* the preview: the PNG itself, under its name; else which document it
+	 * is and where its PNG is (or why there is none) */
+	if (c->preview && !v->preview_error[0]) {
+		char name[96];
+		int lh = ui_line_h(c, UI_FONT_SMALL) + ui_px(th, 4);
+
+		snprintf(name, sizeof(name), "%s %s", v->preview_key, v->preview_kind);
+		ui_label_create(root, (struct ui_rect){ r.x + pad, bottom, r.w - 2 * pad, lh }, name,
+				UI_FONT_SMALL, p->muted, UI_TEXT_MIDDLE | UI_TEXT_DATA);
+		{
+			struct ui_widget *frame = ui_box_create(
+				root, (struct ui_rect){ r.x + pad, bottom + lh, r.w - 2 * pad, ph - lh },
+				UI_RGBA(0xffffff, 0xff), 0);
+
+			frame->border = p->border;
+			frame->border_w = 1;
+		}
+		ui_image_widget_create(root, (struct ui_rect){ r.x + pad + 1, bottom + lh + 1,
+								r.w - 2 * pad - 2, ph - lh - 2 },
+				       c->preview);
+		return;
+	}
 	{
 		char text[1200];
 

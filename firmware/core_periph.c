@@ -65,10 +65,18 @@ const char *const periph_doc_kinds[CORE_DOC_COUNT] = {
 };
 
 static const struct printer_profile builtin_profile = {
-	.name = "generic-80mm", .model = "Generic 80 mm ESC/POS", .paper_mm = 80,
-	.dots = 576, .columns_a = 48, .columns_b = 64, .kanji = PRINTER_KANJI_SJIS,
-	.qr = PRINTER_QR_NATIVE, .code128 = true, .cutter = PRINTER_CUT_PARTIAL,
-	.cut_feed = 4, .code_page = 0,
+	.name = "generic-80mm",
+	.model = "Generic 80 mm ESC/POS",
+	.paper_mm = 80,
+	.dots = 576,
+	.columns_a = 48,
+	.columns_b = 64,
+	.kanji = PRINTER_KANJI_SJIS,
+	.qr = PRINTER_QR_NATIVE,
+	.code128 = true,
+	.cutter = PRINTER_CUT_PARTIAL,
+	.cut_feed = 4,
+	.code_page = 0,
 };
 
 /* ---- finding the data files ------------------------------------------- */
@@ -249,13 +257,14 @@ static bool post_usb(struct core *c, const struct usb_event *uev)
 		size_t n = strnlen(uev->text, sizeof(uev->text));
 
 		ev->usb.cut = n >= sizeof(ev->text);
-		snprintf(ev->text, sizeof(ev->text), "%.*s", (int)(sizeof(ev->text) - 1), uev->text);
+		snprintf(ev->text, sizeof(ev->text), "%.*s", (int)(sizeof(ev->text) - 1),
+			 uev->text);
 	} else {
 		snprintf(ev->text, sizeof(ev->text), "%.*s", (int)(sizeof(ev->text) - 1),
 			 uev->reason);
 	}
-	queued = core_post_event_leaving(c, ev, scan ? CORE_EVENT_KEEP_FROM_SCANS
-						    : CORE_EVENT_KEEP_FOR_WORKERS);
+	queued = core_post_event_leaving(
+		c, ev, scan ? CORE_EVENT_KEEP_FROM_SCANS : CORE_EVENT_KEEP_FOR_WORKERS);
 	if (!queued)
 		log_warn("periph", "%s dropped: the core's event queue is full",
 			 usb_event_name(uev->type));

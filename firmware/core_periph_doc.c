@@ -63,8 +63,8 @@ static int submit(struct core *c, enum core_doc doc, const char *key, bool sessi
 	j->doc = doc;
 	j->session = session;
 	snprintf(j->key, sizeof(j->key), "%s", key);
-	log_info("periph", "%s %s sent to the printer (%zu bytes, job %llu)", periph_doc_kinds[doc], key,
-		 len, (unsigned long long)j->id);
+	log_info("periph", "%s %s sent to the printer (%zu bytes, job %llu)", periph_doc_kinds[doc],
+		 key, len, (unsigned long long)j->id);
 	return 0;
 }
 
@@ -97,16 +97,16 @@ static int print_doc(struct core *c, enum core_doc doc, const char *order_id, bo
 	doc_key(doc, order_id, key, sizeof(key));
 	/* kept before it is sent: a document the printer never took can be
 	 * reprinted once it is fixed */
-	if (receipts_store(c->periph->receipts_dir, time(NULL), key, periph_doc_kinds[doc], bytes, len,
-			   &why))
+	if (receipts_store(c->periph->receipts_dir, time(NULL), key, periph_doc_kinds[doc], bytes,
+			   len, &why))
 		log_error("periph", "%s", why.msg);
 	else
 		periph_list_receipts(c);
 	return submit(c, doc, key, session, bytes, len, e);
 }
 
-int core_periph_print(struct core *c, enum core_doc doc, const char *order_id,
-		      const uint8_t *bytes, size_t len, struct err *e)
+int core_periph_print(struct core *c, enum core_doc doc, const char *order_id, const uint8_t *bytes,
+		      size_t len, struct err *e)
 {
 	int rc = print_doc(c, doc, order_id, false, bytes, len, e);
 

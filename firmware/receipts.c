@@ -81,8 +81,8 @@ static int file_path(const char *dir, time_t when, const char *key, const char *
 	int n;
 
 	if (!receipts_name_ok(key, kind))
-		return err_fail(e, "receipts: '%.40s' '%.20s' is not a document's name", key ? key : "",
-				kind ? kind : "");
+		return err_fail(e, "receipts: '%.40s' '%.20s' is not a document's name",
+				key ? key : "", kind ? kind : "");
 	if (day_dir(dir, when, d, sizeof(d), e))
 		return -1;
 	n = snprintf(out, cap, "%s/%s-%s.bin", d, key, kind);
@@ -117,8 +117,8 @@ int receipts_store(const char *dir, time_t when, const char *key, const char *ki
 	int fd;
 
 	if (!len || len > RECEIPTS_FILE_MAX)
-		return err_fail(e, "receipts: a document is 1..%d bytes, not %zu", RECEIPTS_FILE_MAX,
-				len);
+		return err_fail(e, "receipts: a document is 1..%d bytes, not %zu",
+				RECEIPTS_FILE_MAX, len);
 	if (file_path(dir, when, key, kind, path, sizeof(path), e) ||
 	    day_dir(dir, when, d, sizeof(d), e) || make_dir(dir, e) || make_dir(d, e))
 		return -1;
@@ -132,7 +132,8 @@ int receipts_store(const char *dir, time_t when, const char *key, const char *ki
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			err_fail(e, "receipts: write %s: %s", tmp, n ? strerror(errno) : "no progress");
+			err_fail(e, "receipts: write %s: %s", tmp,
+				 n ? strerror(errno) : "no progress");
 			goto fail;
 		}
 		done += (size_t)n;
@@ -188,8 +189,8 @@ static int by_time(const void *a, const void *b)
 	return strcmp(x->key, y->key);
 }
 
-int receipts_list(const char *dir, time_t when, struct receipts_entry *out, size_t cap,
-		  size_t *n, struct err *e)
+int receipts_list(const char *dir, time_t when, struct receipts_entry *out, size_t cap, size_t *n,
+		  struct err *e)
 {
 	struct receipts_entry *all = NULL;
 	size_t count = 0, size = 0;
@@ -208,7 +209,8 @@ int receipts_list(const char *dir, time_t when, struct receipts_entry *out, size
 		struct stat st;
 
 		if (!parse_name(de->d_name, &ent) ||
-		    fstatat(dirfd(dh), de->d_name, &st, AT_SYMLINK_NOFOLLOW) || !S_ISREG(st.st_mode))
+		    fstatat(dirfd(dh), de->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
+		    !S_ISREG(st.st_mode))
 			continue;
 		ent.stored_at = (int64_t)st.st_mtime;
 		ent.size = (size_t)st.st_size;
@@ -235,8 +237,8 @@ int receipts_list(const char *dir, time_t when, struct receipts_entry *out, size
 	return 0;
 }
 
-int receipts_load(const char *dir, time_t when, const char *key, const char *kind,
-		  uint8_t **bytes, size_t *len, struct err *e)
+int receipts_load(const char *dir, time_t when, const char *key, const char *kind, uint8_t **bytes,
+		  size_t *len, struct err *e)
 {
 	char path[PATH_CAP];
 	struct stat st;

@@ -63,7 +63,7 @@ enum ui_tone ui_staff_periph_summary(const struct ui_ctx *c, char *buf, size_t n
 	const struct core_periph_view *v = &c->snap->periph;
 	const struct core_printer_view *pr = &v->printer;
 	bool pr_bad = pr->paper_out || pr->cover_open || pr->offline || pr->error ||
-		      (pr->present && !pr->working);
+		(pr->present && !pr->working);
 	const char *sc, *state;
 
 	if (!v->usb_running) {
@@ -99,20 +99,21 @@ static void device_card(struct ui_widget *root, const struct ui_ctx *c, struct u
 	struct ui_widget *d, *b;
 
 	ui_card_create(root, r);
-	d = ui_box_create(root, (struct ui_rect){ r.x + pad, r.y + pad, isz, isz }, p->selected, isz / 2);
+	d = ui_box_create(root, (struct ui_rect){ r.x + pad, r.y + pad, isz, isz }, p->selected,
+			  isz / 2);
 	ui_icon_create(d, ui_rect_inset(d->r, ui_px(th, 12), ui_px(th, 12)), icon, p->primary);
 	ui_label_create(root, (struct ui_rect){ tx, r.y + pad - ui_px(th, 2), tw, isz / 2 },
 			ui_tr(c, title), UI_FONT_BOLD, p->text, UI_TEXT_MIDDLE);
-	ui_pill_create(root, tx, r.y + pad + isz / 2 + ui_px(th, 2), isz / 2 - ui_px(th, 2), state, tone,
-		       c);
+	ui_pill_create(root, tx, r.y + pad + isz / 2 + ui_px(th, 2), isz / 2 - ui_px(th, 2), state,
+		       tone, c);
 	b = ui_button_create(root, (struct ui_rect){ r.x + r.w - pad - bw, r.y + pad, bw, isz },
 			     ui_tr(c, S_PERIPH_TEST), UI_ICON_PLAY, UI_BTN_SECONDARY, test);
 	b->font = UI_FONT_BODY;
 	for (int i = 0; i < n && y + lh <= r.y + r.h - ui_px(th, 8); i++, y += lh) {
-		ui_label_create(root, (struct ui_rect){ r.x + pad, y, kw - ui_px(th, 10), lh }, keys[i],
-				UI_FONT_SMALL, p->muted, UI_TEXT_MIDDLE);
-		ui_label_create(root, (struct ui_rect){ r.x + pad + kw, y, r.w - 2 * pad - kw, lh }, vals[i],
-				UI_FONT_BODY,
+		ui_label_create(root, (struct ui_rect){ r.x + pad, y, kw - ui_px(th, 10), lh },
+				keys[i], UI_FONT_SMALL, p->muted, UI_TEXT_MIDDLE);
+		ui_label_create(root, (struct ui_rect){ r.x + pad + kw, y, r.w - 2 * pad - kw, lh },
+				vals[i], UI_FONT_BODY,
 				tones[i] == UI_TONE_INFO ? p->text : ui_tone_fg(c, tones[i]),
 				UI_TEXT_MIDDLE | UI_TEXT_DATA);
 	}
@@ -129,18 +130,22 @@ static void scanner_card(struct ui_widget *root, const struct ui_ctx *c, struct 
 	int n = 0;
 
 	if (s->name[0] || s->vid)
-		snprintf(dev, sizeof(dev), "%s (%04x:%04x)", s->name[0] ? s->name : "?", s->vid, s->pid);
+		snprintf(dev, sizeof(dev), "%s (%04x:%04x)", s->name[0] ? s->name : "?", s->vid,
+			 s->pid);
 	else
-		snprintf(dev, sizeof(dev), "%s", v->usb_running ? "\xe2\x80\x94" : ui_tr(c, S_PERIPH_USB_OFF));
+		snprintf(dev, sizeof(dev), "%s",
+			 v->usb_running ? "\xe2\x80\x94" : ui_tr(c, S_PERIPH_USB_OFF));
 	clock_text(last, sizeof(last), s->last_scan_at);
 	keys[n] = ui_tr(c, S_PERIPH_DEVICE), vals[n++] = dev;
 	if (s->last_error[0] && !s->working)
-		keys[n] = ui_tr(c, S_PERIPH_STATUS), tones[n] = UI_TONE_DANGER, vals[n++] = s->last_error;
+		keys[n] = ui_tr(c, S_PERIPH_STATUS), tones[n] = UI_TONE_DANGER,
+		vals[n++] = s->last_error;
 	else
 		keys[n] = ui_tr(c, S_PERIPH_LAST_SCAN), vals[n++] = last;
 	keys[n] = ui_tr(c, S_PERIPH_TEST_SCAN);
 	vals[n++] = v->scanner_test ? ui_tr(c, S_PERIPH_WAITING) :
-		    v->test_scan[0] ? v->test_scan : "\xe2\x80\x94";
+		v->test_scan[0]	    ? v->test_scan :
+				      "\xe2\x80\x94";
 	device_card(root, c, r, UI_ICON_KEYPAD, S_PERIPH_SCANNER, tone, state, keys, vals, tones, n,
 		    ui_act(UI_ACT_STAFF_SCANNER_TEST, 0));
 }
@@ -160,7 +165,8 @@ static void printer_card(struct ui_widget *root, const struct ui_ctx *c, struct 
 		snprintf(dev, sizeof(dev), "%s (%04x:%04x)", pr->name[0] ? pr->name : "?", pr->vid,
 			 pr->pid);
 	else
-		snprintf(dev, sizeof(dev), "%s", v->usb_running ? "\xe2\x80\x94" : ui_tr(c, S_PERIPH_USB_OFF));
+		snprintf(dev, sizeof(dev), "%s",
+			 v->usb_running ? "\xe2\x80\x94" : ui_tr(c, S_PERIPH_USB_OFF));
 	/* the profile first: it says how documents are laid out, the model is the device's */
 	snprintf(prof, sizeof(prof), "%s", pr->profile[0] ? pr->profile : "?");
 	snprintf(a, sizeof(a), "%llu", (unsigned long long)pr->jobs_ok);
@@ -174,16 +180,18 @@ static void printer_card(struct ui_widget *root, const struct ui_ctx *c, struct 
 		vals[n++] = pr->last_error;
 	} else {
 		tones[n] = pr->paper_out || pr->cover_open || pr->offline || pr->error ?
-				   UI_TONE_DANGER :
-			   pr->paper_near_end ? UI_TONE_WARNING : UI_TONE_INFO;
+			UI_TONE_DANGER :
+			pr->paper_near_end ? UI_TONE_WARNING :
+					     UI_TONE_INFO;
 		vals[n++] = pr->present && pr->status_text[0] ? pr->status_text : "\xe2\x80\x94";
 	}
-	keys[n] = ui_tr(c, S_PERIPH_JOBS), tones[n] = pr->jobs_failed ? UI_TONE_WARNING : UI_TONE_INFO,
-	vals[n++] = jobs;
+	keys[n] = ui_tr(c, S_PERIPH_JOBS),
+	tones[n] = pr->jobs_failed ? UI_TONE_WARNING : UI_TONE_INFO, vals[n++] = jobs;
 	if (v->alert)
-		keys[n] = ui_tr(c, S_PERIPH_ALERT), tones[n] = UI_TONE_DANGER, vals[n++] = v->alert_text;
-	device_card(root, c, r, UI_ICON_PRINTER, S_PERIPH_PRINTER, tone, state, keys, vals, tones, n,
-		    ui_act(UI_ACT_STAFF_PRINTER_TEST, 0));
+		keys[n] = ui_tr(c, S_PERIPH_ALERT), tones[n] = UI_TONE_DANGER,
+		vals[n++] = v->alert_text;
+	device_card(root, c, r, UI_ICON_PRINTER, S_PERIPH_PRINTER, tone, state, keys, vals, tones,
+		    n, ui_act(UI_ACT_STAFF_PRINTER_TEST, 0));
 }
 
 /* Today's documents, newest first, as many as fit: time, kind, key,
@@ -201,7 +209,8 @@ static void documents(struct ui_widget *root, const struct ui_ctx *c, struct ui_
 	int bottom = r.y + r.h - pad - ph;
 
 	ui_card_create(root, r);
-	ui_label_create(root, (struct ui_rect){ r.x + pad, r.y + pad, r.w - 2 * pad, hh - ui_px(th, 8) },
+	ui_label_create(root,
+			(struct ui_rect){ r.x + pad, r.y + pad, r.w - 2 * pad, hh - ui_px(th, 8) },
 			ui_tr(c, S_PERIPH_RECEIPTS), UI_FONT_BOLD, p->text, UI_TEXT_MIDDLE);
 	if (!n)
 		ui_label_create(root, (struct ui_rect){ r.x + pad, y, r.w - 2 * pad, rh },
@@ -217,8 +226,8 @@ static void documents(struct ui_widget *root, const struct ui_ctx *c, struct ui_
 
 		clock_text(when, sizeof(when), d->stored_at);
 		snprintf(key, sizeof(key), "%.*s", ORDER_ID_MAX, d->key);
-		ui_label_create(root, (struct ui_rect){ tx, y, tw, rh / 2 }, key, UI_FONT_MONO, p->text,
-				UI_TEXT_MIDDLE | UI_TEXT_DATA);
+		ui_label_create(root, (struct ui_rect){ tx, y, tw, rh / 2 }, key, UI_FONT_MONO,
+				p->text, UI_TEXT_MIDDLE | UI_TEXT_DATA);
 		snprintf(when + strlen(when), sizeof(when) - strlen(when), "  ");
 		{
 			char line[96];
@@ -230,15 +239,19 @@ static void documents(struct ui_widget *root, const struct ui_ctx *c, struct ui_
 		rp.id = key;
 		pv = rp;
 		pv.kind = UI_ACT_STAFF_PREVIEW;
-		b = ui_button_create(root, (struct ui_rect){ r.x + r.w - pad - 2 * bw - ui_px(th, 8), y,
-							     bw - ui_px(th, 30), rh },
-				     ui_tr(c, S_PERIPH_REPRINT), UI_ICON_NONE, UI_BTN_SECONDARY, rp);
+		b = ui_button_create(root,
+				     (struct ui_rect){ r.x + r.w - pad - 2 * bw - ui_px(th, 8), y,
+						       bw - ui_px(th, 30), rh },
+				     ui_tr(c, S_PERIPH_REPRINT), UI_ICON_NONE, UI_BTN_SECONDARY,
+				     rp);
 		b->font = UI_FONT_BODY;
 		if (rp.arg < 0)
 			b->flags |= UI_WF_DISABLED;
-		b = ui_button_create(root, (struct ui_rect){ r.x + r.w - pad - bw - ui_px(th, 30), y,
-							     bw + ui_px(th, 30), rh },
-				     ui_tr(c, S_PERIPH_PREVIEW), UI_ICON_NONE, UI_BTN_SECONDARY, pv);
+		b = ui_button_create(root,
+				     (struct ui_rect){ r.x + r.w - pad - bw - ui_px(th, 30), y,
+						       bw + ui_px(th, 30), rh },
+				     ui_tr(c, S_PERIPH_PREVIEW), UI_ICON_NONE, UI_BTN_SECONDARY,
+				     pv);
 		b->font = UI_FONT_BODY;
 		if (rp.arg < 0)
 			b->flags |= UI_WF_DISABLED;
@@ -252,18 +265,20 @@ static void documents(struct ui_widget *root, const struct ui_ctx *c, struct ui_
 		int lh = ui_line_h(c, UI_FONT_SMALL) + ui_px(th, 4);
 
 		snprintf(name, sizeof(name), "%s %s", v->preview_key, v->preview_kind);
-		ui_label_create(root, (struct ui_rect){ r.x + pad, bottom, r.w - 2 * pad, lh }, name,
-				UI_FONT_SMALL, p->muted, UI_TEXT_MIDDLE | UI_TEXT_DATA);
+		ui_label_create(root, (struct ui_rect){ r.x + pad, bottom, r.w - 2 * pad, lh },
+				name, UI_FONT_SMALL, p->muted, UI_TEXT_MIDDLE | UI_TEXT_DATA);
 		{
 			struct ui_widget *frame = ui_box_create(
-				root, (struct ui_rect){ r.x + pad, bottom + lh, r.w - 2 * pad, ph - lh },
+				root,
+				(struct ui_rect){ r.x + pad, bottom + lh, r.w - 2 * pad, ph - lh },
 				UI_RGBA(0xffffff, 0xff), 0);
 
 			frame->border = p->border;
 			frame->border_w = 1;
 		}
-		ui_image_widget_create(root, (struct ui_rect){ r.x + pad + 1, bottom + lh + 1,
-								r.w - 2 * pad - 2, ph - lh - 2 },
+		ui_image_widget_create(root,
+				       (struct ui_rect){ r.x + pad + 1, bottom + lh + 1,
+							 r.w - 2 * pad - 2, ph - lh - 2 },
 				       c->preview);
 		return;
 	}
@@ -277,12 +292,15 @@ static void documents(struct ui_widget *root, const struct ui_ctx *c, struct ui_
 				 v->preview_kind, v->preview_png);
 		else
 			snprintf(text, sizeof(text), "%s", ui_tr(c, S_PERIPH_PREVIEW_NONE));
-		ui_box_create(root, (struct ui_rect){ r.x + pad, bottom, r.w - 2 * pad, ph }, p->surface_alt,
-			      th->radius_small);
-		ui_label_create(root, (struct ui_rect){ r.x + 2 * pad, bottom + ui_px(th, 8),
-							 r.w - 4 * pad, ph - ui_px(th, 16) },
-				text, UI_FONT_SMALL, v->preview_error[0] ? p->danger : p->muted,
-				UI_TEXT_WRAP | (v->preview_png[0] || v->preview_error[0] ? UI_TEXT_DATA : 0));
+		ui_box_create(root, (struct ui_rect){ r.x + pad, bottom, r.w - 2 * pad, ph },
+			      p->surface_alt, th->radius_small);
+		ui_label_create(
+			root,
+			(struct ui_rect){ r.x + 2 * pad, bottom + ui_px(th, 8), r.w - 4 * pad,
+					  ph - ui_px(th, 16) },
+			text, UI_FONT_SMALL, v->preview_error[0] ? p->danger : p->muted,
+			UI_TEXT_WRAP |
+				(v->preview_png[0] || v->preview_error[0] ? UI_TEXT_DATA : 0));
 	}
 }
 

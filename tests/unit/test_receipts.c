@@ -129,8 +129,9 @@ static void leftovers_skipped(void **state)
 
 	must(receipts_store(dir, T_WHEN, "ORDER1", "receipt", a, 1, &e), &e);
 	/* a temporary file of a store cut short, and names of no document */
-	static const char *const junk[] = { "ORDER2-receipt.bin.tmp", "noextension", "-receipt.bin",
-					    "ORDER3-.bin", "ORDER4-Receipt.bin", ".bin" };
+	static const char *const junk[] = { "ORDER2-receipt.bin.tmp", "noextension",
+					    "-receipt.bin",	      "ORDER3-.bin",
+					    "ORDER4-Receipt.bin",     ".bin" };
 	for (size_t i = 0; i < sizeof(junk) / sizeof(junk[0]); i++) {
 		snprintf(path, sizeof(path), "%s/2026-12-02/%s", dir, junk[i]);
 		f = fopen(path, "w");
@@ -149,10 +150,11 @@ static void hostile_names(void **state)
 {
 	const char *dir = *state;
 	static const uint8_t a[] = { 'x' };
-	static const char *const keys[] = { "", "../../etc/passwd", "a/b", "a.b", "a b", "ａ",
-					    "x\n", NULL };
-	static const char *const kinds[] = { "", "Receipt", "re-ceipt", "../x", "a.bin",
-					     "averyverylongkind", NULL };
+	static const char *const keys[] = {
+		"", "../../etc/passwd", "a/b", "a.b", "a b", "ａ", "x\n", NULL
+	};
+	static const char *const kinds[] = { "",      "Receipt",	   "re-ceipt", "../x",
+					     "a.bin", "averyverylongkind", NULL };
 	char big[RECEIPTS_KEY_MAX + 2];
 	uint8_t *got = (uint8_t *)"not touched";
 	size_t len;
@@ -162,7 +164,8 @@ static void hostile_names(void **state)
 		assert_false(receipts_name_ok(keys[i], "receipt"));
 		assert_int_equal(receipts_store(dir, T_WHEN, keys[i], "receipt", a, 1, &e), -1);
 		assert_non_null(strstr(e.msg, "is not a document's name"));
-		assert_int_equal(receipts_load(dir, T_WHEN, keys[i], "receipt", &got, &len, &e), -1);
+		assert_int_equal(receipts_load(dir, T_WHEN, keys[i], "receipt", &got, &len, &e),
+				 -1);
 		assert_null(got);
 	}
 	for (size_t i = 0; kinds[i]; i++) {
@@ -184,9 +187,8 @@ static void hostile_names(void **state)
 	}
 	/* sizes: empty and over the cap */
 	assert_int_equal(receipts_store(dir, T_WHEN, "ORDER", "receipt", a, 0, &e), -1);
-	assert_int_equal(receipts_store(dir, T_WHEN, "ORDER", "receipt", a, RECEIPTS_FILE_MAX + 1,
-					&e),
-			 -1);
+	assert_int_equal(
+		receipts_store(dir, T_WHEN, "ORDER", "receipt", a, RECEIPTS_FILE_MAX + 1, &e), -1);
 	assert_non_null(strstr(e.msg, "1..1048576 bytes"));
 }
 

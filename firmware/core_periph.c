@@ -293,7 +293,9 @@ int core_periph_start(struct core *c, struct err *e)
 		return err_fail(e, "out of memory");
 	c->periph = p;
 	snprintf(p->lang, sizeof(p->lang), "ja");
-	snprintf(p->receipts_dir, sizeof(p->receipts_dir), "%s/receipts", c->cfg.output);
+	/* no output folder (a config made in code): nothing is kept */
+	if (c->cfg.output[0])
+		snprintf(p->receipts_dir, sizeof(p->receipts_dir), "%s/receipts", c->cfg.output);
 	data_path(dir, sizeof(dir), c->cfg.printer_profiles, "drivers/profiles",
 		  "/usr/share/tenpo/profiles");
 	if (printer_profile_find(&p->profile, dir, c->cfg.printer_profile, &why)) {

@@ -97,8 +97,10 @@ static int print_doc(struct core *c, enum core_doc doc, const char *order_id, bo
 	doc_key(doc, order_id, key, sizeof(key));
 	/* kept before it is sent: a document the printer never took can be
 	 * reprinted once it is fixed */
-	if (receipts_store(c->periph->receipts_dir, time(NULL), key, periph_doc_kinds[doc], bytes,
-			   len, &why))
+	if (!c->periph->receipts_dir[0])
+		log_warn("periph", "no output folder: %s %s not kept", periph_doc_kinds[doc], key);
+	else if (receipts_store(c->periph->receipts_dir, time(NULL), key, periph_doc_kinds[doc],
+				bytes, len, &why))
 		log_error("periph", "%s", why.msg);
 	else
 		periph_list_receipts(c);

@@ -16,7 +16,7 @@
 #include "burner.h"
 #include "log.h"
 
-enum kind { K_STR, K_PATH, K_UINT, K_HOSTPORT, K_MB, K_LEVEL, K_BOOL };
+enum kind { K_STR, K_PATH, K_UINT, K_HOSTPORT, K_MB, K_LEVEL, K_BOOL, K_USB };
 
 struct key {
 	const char *name;
@@ -61,6 +61,14 @@ static const struct key keys[] = {
 	{ "shop_name", K_STR, STR(shop_name), 0, 0, 0 },
 	{ "pay_before_write", K_BOOL, NUM(pay_before_write), 0, 0, 0 },
 	{ "slip_valid_minutes", K_UINT, NUM(slip_valid_minutes), 5, 1440, 0 },
+	{ "usb", K_USB, NUM(usb), 0, 0, 0 },
+	{ "devices_table", K_PATH, STR(devices_table), 0, 0, 0 },
+	{ "printer_profiles", K_PATH, STR(printer_profiles), 0, 0, 0 },
+	{ "printer_profile", K_STR, STR(printer_profile), 0, 0, 0 },
+	{ "shop_address", K_STR, STR(shop_address), 0, 0, 0 },
+	{ "shop_name_latin", K_STR, STR(shop_name_latin), 0, 0, 0 },
+	{ "shop_address_latin", K_STR, STR(shop_address_latin), 0, 0, 0 },
+	{ "receipt_days", K_UINT, NUM(receipt_days), 1, 366, 0 },
 };
 
 void config_defaults(struct config *c)
@@ -75,12 +83,15 @@ void config_defaults(struct config *c)
 	c->max_file_failures = 3;
 	c->retention_days = 90;
 	c->max_ruined_blanks = 3;
-	strcpy(c->shop_name, "Tenpo");
 	c->pay_before_write = true;
 	c->slip_valid_minutes = 30;
 	c->sync_interval_s = 30;
 	c->inactivity_s = 60;
 	c->log_level = LOG_INFO;
+	c->usb = CONFIG_USB_AUTO;
+	strcpy(c->printer_profile, "generic-80mm");
+	strcpy(c->shop_name, "Tenpo");
+	c->receipt_days = 7;
 }
 
 static char *trim(char *s)
@@ -164,6 +175,15 @@ static int set_value(struct config *c, const struct key *k, const char *v,
 			return -1;
 		*(bool *)(void *)base = !strcmp(v, "true");
 		return 0;
+	case K_USB: {
+		static const char *const names[] = { "auto", "on", "off" };
+		for (int i = 0; i < 3; i++)
+			if (!strcmp(v, names[i])) {
+				c->usb = (enum config_usb)i;
+				return 0;
+			}
+		return -1;
+	}
 	case K_HOSTPORT: {
 		const char *colon = strrchr(v, ':');
 		if (!colon || colon == v || (size_t)(colon - v) >= k->size)
@@ -262,6 +282,10 @@ int config_parse(struct config *c, const char *text, size_t len, const char *bas
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
 		if (keys[i].required && !seen[i])
 			return err_fail(e, "%s: missing required key '%s'", name, keys[i].name);
+	for (const char *p = c->printer_profile; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'))
+			return err_fail(e, "%s: printer_profile '%.32s' is not a profile name "
+				       "([a-z0-9_-])", name, c->printer_profile);
 	if (!c->output[0] && set_string(c->output, sizeof(c->output), "out", base_dir, 1))
 		return err_fail(e, "%s: output path too long", name);
 	/* a pseudo-drive's file, like every other path, is relative to the config */

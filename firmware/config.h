@@ -27,7 +27,7 @@
  *
  * Paying at the register (orders that are not prepaid): `pay_before_write
  * = true|false` (default true), `slip_valid_minutes = 5..1440` (default 30),
- * `shop_name = ...` (the slip's heading, default "Tenpo").  Staff PINs may be
+ * `shop_name` (below) heads the slip too.  Staff PINs may be
  * named, `staff_pin.sato = pbkdf2-sha256$...` (up to CONFIG_STAFF_PINS), so
  * that the staff log and the delivered report say who confirmed a payment;
  * the unnamed `staff_pin` logs in as "staff".
@@ -36,6 +36,20 @@
  * the kiosk cannot check the watermark, and every order with audio fails at
  * sync with "no watermark key configured" (mark_check.h).  A shop that sells
  * only video and data needs none.
+ *
+ * The peripherals (drivers/, firmware/core_periph.c), all optional:
+ *
+ *   usb              = auto | on | off   auto: on when the board names a
+ *                      scanner or a printer (board.conf), off otherwise
+ *   devices_table    = PATH   the USB driver table; default: drivers/devices.conf
+ *                      of the source tree the program runs from, else
+ *                      /usr/share/tenpo/devices.conf (the installed layout)
+ *   printer_profiles = DIR    likewise drivers/profiles, else /usr/share/tenpo/profiles
+ *   printer_profile  = NAME   the receipt printer's profile; default generic-80mm
+ *   shop_name, shop_address, shop_name_latin, shop_address_latin
+ *                      printed at the top of the receipt (receipt.h); the
+ *                      *_latin forms for printers without Kanji
+ *   receipt_days     = N      days of printed documents kept for reprints (7)
  */
 #ifndef TENPO_CONFIG_H
 #define TENPO_CONFIG_H
@@ -51,6 +65,9 @@
 #define CONFIG_FILE_MAX (64 * 1024)
 #define CONFIG_STAFF_PINS 8
 #define CONFIG_STAFF_NAME_MAX 32
+#define CONFIG_SHOP_TEXT 192
+
+enum config_usb { CONFIG_USB_AUTO, CONFIG_USB_ON, CONFIG_USB_OFF };
 
 struct config {
 	uint32_t shop_id;                   /* 24-bit shop ID, as in the watermark */
@@ -88,13 +105,21 @@ struct config {
 					       the disc record (store_compact); default 90 */
 	unsigned max_ruined_blanks;         /* blanks one order may ruin before it stops
 					       for staff (FAILED); default 3 */
-	char shop_name[128];                /* printed at the top of slips; default "Tenpo" */
 	bool pay_before_write;              /* an order not prepaid is written only once its
 					       payment is confirmed (true, the default); false:
 					       written first, paid at the register after */
 	unsigned slip_valid_minutes;        /* how long a payment slip is valid: 5..1440,
 					       default 30 */
 	int log_level;                      /* enum log_level */
+	enum config_usb usb;                /* start the USB peripherals (default auto) */
+	char devices_table[CONFIG_PATH_MAX]; /* empty: found as said above */
+	char printer_profiles[CONFIG_PATH_MAX]; /* empty: found as said above */
+	char printer_profile[32];           /* default generic-80mm */
+	char shop_name[CONFIG_SHOP_TEXT];   /* default "Tenpo" */
+	char shop_address[CONFIG_SHOP_TEXT];
+	char shop_name_latin[CONFIG_SHOP_TEXT];
+	char shop_address_latin[CONFIG_SHOP_TEXT];
+	unsigned receipt_days;              /* printed documents kept this many days */
 };
 
 /* Fills c with defaults, then reads path over them.  On error returns -1 with

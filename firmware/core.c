@@ -64,7 +64,10 @@ static const char *const msg_names[CORE_MSG_COUNT] = {
 	"no-disc",      "disc-not-blank",  "disc-wrong-type",  "disc-too-small",
 	"write-failed", "verify-failed",   "drive-gone",       "internal",
 	"blanks-exhausted", "slip-printed", "slip-not-printed", "awaiting-payment",
+	"scan-unreadable",
 };
+_Static_assert(sizeof(msg_names) / sizeof(msg_names[0]) == CORE_MSG_COUNT,
+	       "every message has its name");
 
 const char *core_session_stage_name(enum core_session_stage s)
 {
@@ -135,16 +138,26 @@ void core_snapshot(struct core *c, struct core_snapshot *out)
 	pthread_mutex_unlock(&c->lock);
 }
 
-void core_post_event(struct core *c, const struct core_event *ev)
+bool core_post_event_leaving(struct core *c, const struct core_event *ev, unsigned keep_free)
 {
+	bool queued = false;
+
 	pthread_mutex_lock(&c->lock);
-	if (c->event_len < CORE_EVENT_QUEUE) {
+	if (c->event_len + keep_free < CORE_EVENT_QUEUE) {
 		c->events[(c->event_head + c->event_len++) % CORE_EVENT_QUEUE] = *ev;
 		pthread_cond_signal(&c->event_cond);
-	} else {
-		log_error("core", "event queue full; %s event lost", ev->order_id);
+		queued = true;
 	}
 	pthread_mutex_unlock(&c->lock);
+	return queued;
+}
+
+bool core_post_event(struct core *c, const struct core_event *ev)
+{
+	if (core_post_event_leaving(c, ev, 0))
+		return true;
+	log_error("core", "event queue full; %s event lost", ev->order_id);
+	return false;
 }
 
 bool core_start_job(struct core *c, enum core_job_kind kind, const char *order_id)
@@ -175,6 +188,11 @@ static void set_stage(struct core *c, enum core_session_stage stage, enum core_m
 	core_notify(c);
 	log_info("core", "session: %s%s%s", stage_names[stage], msg ? " " : "",
 		 msg ? msg_names[msg] : "");
+}
+
+void core_set_stage(struct core *c, enum core_session_stage stage, enum core_msg msg)
+{
+	set_stage(c, stage, msg);
 }
 
 static void load_order_view(struct core *c, const struct store_order *o,
@@ -274,6 +292,11 @@ static void on_code(struct core *c, const char *code)
 		return;
 	}
 	set_stage(c, SESSION_CHECKING_CODE, CORE_MSG_NONE);
+}
+
+void core_session_code(struct core *c, const char *code)
+{
+	on_code(c, code);
 }
 
 static void on_claimed(struct core *c, const struct core_event *ev)
@@ -402,6 +425,7 @@ static void end_session(struct core *c)
 	memset(&c->snap.progress, 0, sizeof(c->snap.progress));
 	c->snap.wait_s = 0;
 	pthread_mutex_unlock(&c->lock);
+	core_periph_session_end(c);
 	set_stage(c, SESSION_IDLE, CORE_MSG_NONE);
 }
 
@@ -415,6 +439,7 @@ static void on_intent(struct core *c, const struct core_intent *in)
 			on_code(c, in->text);
 		break;
 	case INTENT_CONFIRM_ORDER:
+		core_periph_language(c, in->text);
 		/* on the order: "write it"; after a refused or ruined blank:
 		 * "try another disc" */
 		if ((c->snap.stage == SESSION_ORDER_SHOWN && may_write(c)) ||
@@ -422,6 +447,7 @@ static void on_intent(struct core *c, const struct core_intent *in)
 			check_disc(c);
 		break;
 	case INTENT_DISC_INSERTED:
+		core_periph_language(c, in->text);
 		if (c->snap.stage == SESSION_WAITING_DISC || c->snap.stage == SESSION_MEDIA_REFUSED ||
 		    c->snap.stage == SESSION_FAILED)
 			check_disc(c);
@@ -446,6 +472,9 @@ static void on_event(struct core *c, const struct core_event *ev)
 	case JOB_CLAIM:
 		on_claimed(c, ev);
 		break;
+	case JOB_PERIPH:
+		core_periph_event(c, ev);
+		return; /* what it changed, it published */
 	case JOB_VERIFYING:
 		if (ours && c->snap.stage == SESSION_WRITING)
 			set_stage(c, SESSION_VERIFYING, CORE_MSG_NONE);
@@ -468,6 +497,9 @@ static void on_event(struct core *c, const struct core_event *ev)
 		if (ev->rc) {
 			set_stage(c, SESSION_FAILED, refusal_msg(ev->refusal));
 		} else {
+			/* the receipt first: the done screen then says at once
+			 * when there is none */
+			core_periph_session_done(c, ev->checksum);
 			set_stage(c, SESSION_DONE, CORE_MSG_NONE);
 			/* the delivery report is in the outbox: send it now,
 			 * not at the next sync period */
@@ -571,6 +603,8 @@ int core_start(struct core **out, const struct config *cfg, core_wake_fn wake, v
 	if (open_stores(c, e))
 		goto fail;
 	core_recover(c); /* before any thread: nothing can claim an order yet */
+	if (core_periph_start(c, e)) /* only when out of memory: no peripheral is fatal */
+		goto fail;
 	{
 		struct err why = { "" };
 
@@ -631,6 +665,7 @@ void core_stop(struct core *c)
 		pthread_join(c->burn_thread, NULL);
 	if (c->claim_started)
 		pthread_join(c->claim_thread, NULL);
+	core_periph_stop(c); /* after the event thread: nothing submits a job now */
 	spool_close(c->spool);
 	store_close(c->store);
 	if (c->handover_ready)

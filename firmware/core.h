@@ -79,14 +79,17 @@ enum core_msg {
 	CORE_MSG_SLIP_PRINTED,     /* take the slip to the register */
 	CORE_MSG_SLIP_NOT_PRINTED, /* no printer: tell staff the order ID and pay at the register */
 	CORE_MSG_AWAITING_PAYMENT, /* the code of an order whose slip is not paid yet */
+	CORE_MSG_SCAN_UNREADABLE,  /* a scan that is no pickup code (a product barcode, garbage) */
 	CORE_MSG_COUNT
 };
 
 enum core_intent_kind {
 	/* customer */
 	INTENT_PICKUP_CODE,     /* text: the digits typed or scanned */
-	INTENT_CONFIRM_ORDER,   /* "yes, write it" on the order screen */
-	INTENT_DISC_INSERTED,   /* "I put the disc in" (the drive is also polled) */
+	INTENT_CONFIRM_ORDER,   /* "yes, write it" on the order screen; text: the
+				   customer's language, "ja" or "en" (the receipt's) */
+	INTENT_DISC_INSERTED,   /* "I put the disc in" (the drive is also polled);
+				   text: the language, as above */
 	INTENT_END_SESSION,     /* back / cancel / inactivity: forget the customer */
 	INTENT_PRINT_SLIP,      /* "print the payment slip" on the order screen (not paid) */
 	/* staff */
@@ -100,9 +103,11 @@ enum core_intent_kind {
 	INTENT_STAFF_EJECT,
 	INTENT_STAFF_SYNC_NOW,
 	INTENT_STAFF_PRINTER_TEST,
-	INTENT_STAFF_SCANNER_TEST,
+	INTENT_STAFF_SCANNER_TEST, /* the next scan is shown to staff, not acted on */
 	INTENT_STAFF_CONFIRM_PAYMENT, /* order_id: its slip's payment was taken at the register */
 	INTENT_STAFF_DAY_CLOSE, /* today's totals (Japan's day): shown, printed */
+	INTENT_STAFF_REPRINT,   /* order_id: a key of periph.receipts; text: its kind */
+	INTENT_STAFF_PREVIEW,   /* the same: rendered to periph.preview_png */
 	INTENT_KIND_COUNT
 };
 
@@ -198,6 +203,58 @@ struct core_staff_view {
 	struct core_day_view day;    /* the last close of day */
 };
 
+/* The USB peripherals (drivers/usb.h) as the core last heard of them. */
+#define CORE_MAX_RECEIPTS 32   /* today's printed documents shown to staff */
+#define CORE_PERIPH_NAME 48
+
+struct core_scanner_view {
+	bool present;                /* plugged in */
+	bool working;                /* bound to its driver; else last_error says why */
+	char name[CORE_PERIPH_NAME]; /* devices.conf's name */
+	uint16_t vid, pid;
+	int64_t last_scan_at;        /* wall clock; 0: none since start */
+	uint64_t scans, scans_refused;
+	char last_error[160];
+};
+
+struct core_printer_view {
+	bool present, working;
+	char name[CORE_PERIPH_NAME];
+	uint16_t vid, pid;
+	char profile[32];            /* the profile documents are laid out for */
+	char model[64];
+	bool status_known;           /* false: the printer answers no status queries */
+	bool offline, paper_out, paper_near_end, cover_open, error;
+	char status_text[96];        /* printer_status_describe() */
+	uint64_t jobs_ok, jobs_failed;
+	char last_error[160];
+};
+
+struct core_receipt_row {        /* one document printed today */
+	char key[ORDER_ID_MAX + 1];  /* the order ID, or TEST_hhmmss ... */
+	char kind[16];               /* receipt, slip, day, test */
+	int64_t stored_at;
+	uint32_t size;
+};
+
+struct core_periph_view {
+	bool usb_running;            /* the USB thread is up (usb = on) */
+	struct core_scanner_view scanner;
+	struct core_printer_view printer;
+	bool receipt_failed;         /* this session's receipt could not be printed:
+					the done screen says so */
+	bool alert;                  /* staff: a document was not printed (alert_text) */
+	char alert_text[CORE_TEXT];
+	bool scanner_test;           /* waiting for the test scan */
+	char test_scan[CORE_TEXT];   /* what the last test scan read */
+	unsigned receipt_count;      /* oldest first */
+	struct core_receipt_row receipts[CORE_MAX_RECEIPTS];
+	uint64_t preview_seq;        /* grows with every preview rendered */
+	char preview_png[1024];      /* "" when none */
+	char preview_key[ORDER_ID_MAX + 1], preview_kind[16];
+	char preview_error[CORE_TEXT];
+};
+
 struct core_snapshot {
 	uint64_t seq;                /* grows with every change */
 	int64_t now;
@@ -210,6 +267,7 @@ struct core_snapshot {
 	struct core_drive_view drive;
 	struct core_net_view net;
 	struct core_staff_view staff;
+	struct core_periph_view periph;
 	uint32_t shop_id;
 	char board[64];
 	char version[32];

@@ -29,9 +29,15 @@
 #define CORE_EVENT_QUEUE 16
 
 /* Jobs of the burn worker; JOB_CLAIM is the claim worker's, JOB_VERIFYING
- * only news (the write job has started its read-back). */
+ * only news (the write job has started its read-back), JOB_PERIPH the USB
+ * thread's news (core_periph.c). */
 enum core_job_kind { JOB_NONE, JOB_CHECK, JOB_WRITE, JOB_TEST_WRITE, JOB_EJECT, JOB_CLAIM,
-		     JOB_VERIFYING };
+		     JOB_VERIFYING, JOB_PERIPH };
+
+/* Slots of the event queue the USB thread leaves free: a scan storm must
+ * not crowd out a worker's news (a write's end), nor its own job results. */
+#define CORE_EVENT_KEEP_FOR_WORKERS 4
+#define CORE_EVENT_KEEP_FROM_SCANS 8
 
 struct core_job {
 	enum core_job_kind kind;
@@ -46,8 +52,21 @@ struct core_event {
 	int claim;                  /* JOB_CLAIM: enum claim_refusal */
 	int64_t wait_s;             /* JOB_CLAIM: with CLAIM_WAIT */
 	char order_id[ORDER_ID_MAX + 1];
-	char text[CORE_TEXT];
+	char text[CORE_TEXT];       /* JOB_PERIPH: the scan, or the reason */
+	char checksum[33];          /* JOB_WRITE: handover_result.session_md5 */
+	struct {                    /* JOB_PERIPH: a copy of the struct usb_event */
+		int type;           /* enum usb_event_type */
+		int kind;           /* enum usb_kind */
+		char name[CORE_PERIPH_NAME];
+		uint16_t vid, pid;
+		bool online, status_known, offline, paper_out, paper_near_end, cover_open, error;
+		uint64_t job_id;
+		bool job_ok;
+		bool cut;           /* the text did not fit: a scan too long for any code */
+	} usb;
 };
+
+struct core_periph;
 
 struct core {
 	struct config cfg;
@@ -81,14 +100,23 @@ struct core {
 	int64_t last_refresh;
 	int64_t last_touch;
 	char staff_name[STORE_STAFF_NAME_MAX + 1]; /* who is logged in: "staff" */
+	struct core_periph *periph;         /* core_periph.c's; NULL before its start */
 };
 
 /* Bumps seq; call with c->lock held, then core_notify() after unlocking. */
 void core_changed(struct core *c);
 void core_notify(struct core *c);
 
-/* Workers → event thread. */
-void core_post_event(struct core *c, const struct core_event *ev);
+/* Workers → event thread.  false (and a log line) when the queue is full. */
+bool core_post_event(struct core *c, const struct core_event *ev);
+/* The same, but only while more than keep_free slots are free: the USB
+ * thread's way (it never waits). */
+bool core_post_event_leaving(struct core *c, const struct core_event *ev, unsigned keep_free);
+
+/* core.c's session, for core_periph.c on the event thread: a scanned code
+ * takes the typed code's path; a scan that is none is refused. */
+void core_session_code(struct core *c, const char *code);
+void core_set_stage(struct core *c, enum core_session_stage stage, enum core_msg msg);
 
 /* Hands the burn worker a job; false when it is busy. */
 bool core_start_job(struct core *c, enum core_job_kind kind, const char *order_id);
@@ -123,6 +151,21 @@ int core_periph_print(struct core *c, enum core_doc doc, const char *order_id,
 /* The printer's profile to lay a document out for: the attached printer's,
  * or the configured default.  Never NULL. */
 const struct printer_profile *core_periph_profile(struct core *c);
+/* Event thread: a JOB_PERIPH event; the session reached DONE (lays out and
+ * prints the receipt; checksum "" when none); the customer's language
+ * ("ja"/"en", anything else is ignored); the session ended; a staff action
+ * (PRINTER_TEST, SCANNER_TEST, REPRINT, PREVIEW: 0 or -1 and e); the
+ * periodic refresh (the USB snapshot, the day's documents, pruning). */
+void core_periph_event(struct core *c, const struct core_event *ev);
+void core_periph_session_done(struct core *c, const char *checksum);
+void core_periph_language(struct core *c, const char *lang);
+void core_periph_session_end(struct core *c);
+int core_periph_staff(struct core *c, const struct core_intent *in, struct err *e);
+void core_periph_refresh(struct core *c);
+/* The test seam: posts ev as if the USB thread had (it goes through the
+ * same copy and the same queue).  For tests; the kiosk never calls it. */
+struct usb_event;
+bool core_periph_inject(struct core *c, const struct usb_event *ev);
 
 /* core_pay.c: paying at the register.  A scan the session had no use for:
  * a slip's payload scanned while staff is logged in confirms that payment.

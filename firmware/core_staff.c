@@ -365,10 +365,19 @@ void core_staff_intent(struct core *c, const struct core_intent *in)
 		break;
 	case INTENT_STAFF_PRINTER_TEST:
 	case INTENT_STAFF_SCANNER_TEST:
-		err_fail(&e, "no such peripheral on this board");
-		result(c, in->kind == INTENT_STAFF_PRINTER_TEST ? "printer-test" : "scanner-test",
-		       NULL, -1, &e);
+	case INTENT_STAFF_REPRINT:
+	case INTENT_STAFF_PREVIEW: {
+		static const char *const names[] = {
+			[INTENT_STAFF_PRINTER_TEST] = "printer-test",
+			[INTENT_STAFF_SCANNER_TEST] = "scanner-test",
+			[INTENT_STAFF_REPRINT] = "reprint",
+			[INTENT_STAFF_PREVIEW] = "preview",
+		};
+
+		rc = core_periph_staff(c, in, &e);
+		result(c, names[in->kind], id, rc, &e);
 		break;
+	}
 	default:
 		break;
 	}
@@ -428,6 +437,7 @@ void core_staff_refresh(struct core *c)
 		return;
 	c->last_refresh = core_mono_s();
 	core_pay_expire(c); /* before the queue is read: it shows them ready again */
+	core_periph_refresh(c);
 	if (!store_orders_list(c->store, -1, &o, &n, &e)) {
 		/* newest first: what staff look for is what just happened */
 		for (size_t i = n; i-- > 0 && v->queue_count < CORE_MAX_QUEUE;) {

@@ -205,6 +205,7 @@ static void run_job(struct core *c, struct store *s, struct spool *sp, const str
 	}
 	ev.refusal = ev.rc && r.refusal == REFUSE_NONE ? REFUSE_INTERNAL : r.refusal;
 	snprintf(ev.text, sizeof(ev.text), "%.250s", ev.rc ? e.msg : "ok");
+	memcpy(ev.checksum, r.session_md5, sizeof(ev.checksum));
 	if (ev.rc)
 		log_warn("burn", "%s: %s", job->order_id, e.msg);
 	if (!handover_drive_status(&c->cfg, &o, &d, NULL))

@@ -546,6 +546,9 @@ int handover_run(const struct config *cfg, struct store *s, struct spool *sp,
 			r->refusal = REFUSE_BLANKS_EXHAUSTED;
 		goto out;
 	}
+	if (j.data && verified == 0)
+		for (int i = 0; i < 16; i++)
+			snprintf(r->session_md5 + 2 * i, 3, "%02x", md5[i]);
 	if (store_order_move(s, order_id, ORDER_VERIFYING, ORDER_WRITTEN, "", NULL, e)) {
 		r->refusal = REFUSE_INTERNAL;
 		goto out;

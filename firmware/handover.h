@@ -88,6 +88,8 @@ struct handover_result {
 	char not_verified[256];   /* when written but not verified: what happened
 				     ("the drive cannot read audio sectors back: ...") */
 	char output[4096];        /* where the image or CUE sheet went (pseudo-drives) */
+	char session_md5[33];     /* data discs: the MD5 of the session written and
+				     read back, hex; "" for audio (the receipt's checksum) */
 	uint64_t bytes;
 	double write_mb_per_s, verify_mb_per_s;
 	int64_t started_at, finished_at;

@@ -113,6 +113,12 @@ int kiosk_run(const struct config *config, const struct kiosk_opts *o, struct er
 			goto out;
 		}
 	}
+	/* usb = auto: on when the board has a scanner or a printer to find */
+	if (cfg->usb == CONFIG_USB_AUTO)
+		cfg->usb = (b.scanner[0] && strcmp(b.scanner, "none")) ||
+					   (b.printer[0] && strcmp(b.printer, "none"))
+				   ? CONFIG_USB_ON
+				   : CONFIG_USB_OFF;
 	if (o->script && ui_script_load(&k.script, o->script, e))
 		goto out;
 	k.shots_dir = o->shots_dir ? o->shots_dir : cfg->output;

@@ -109,6 +109,10 @@ struct ui {
 	struct core_snapshot *loop_snap;
 	unsigned frames;
 	struct ui_text_stats tstats;
+	/* the staff's receipt preview: loaded again when the core renders a
+	 * new one (periph.preview_seq grows) */
+	uint64_t preview_seq;
+	struct ui_image *preview;
 };
 
 static int64_t mono_ms(void *arg)
@@ -139,8 +143,17 @@ static void build(struct ui *u, const struct core_snapshot *s, int64_t now)
 	if (large != u->theme.large)
 		ui_theme_init(&u->theme, u->theme.w, u->theme.h, large);
 	root = ui_tree_reset(u->tree, &u->theme, u->text);
+	if (s->periph.preview_seq != u->preview_seq) {
+		char path[sizeof(s->periph.preview_png)];
+
+		u->preview_seq = s->periph.preview_seq;
+		ui_image_destroy(u->preview);
+		snprintf(path, sizeof(path), "%.*s", (int)sizeof(path) - 1, s->periph.preview_png);
+		/* unreadable: the page shows the path and nothing else */
+		u->preview = path[0] ? ui_image_load(u->d, path, NULL) : NULL;
+	}
 	c = (struct ui_ctx){ u->tree, u->text, &u->theme, s, &u->nav, u->nav.lang, now,
-			     ui_display_driver(u->d) };
+			     ui_display_driver(u->d), u->preview };
 	screens[u->screen](root, &c);
 	ui_chrome_modal(root, &c);
 	/* Lists clamp their scroll to what they hold; keep the clamped value. */
@@ -345,6 +358,7 @@ void ui_close(struct ui *u)
 {
 	if (!u)
 		return;
+	ui_image_destroy(u->preview);
 	ui_icons_close(u->icons);
 	ui_text_close(u->text);
 	ui_display_close(u->d);

@@ -48,10 +48,17 @@ enum ui_action_kind {
 	UI_ACT_STAFF_PRINTER_TEST,
 	UI_ACT_STAFF_SCANNER_TEST,
 	UI_ACT_STAFF_DAY_CLOSE,
+	UI_ACT_STAFF_REPRINT,   /* id: a document's key; arg: its kind, 0 receipt, 1 slip,
+				   2 day, 3 test (ui_doc_kinds) */
+	UI_ACT_STAFF_PREVIEW,   /* the same */
 	UI_ACT_QUIT,            /* staff menu only: asks first */
 	UI_ACT_QUIT_YES,
 	UI_ACT_COUNT
 };
+
+/* The kinds of printed documents, as core_periph.c names them. */
+#define UI_DOC_KINDS 4
+static const char *const ui_doc_kinds[UI_DOC_KINDS] = { "receipt", "slip", "day", "test" };
 
 enum ui_scroll { UI_SCROLL_ITEMS, UI_SCROLL_QUEUE, UI_SCROLL_LOG, UI_SCROLL_COUNT };
 

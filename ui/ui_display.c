@@ -507,6 +507,50 @@ struct ui_image *ui_image_create(struct ui_display *d, const void *argb, int w, 
 	return img;
 }
 
+struct ui_image *ui_image_load(struct ui_display *d, const char *path, struct err *e)
+{
+	SDL_Surface *s = IMG_Load(path);
+	struct ui_image *img;
+
+	if (!s) {
+		err_fail(e, "%s: %s", path, IMG_GetError());
+		return NULL;
+	}
+	img = calloc(1, sizeof(*img));
+	if (img)
+		img->tex = SDL_CreateTextureFromSurface(d->ren, s);
+	if (!img || !img->tex) {
+		err_fail(e, "%s: %s", path, img ? SDL_GetError() : "out of memory");
+		free(img);
+		SDL_FreeSurface(s);
+		return NULL;
+	}
+	img->w = s->w;
+	img->h = s->h;
+	SDL_FreeSurface(s);
+	return img;
+}
+
+void ui_display_image_fit(struct ui_display *d, struct ui_image *img, struct ui_rect r)
+{
+	double scale;
+	SDL_Rect src, dst;
+
+	if (!img || r.w <= 0 || r.h <= 0)
+		return;
+	scale = img->w > r.w ? (double)r.w / img->w : 1.0;
+	src = (SDL_Rect){ 0, 0, img->w, img->h };
+	dst = (SDL_Rect){ 0, r.y, (int)(img->w * scale), (int)(img->h * scale) };
+	if (dst.h > r.h) {
+		dst.h = r.h;
+		src.h = (int)(r.h / scale);
+	}
+	dst.x = r.x + (r.w - dst.w) / 2;
+	SDL_SetTextureColorMod(img->tex, 255, 255, 255);
+	SDL_SetTextureAlphaMod(img->tex, 255);
+	SDL_RenderCopy(d->ren, img->tex, &src, &dst);
+}
+
 void ui_image_destroy(struct ui_image *img)
 {
 	if (!img)

@@ -100,6 +100,11 @@ void ui_image_destroy(struct ui_image *img);
 void ui_image_size(const struct ui_image *img, int *w, int *h);
 void ui_display_image(struct ui_display *d, struct ui_image *img, int x, int y, struct ui_color c,
 		      double angle);
+/* An image file (PNG: SDL_image), or NULL and e. */
+struct ui_image *ui_image_load(struct ui_display *d, const char *path, struct err *e);
+/* Drawn scaled down to r's width (never up), centred; its top part when it
+ * is taller than r. */
+void ui_display_image_fit(struct ui_display *d, struct ui_image *img, struct ui_rect r);
 
 /* The frame drawn so far, as a PNG. */
 int ui_display_save_png(struct ui_display *d, const char *path, struct err *e);

@@ -96,7 +96,8 @@ bool ui_screen_is_staff(enum ui_screen s)
 
 bool ui_nav_code_msg(enum core_msg m)
 {
-	return m == CORE_MSG_CODE_WRONG || m == CORE_MSG_CODE_MALFORMED || m == CORE_MSG_CODE_WAIT;
+	return m == CORE_MSG_CODE_WRONG || m == CORE_MSG_CODE_MALFORMED || m == CORE_MSG_CODE_WAIT ||
+	       m == CORE_MSG_SCAN_UNREADABLE;
 }
 
 enum ui_screen ui_nav_screen(const struct ui_nav *n, const struct core_snapshot *s)
@@ -333,8 +334,9 @@ static bool act_customer(struct ui_nav *n, const struct ui_action *a, const stru
 		    (a->kind == UI_ACT_DISC_INSERTED && scr != UI_SCREEN_DISC) ||
 		    (a->kind == UI_ACT_TRY_DISC && scr != UI_SCREEN_ERROR))
 			return false;
+		/* with the language shown: the receipt is printed in it */
 		send(out, a->kind == UI_ACT_DISC_INSERTED ? INTENT_DISC_INSERTED : INTENT_CONFIRM_ORDER,
-		     NULL, NULL);
+		     NULL, n->lang == UI_LANG_EN ? "en" : "ja");
 		set_busy(n, s, a->kind, now);
 		return true;
 	default:
@@ -362,6 +364,13 @@ static bool staff_intent(struct ui_nav *n, const struct ui_action *a, struct ui_
 	};
 
 	(void)n;
+	if (a->kind == UI_ACT_STAFF_REPRINT || a->kind == UI_ACT_STAFF_PREVIEW) {
+		if (!a->id || !order_id_ok(a->id) || a->arg < 0 || a->arg >= UI_DOC_KINDS)
+			return false;
+		send(out, a->kind == UI_ACT_STAFF_REPRINT ? INTENT_STAFF_REPRINT : INTENT_STAFF_PREVIEW,
+		     a->id, ui_doc_kinds[a->arg]);
+		return true;
+	}
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (map[i].act == a->kind) {
 			if (map[i].with_id && (!a->id || !order_id_ok(a->id)))

@@ -26,6 +26,7 @@ struct ui_ctx {
 	enum ui_lang lang;
 	int64_t now_ms;
 	const char *driver;
+	struct ui_image *preview; /* the staff's receipt preview (periph.preview_png), or NULL */
 };
 
 static inline const char *ui_tr(const struct ui_ctx *c, enum ui_str s)
@@ -95,6 +96,9 @@ void ui_staff_network_create(struct ui_widget *root, const struct ui_ctx *c);
 enum ui_tone ui_staff_net_status(const struct ui_ctx *c, const char **text);
 void ui_staff_outbox_create(struct ui_widget *root, const struct ui_ctx *c);
 void ui_staff_periph_create(struct ui_widget *root, const struct ui_ctx *c);
+/* The menu tile's line: the printer's state, red when a document was not
+ * printed or a device does not work. */
+enum ui_tone ui_staff_periph_summary(const struct ui_ctx *c, char *buf, size_t n);
 void ui_staff_log_create(struct ui_widget *root, const struct ui_ctx *c);
 void ui_staff_about_create(struct ui_widget *root, const struct ui_ctx *c);
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * ui_staff: the maintenance menu and its simpler pages — test write,
- * peripherals, recent log, about.
+ * recent log, about (the peripherals' page is ui_staff_periph.c).
  *
  * The menu is nine tiles, each with a live one-line summary, tinted red
  * when something there needs attention (no drive, server unreachable,
@@ -90,8 +90,7 @@ static enum ui_tone summary(const struct ui_ctx *c, enum ui_screen scr, char *bu
 		ui_fmt(buf, n, ui_tr(c, S_SUM_OUTBOX), a, NULL);
 		return UI_TONE_INFO;
 	case UI_SCREEN_STAFF_PERIPHERALS:
-		snprintf(buf, n, "%s", ui_tr(c, S_SUM_PERIPH));
-		return UI_TONE_INFO;
+		return ui_staff_periph_summary(c, buf, n);
 	case UI_SCREEN_STAFF_LOG:
 		snprintf(a, sizeof(a), "%u", s->staff.log_count);
 		ui_fmt(buf, n, ui_tr(c, S_SUM_LOG), a, NULL);
@@ -178,42 +177,6 @@ void ui_staff_test_create(struct ui_widget *root, const struct ui_ctx *c)
 		y += ui_px(th, 56);
 	}
 	ui_staff_result(root, c, (struct ui_rect){ a.x, y, w, a.y + a.h - y });
-}
-
-void ui_staff_periph_create(struct ui_widget *root, const struct ui_ctx *c)
-{
-	const struct ui_theme *th = c->th;
-	const struct ui_palette *p = &th->c;
-	struct ui_rect a = ui_chrome_staff(root, c, ui_tr(c, S_TILE_PERIPH), true);
-	int cw = (a.w - th->gap) / 2, ch = ui_px(th, 330), pad = ui_px(th, 28), isz = ui_px(th, 64);
-	static const struct {
-		enum ui_icon icon;
-		enum ui_str title, body;
-		enum ui_action_kind act;
-	} dev[2] = {
-		{ UI_ICON_KEYPAD, S_PERIPH_SCANNER, S_PERIPH_SCANNER_BODY, UI_ACT_STAFF_SCANNER_TEST },
-		{ UI_ICON_PRINTER, S_PERIPH_PRINTER, S_PERIPH_PRINTER_BODY, UI_ACT_STAFF_PRINTER_TEST },
-	};
-
-	for (int i = 0; i < 2; i++) {
-		int x = a.x + i * (cw + th->gap), y = a.y;
-		struct ui_widget *d;
-
-		ui_card_create(root, (struct ui_rect){ x, y, cw, ch });
-		d = ui_box_create(root, (struct ui_rect){ x + pad, y + pad, isz, isz }, p->selected, isz / 2);
-		ui_icon_create(d, ui_rect_inset(d->r, ui_px(th, 14), ui_px(th, 14)), dev[i].icon, p->primary);
-		ui_label_create(root, (struct ui_rect){ x + pad + isz + ui_px(th, 18), y + pad,
-							cw - 2 * pad - isz - ui_px(th, 18), isz },
-				ui_tr(c, dev[i].title), UI_FONT_LEAD, p->text, UI_TEXT_MIDDLE | UI_TEXT_WRAP);
-		ui_label_create(root, (struct ui_rect){ x + pad, y + pad + isz + ui_px(th, 16), cw - 2 * pad,
-							ch - 2 * pad - isz - th->button_h - ui_px(th, 24) },
-				ui_tr(c, dev[i].body), UI_FONT_BODY, p->muted, UI_TEXT_WRAP);
-		ui_button_create(root, (struct ui_rect){ x + pad, y + ch - pad - th->button_h, cw - 2 * pad,
-							 th->button_h },
-				 ui_tr(c, S_PERIPH_TEST), UI_ICON_PLAY, UI_BTN_PRIMARY,
-				 ui_act(dev[i].act, 0));
-	}
-	ui_staff_result(root, c, (struct ui_rect){ a.x, a.y + ch + th->gap, a.w, a.h - ch - th->gap });
 }
 
 void ui_staff_log_create(struct ui_widget *root, const struct ui_ctx *c)

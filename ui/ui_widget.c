@@ -136,6 +136,15 @@ struct ui_widget *ui_icon_create(struct ui_widget *parent, struct ui_rect r, enu
 	return w;
 }
 
+struct ui_widget *ui_image_widget_create(struct ui_widget *parent, struct ui_rect r,
+					 struct ui_image *img)
+{
+	struct ui_widget *w = widget_new(parent, UI_W_IMAGE, r);
+
+	w->img = img;
+	return w;
+}
+
 struct ui_widget *ui_progress_create(struct ui_widget *parent, struct ui_rect r, int permille)
 {
 	struct ui_widget *w = widget_new(parent, UI_W_PROGRESS, r);
@@ -433,6 +442,9 @@ static void draw_widget(const struct ui_widget *w, const struct ui_painter *p)
 		return;
 	case UI_W_TILE:
 		draw_tile(w, p, pressed);
+		break;
+	case UI_W_IMAGE:
+		ui_display_image_fit(p->d, w->img, w->r);
 		break;
 	}
 	draw_children(w, p);

@@ -32,7 +32,7 @@
 #define UI_TREE_STRINGS (48 * 1024)
 
 enum ui_widget_kind { UI_W_BOX, UI_W_LABEL, UI_W_BUTTON, UI_W_ICON, UI_W_PROGRESS, UI_W_LIST,
-		      UI_W_TILE };
+		      UI_W_TILE, UI_W_IMAGE };
 
 enum ui_btn { UI_BTN_PRIMARY, UI_BTN_SECONDARY, UI_BTN_DANGER, UI_BTN_HEADER, UI_BTN_KEY,
 	      UI_BTN_ROW, UI_BTN_ACCENT };
@@ -63,6 +63,7 @@ struct ui_widget {
 	int value, content_h, scroll;
 	struct ui_action act;
 	int scroll_id;
+	struct ui_image *img; /* UI_W_IMAGE: not owned (the UI's cache keeps it) */
 };
 
 struct ui_tree {
@@ -85,6 +86,9 @@ struct ui_painter {
 	int64_t now_ms;           /* spinners */
 };
 
+/* An image fitted to r (ui_display_image_fit); img may be NULL (nothing drawn). */
+struct ui_widget *ui_image_widget_create(struct ui_widget *parent, struct ui_rect r,
+					 struct ui_image *img);
 struct ui_widget *ui_tree_reset(struct ui_tree *t, const struct ui_theme *th, struct ui_text *text);
 const char *ui_tree_strdup(struct ui_tree *t, const char *s);
 void ui_tree_draw(const struct ui_tree *t, const struct ui_painter *p);

@@ -132,10 +132,14 @@ void ui_done_create(struct ui_widget *root, const struct ui_ctx *c)
 	int tw = cw - isz - ui_px(th, 68), ch = 0, pay_h = 0;
 	bool pay = s->has_order && (!s->order.prepaid || s->msg == CORE_MSG_PAY_AT_REGISTER);
 	char price[48], title[96];
-	static const struct {
+	/* no receipt could be printed: the card says so, and to ask staff */
+	bool no_receipt = s->periph.receipt_failed;
+	const struct {
 		enum ui_icon icon;
 		enum ui_str text;
-	} cards[2] = { { UI_ICON_DISC, S_DONE_DISC }, { UI_ICON_RECEIPT, S_DONE_RECEIPT } };
+		bool bad;
+	} cards[2] = { { UI_ICON_DISC, S_DONE_DISC, false },
+		       { UI_ICON_RECEIPT, no_receipt ? S_DONE_NO_RECEIPT : S_DONE_RECEIPT, no_receipt } };
 
 	for (int i = 0; i < 2; i++) {
 		int w, h;
@@ -169,10 +173,10 @@ void ui_done_create(struct ui_widget *root, const struct ui_ctx *c)
 		struct ui_widget *card = ui_card_create(root, (struct ui_rect){ x, y, cw, ch });
 		struct ui_widget *d = ui_box_create(card, (struct ui_rect){ x + ui_px(th, 24), y + (ch - isz) / 2,
 									    isz, isz },
-						    p->success_bg, isz / 2);
+						    cards[i].bad ? p->danger_bg : p->success_bg, isz / 2);
 
 		ui_icon_create(d, ui_rect_inset(d->r, ui_px(th, 14), ui_px(th, 14)), cards[i].icon,
-			       p->success);
+			       cards[i].bad ? p->danger : p->success);
 		ui_label_create(card, (struct ui_rect){ x + isz + ui_px(th, 44), y, tw, ch },
 				ui_tr(c, cards[i].text), UI_FONT_LEAD, p->text,
 				UI_TEXT_WRAP | UI_TEXT_MIDDLE);

@@ -130,6 +130,39 @@ static inline void fix_snapshot(struct core_snapshot *s)
 	s->staff.log_count = sizeof(log) / sizeof(log[0]);
 	for (unsigned i = 0; i < s->staff.log_count; i++)
 		snprintf(s->staff.log[i], sizeof(s->staff.log[i]), "%s", log[i]);
+	/* the peripherals: both there, four documents printed today */
+	{
+		struct core_periph_view *p = &s->periph;
+		static const struct {
+			const char *key, *kind;
+			int ago;
+		} docs[] = { { "TEST_083012", "test", 5400 }, { "Q9W8E7R6T5", "receipt", 3600 },
+			     { "K7Q2M9X4P1", "slip", 1800 }, { "NZUOS92X5H", "receipt", 900 } };
+
+		p->usb_running = true;
+		p->scanner.present = p->scanner.working = true;
+		snprintf(p->scanner.name, sizeof(p->scanner.name), "Newland FM420 (HID POS)");
+		p->scanner.vid = 0x1eab;
+		p->scanner.pid = 0x0d10;
+		p->scanner.last_scan_at = s->now - 300;
+		p->scanner.scans = 14;
+		p->printer.present = p->printer.working = true;
+		snprintf(p->printer.name, sizeof(p->printer.name), "USB receipt printer");
+		p->printer.vid = 0x04b8;
+		p->printer.pid = 0x0202;
+		snprintf(p->printer.profile, sizeof(p->printer.profile), "generic-80mm");
+		snprintf(p->printer.model, sizeof(p->printer.model), "Generic 80 mm ESC/POS");
+		p->printer.status_known = true;
+		snprintf(p->printer.status_text, sizeof(p->printer.status_text), "ready");
+		p->printer.jobs_ok = 12;
+		p->receipt_count = sizeof(docs) / sizeof(docs[0]);
+		for (unsigned i = 0; i < p->receipt_count; i++) {
+			snprintf(p->receipts[i].key, sizeof(p->receipts[i].key), "%s", docs[i].key);
+			snprintf(p->receipts[i].kind, sizeof(p->receipts[i].kind), "%s", docs[i].kind);
+			p->receipts[i].stored_at = s->now - docs[i].ago;
+			p->receipts[i].size = 2900;
+		}
+	}
 }
 
 #endif

@@ -660,6 +660,64 @@ static void load_errors_name_the_file(void **state)
 	assert_non_null(strstr(e.msg, t->sub));
 }
 
+/* The peripherals' keys: defaults that need nothing, and each key read. */
+static void peripheral_keys(void **state)
+{
+	struct config c;
+	char *t;
+
+	(void)state;
+	good_line("# nothing", &c);
+	assert_int_equal(c.usb, CONFIG_USB_AUTO);
+	assert_string_equal(c.devices_table, "");
+	assert_string_equal(c.printer_profiles, "");
+	assert_string_equal(c.printer_profile, "generic-80mm");
+	assert_string_equal(c.shop_name, "Tenpo");
+	assert_string_equal(c.shop_address, "");
+	assert_int_equal(c.receipt_days, 7);
+	good_line("usb = on", &c);
+	assert_int_equal(c.usb, CONFIG_USB_ON);
+	good_line("usb = off", &c);
+	assert_int_equal(c.usb, CONFIG_USB_OFF);
+	good_line("usb = auto", &c);
+	assert_int_equal(c.usb, CONFIG_USB_AUTO);
+	bad_line("usb = yes", "usb");
+	bad_line("usb =", "usb");
+	good_line("devices_table = usb/devices.conf", &c);
+	assert_string_equal(c.devices_table, "/srv/shop/usb/devices.conf");
+	good_line("printer_profiles = /usr/share/tenpo/profiles", &c);
+	assert_string_equal(c.printer_profiles, "/usr/share/tenpo/profiles");
+	good_line("printer_profile = basic-58mm", &c);
+	assert_string_equal(c.printer_profile, "basic-58mm");
+	good_line("shop_name = テンポ 渋谷店", &c);
+	assert_string_equal(c.shop_name, "テンポ 渋谷店");
+	good_line("shop_address = 東京都渋谷区1-2-3", &c);
+	assert_string_equal(c.shop_address, "東京都渋谷区1-2-3");
+	good_line("shop_name_latin = Tenpo Shibuya", &c);
+	assert_string_equal(c.shop_name_latin, "Tenpo Shibuya");
+	good_line("shop_address_latin = 1-2-3 Shibuya, Tokyo", &c);
+	assert_string_equal(c.shop_address_latin, "1-2-3 Shibuya, Tokyo");
+	good_line("receipt_days = 366", &c);
+	assert_int_equal(c.receipt_days, 366);
+	bad_line("receipt_days = 0", "receipt_days");
+	bad_line("receipt_days = 367", "receipt_days");
+	/* a control byte in the shop's name */
+	{
+		char line[] = "shop_name = a?b";
+		size_t lineno;
+		char want[96];
+
+		line[13] = 0x01;
+		t = with_line(line, &lineno);
+		snprintf(want, sizeof(want), "tenpo.conf:%zu: bad value for 'shop_name'", lineno);
+		expect_refused(t, want);
+		free(t);
+	}
+	t = config_text(0, "printer_profile = ../etc\n");
+	expect_refused(t, "tenpo.conf: printer_profile '../etc' is not a profile name ([a-z0-9_-])");
+	free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -679,6 +737,7 @@ int main(void)
 		cmocka_unit_test(file_too_large),
 		cmocka_unit_test(load_resolves_against_folder),
 		cmocka_unit_test(load_errors_name_the_file),
+		cmocka_unit_test(peripheral_keys),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, tmp_setup, tmp_teardown);

@@ -10,7 +10,16 @@
  *   - a PIN whose staff-log row cannot be written is refused;
  *   - the PIN lock-out is not stretched by a wall clock set back;
  *   - a burn worker, and a claim worker, whose store does not open answer
- *     every job with the reason instead of leaving the customer waiting.
+ *     every job with the reason instead of leaving the customer waiting;
+ *   - the peripherals (core_periph.c), with USB events injected through the
+ *     USB thread's own path (core_periph_inject): a scanned code, typed or
+ *     as the pickup QR, takes the typed code's path; a scan that is no code
+ *     is refused on the code screen and ignored elsewhere; the staff's
+ *     scanner test takes the next scan; a scan storm leaves the workers'
+ *     slots of the event queue free; at DONE the receipt is laid out in the
+ *     customer's language with the session checksum, kept for the day, and
+ *     when no printer takes it the done screen and staff are told; staff
+ *     preview a kept document as a PNG.
  *
  * Waits are on the core's wake callback (or, for a bare worker, its event
  * queue), never on a timer.  The network is never reached: the config
@@ -34,6 +43,9 @@
 
 #include "claim.h"
 #include "core_internal.h"
+#include "receipts.h"
+#include "scan_code.h"
+#include "usb.h"
 #include "handover.h"
 #include "pickup.h"
 #include "store.h"
@@ -95,6 +107,12 @@ static int setup(void **state)
 	snprintf(f->cfg.output, sizeof(f->cfg.output), "%s/out", f->dir);
 	snprintf(f->cfg.drive, sizeof(f->cfg.drive), "stdio:%s/out/disc.iso", f->dir);
 	snprintf(f->cfg.board, sizeof(f->cfg.board), "desktop");
+	{
+		const char *top = getenv("TENPO_TOP");
+
+		snprintf(f->cfg.printer_profiles, sizeof(f->cfg.printer_profiles),
+			 "%s/drivers/profiles", top ? top : ".");
+	}
 	if (store_create(f->cfg.database, &e) < 0 || core_pin_make(PIN, f->cfg.staff_pin, sizeof(f->cfg.staff_pin), &e)) {
 		fprintf(stderr, "%s\n", e.msg);
 		return -1;
@@ -632,6 +650,315 @@ static void claim_worker_without_store_answers(void **state)
 	stop_bare(c, t);
 	free(c);
 }
+/* ---- the peripherals ---------------------------------------------------- */
+
+typedef bool (*snap_pred)(const struct core_snapshot *s, const void *arg);
+
+/* Waits (on wakes) until pred holds for the published snapshot; s has it. */
+static void wait_for(struct fx *f, struct core_snapshot *s, snap_pred pred, const void *arg)
+{
+	pthread_mutex_lock(&f->mu);
+	for (;;) {
+		core_snapshot(f->core, s);
+		if (pred(s, arg))
+			break;
+		pthread_cond_wait(&f->woke, &f->mu);
+	}
+	pthread_mutex_unlock(&f->mu);
+}
+
+static bool logged_in(const struct core_snapshot *s, const void *arg)
+{
+	(void)arg;
+	return s->staff.logged_in;
+}
+
+static bool action_is(const struct core_snapshot *s, const void *arg)
+{
+	return !strncmp(s->staff.last_action, arg, strlen(arg));
+}
+
+static bool printer_present(const struct core_snapshot *s, const void *arg)
+{
+	return s->periph.printer.present == *(const bool *)arg;
+}
+
+static bool paper_out(const struct core_snapshot *s, const void *arg)
+{
+	(void)arg;
+	return s->periph.printer.paper_out;
+}
+
+static void inject(struct fx *f, enum usb_event_type type, enum usb_kind kind, const char *text)
+{
+	struct usb_event *ev = calloc(1, sizeof(*ev));
+
+	assert_non_null(ev);
+	ev->type = type;
+	ev->kind = kind;
+	snprintf(ev->name, sizeof(ev->name), "%s",
+		 kind == USB_KIND_PRINTER ? "QEMU gadget printer" : "QEMU gadget HID POS scanner");
+	ev->vid = 0x1209;
+	ev->pid = kind == USB_KIND_PRINTER ? 0x0003 : 0x0001;
+	printer_status_init(&ev->status);
+	if (type == USB_EVENT_SCAN)
+		snprintf(ev->text, sizeof(ev->text), "%s", text);
+	else if (text)
+		snprintf(ev->reason, sizeof(ev->reason), "%s", text);
+	assert_true(core_periph_inject(f->core, ev));
+	free(ev);
+}
+
+static void scan(struct fx *f, const char *text)
+{
+	inject(f, USB_EVENT_SCAN, USB_KIND_SCANNER, text);
+}
+
+static void scans_take_the_code_path(void **state)
+{
+	struct fx *f = *state;
+	struct core_snapshot *s = malloc(sizeof(*s));
+	char qr[SCAN_CODE_QR_MAX + 1];
+	struct err e = { "" };
+
+	assert_non_null(s);
+	add_ready_order(f);
+	start(f);
+	/* a product's barcode on the code screen: refused, with the scan's words */
+	scan(f, "4901234567894");
+	wait_stage(f, SESSION_CODE_REFUSED);
+	core_snapshot(f->core, s);
+	assert_int_equal(s->msg, CORE_MSG_SCAN_UNREADABLE);
+	/* a scan the scanner itself refused (garbage keys) is told the same */
+	send(f, INTENT_END_SESSION, NULL);
+	wait_stage(f, SESSION_IDLE);
+	inject(f, USB_EVENT_SCAN_REFUSED, USB_KIND_SCANNER, "garbage: key 0x2b (Tab)");
+	wait_stage(f, SESSION_CODE_REFUSED);
+	core_snapshot(f->core, s);
+	assert_int_equal(s->msg, CORE_MSG_SCAN_UNREADABLE);
+	/* the typed form, scanned from a slip, from CODE_REFUSED */
+	scan(f, CODE);
+	wait_stage(f, SESSION_ORDER_SHOWN);
+	core_snapshot(f->core, s);
+	assert_string_equal(s->order.id, "MINE");
+	/* elsewhere a scan is ignored: still the order */
+	scan(f, "4901234567894");
+	send(f, INTENT_DISC_INSERTED, "en"); /* a no-op here, but queued after the scan */
+	send(f, INTENT_END_SESSION, NULL);
+	wait_stage(f, SESSION_IDLE);
+	assert_false(seen(f, SESSION_FAILED));
+	/* the pickup QR of the customer's phone */
+	must(scan_code_qr_format(1001, "471108154242", qr, &e), &e, "qr");
+	scan(f, qr);
+	wait_stage(f, SESSION_ORDER_SHOWN);
+	send(f, INTENT_END_SESSION, NULL);
+	wait_stage(f, SESSION_IDLE);
+	/* another shop's QR is no code here */
+	must(scan_code_qr_format(1002, "471108154242", qr, &e), &e, "qr");
+	scan(f, qr);
+	wait_stage(f, SESSION_CODE_REFUSED);
+	core_snapshot(f->core, s);
+	assert_int_equal(s->msg, CORE_MSG_SCAN_UNREADABLE);
+	assert_true(s->periph.scanner.last_scan_at > 0);
+	free(s);
+}
+
+static void scanner_test_takes_the_next_scan(void **state)
+{
+	struct fx *f = *state;
+	struct core_snapshot *s = malloc(sizeof(*s));
+
+	assert_non_null(s);
+	add_ready_order(f);
+	start(f);
+	send(f, INTENT_STAFF_LOGIN, PIN);
+	wait_for(f, s, logged_in, NULL);
+	send(f, INTENT_STAFF_SCANNER_TEST, NULL);
+	wait_for(f, s, action_is, "scanner-test");
+	assert_true(s->periph.scanner_test);
+	scan(f, CODE);
+	send(f, INTENT_STAFF_SYNC_NOW, NULL); /* handled after the scan */
+	wait_for(f, s, action_is, "sync-now");
+	assert_false(s->periph.scanner_test);
+	assert_string_equal(s->periph.test_scan, CODE);
+	/* shown to staff, not acted on */
+	assert_int_equal(s->stage, SESSION_IDLE);
+	assert_false(seen(f, SESSION_CHECKING_CODE));
+	free(s);
+}
+
+/* The USB thread never waits: scans stop at the slots kept for the others. */
+static void scan_storm_leaves_room_for_workers(void **state)
+{
+	struct fx *f = *state;
+	struct core *c = calloc(1, sizeof(*c));
+	struct usb_event *ev = calloc(1, sizeof(*ev));
+	struct core_event done = { .job = JOB_WRITE };
+	unsigned queued = 0;
+
+	(void)f;
+	assert_non_null(c);
+	assert_non_null(ev);
+	bare_core(c, f->dir); /* no event thread: nothing drains the queue */
+	ev->type = USB_EVENT_SCAN;
+	snprintf(ev->text, sizeof(ev->text), "%s", CODE);
+	for (int i = 0; i < 20; i++)
+		queued += core_periph_inject(c, ev);
+	assert_int_equal(queued, CORE_EVENT_QUEUE - CORE_EVENT_KEEP_FROM_SCANS);
+	/* other USB news still gets in, up to its own reserve */
+	ev->type = USB_EVENT_JOB_DONE;
+	queued = 0;
+	for (int i = 0; i < 20; i++)
+		queued += core_periph_inject(c, ev);
+	assert_int_equal(queued, CORE_EVENT_KEEP_FROM_SCANS - CORE_EVENT_KEEP_FOR_WORKERS);
+	/* and a worker's news always */
+	for (int i = 0; i < CORE_EVENT_KEEP_FOR_WORKERS; i++)
+		assert_true(core_post_event(c, &done));
+	assert_false(core_post_event(c, &done));
+	pthread_cond_destroy(&c->claim_cond);
+	pthread_cond_destroy(&c->burn_cond);
+	pthread_cond_destroy(&c->event_cond);
+	pthread_mutex_destroy(&c->lock);
+	free(ev);
+	free(c);
+}
+
+static bool receipts_listed(const struct core_snapshot *s, const void *arg)
+{
+	return s->periph.receipt_count >= *(const unsigned *)arg;
+}
+
+/* DONE without a write: the burn worker's news, as it would post it. */
+static void write_done(struct fx *f, const char *checksum)
+{
+	struct core_event ev = { .job = JOB_WRITE, .rc = 0 };
+
+	snprintf(ev.order_id, sizeof(ev.order_id), "MINE");
+	snprintf(ev.text, sizeof(ev.text), "ok");
+	snprintf(ev.checksum, sizeof(ev.checksum), "%s", checksum);
+	assert_true(core_post_event(f->core, &ev));
+	wait_stage(f, SESSION_DONE);
+}
+
+static bool contains(const uint8_t *b, size_t n, const char *s)
+{
+	return memmem(b, n, s, strlen(s)) != NULL;
+}
+
+static void receipt_at_done(void **state)
+{
+	struct fx *f = *state;
+	struct core_snapshot *s = malloc(sizeof(*s));
+	char dir[CONFIG_PATH_MAX + 16];
+	uint8_t *bytes;
+	size_t len;
+	unsigned one = 1;
+	bool yes = true;
+	struct err e = { "" };
+
+	assert_non_null(s);
+	snprintf(f->cfg.shop_name, sizeof(f->cfg.shop_name), "Tenpo Test Shop");
+	add_ready_order(f);
+	start(f);
+	send(f, INTENT_PICKUP_CODE, CODE);
+	wait_stage(f, SESSION_ORDER_SHOWN);
+	send(f, INTENT_DISC_INSERTED, "en"); /* the language, nothing else here */
+	send(f, INTENT_STAFF_SYNC_NOW, NULL); /* refused: not logged in; but after it */
+	wait_for(f, s, action_is, "refused");
+	write_done(f, "0123abcd4567ef890123abcd4567ef89");
+	core_snapshot(f->core, s);
+	/* no printer: the customer and staff are told, the receipt is kept */
+	assert_true(s->periph.receipt_failed);
+	assert_true(s->periph.alert);
+	assert_non_null(strstr(s->periph.alert_text, "receipt MINE not printed: no receipt printer"));
+	assert_int_equal(s->periph.receipt_count, 1);
+	assert_string_equal(s->periph.receipts[0].key, "MINE");
+	assert_string_equal(s->periph.receipts[0].kind, "receipt");
+	snprintf(dir, sizeof(dir), "%s/receipts", f->cfg.output);
+	must(receipts_load(dir, time(NULL), "MINE", "receipt", &bytes, &len, &e), &e, "load");
+	assert_int_equal(s->periph.receipts[0].size, len);
+	assert_true(contains(bytes, len, "Tenpo Test Shop"));
+	assert_true(contains(bytes, len, "Film"));
+	assert_true(contains(bytes, len, "Checksum")); /* English, as the customer chose */
+	assert_true(contains(bytes, len, "0123abcd"));
+	assert_false(contains(bytes, len, "0123abcd4")); /* the short form */
+	assert_true(contains(bytes, len, "CD-R"));
+	free(bytes);
+	/* a new customer: the flag is theirs no more */
+	send(f, INTENT_END_SESSION, NULL);
+	wait_stage(f, SESSION_IDLE);
+	core_snapshot(f->core, s);
+	assert_false(s->periph.receipt_failed);
+
+	/* a printer out of paper: refused before anything is sent */
+	inject(f, USB_EVENT_ATTACHED, USB_KIND_PRINTER, NULL);
+	wait_for(f, s, printer_present, &yes);
+	assert_string_equal(s->periph.printer.name, "QEMU gadget printer");
+	assert_int_equal(s->periph.printer.vid, 0x1209);
+	assert_string_equal(s->periph.printer.profile, "generic-80mm");
+	{
+		struct usb_event *ev = calloc(1, sizeof(*ev));
+
+		assert_non_null(ev);
+		ev->type = USB_EVENT_PRINTER_STATUS;
+		ev->kind = USB_KIND_PRINTER;
+		printer_status_init(&ev->status);
+		ev->status.online = PRINTER_YES;
+		ev->status.paper_out = PRINTER_YES;
+		assert_true(core_periph_inject(f->core, ev));
+		free(ev);
+	}
+	wait_for(f, s, paper_out, NULL);
+	send(f, INTENT_PICKUP_CODE, CODE);
+	wait_stage(f, SESSION_ORDER_SHOWN);
+	write_done(f, "");
+	core_snapshot(f->core, s);
+	assert_true(s->periph.receipt_failed);
+	assert_non_null(strstr(s->periph.alert_text, "paper out"));
+	assert_int_equal(s->periph.receipt_count, 1); /* the same order's, replaced */
+	must(receipts_load(dir, time(NULL), "MINE", "receipt", &bytes, &len, &e), &e, "load");
+	assert_false(contains(bytes, len, "Checksum")); /* none given: the line is left out */
+	free(bytes);
+	send(f, INTENT_END_SESSION, NULL);
+	wait_stage(f, SESSION_IDLE);
+	yes = false;
+	inject(f, USB_EVENT_DETACHED, USB_KIND_PRINTER, NULL);
+	wait_for(f, s, printer_present, &yes);
+
+	/* staff: a reprint needs a printer; the preview is made of the kept bytes */
+	send(f, INTENT_STAFF_LOGIN, PIN);
+	wait_for(f, s, logged_in, NULL);
+	{
+		struct core_intent in = { .kind = INTENT_STAFF_REPRINT };
+
+		snprintf(in.order_id, sizeof(in.order_id), "MINE");
+		assert_true(core_send(f->core, &in));
+		wait_for(f, s, action_is, "reprint");
+		assert_non_null(strstr(s->staff.last_action, "no receipt printer"));
+		snprintf(in.order_id, sizeof(in.order_id), "../etc");
+		assert_true(core_send(f->core, &in));
+		send(f, INTENT_STAFF_SYNC_NOW, NULL);
+		wait_for(f, s, action_is, "sync-now");
+		in.kind = INTENT_STAFF_PREVIEW;
+		snprintf(in.order_id, sizeof(in.order_id), "MINE");
+		assert_true(core_send(f->core, &in));
+		wait_for(f, s, action_is, "preview");
+	}
+	if (strstr(s->staff.last_action, "preview MINE: ok") == NULL)
+		fail_msg("preview: %s", s->staff.last_action);
+	assert_int_equal(s->periph.preview_seq, 1);
+	assert_string_equal(s->periph.preview_key, "MINE");
+	assert_int_equal(access(s->periph.preview_png, R_OK), 0);
+	/* the printer test is kept too, under a name of its own */
+	send(f, INTENT_STAFF_PRINTER_TEST, NULL);
+	wait_for(f, s, action_is, "printer-test");
+	assert_non_null(strstr(s->staff.last_action, "no receipt printer"));
+	one = 2;
+	wait_for(f, s, receipts_listed, &one);
+	assert_string_equal(s->periph.receipts[1].kind, "test");
+	assert_int_equal(strncmp(s->periph.receipts[1].key, "TEST_", 5), 0);
+	free(s);
+}
 
 int main(void)
 {
@@ -648,6 +975,10 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(burn_worker_without_store_answers, setup, teardown),
 		cmocka_unit_test_setup_teardown(claim_worker_without_store_answers, setup, teardown),
+		cmocka_unit_test_setup_teardown(scans_take_the_code_path, setup, teardown),
+		cmocka_unit_test_setup_teardown(scanner_test_takes_the_next_scan, setup, teardown),
+		cmocka_unit_test_setup_teardown(scan_storm_leaves_room_for_workers, setup, teardown),
+		cmocka_unit_test_setup_teardown(receipt_at_done, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

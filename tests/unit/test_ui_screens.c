@@ -29,6 +29,9 @@
 #include "ui_display.h" /* ui_png_compare */
 #include "ui_format.h"
 #include "../ui/fixture.h"
+#include "escpos.h"
+#include "escpos_render.h"
+#include "receipt.h"
 
 #define TOLERANCE 16
 #define MAX_BAD 0.005
@@ -294,6 +297,10 @@ static void test_customer_screens(void **state)
 	both(v, "done-prepaid", UI_SCREEN_DONE);
 	fix_film_order(&v->s->order);
 	both(v, "done-unpaid", UI_SCREEN_DONE);
+	/* no receipt could be printed: the customer is told to ask staff */
+	v->s->periph.receipt_failed = true;
+	both(v, "done-no-receipt", UI_SCREEN_DONE);
+	v->s->periph.receipt_failed = false;
 	finish(v);
 }
 
@@ -326,6 +333,7 @@ static void test_messages(void **state)
 		  "msg-awaiting-payment" },
 		{ CORE_MSG_SLIP_PRINTED, SESSION_SLIP_ISSUED, UI_SCREEN_SLIP, "slip-printed" },
 		{ CORE_MSG_SLIP_NOT_PRINTED, SESSION_SLIP_ISSUED, UI_SCREEN_SLIP, "slip-not-printed" },
+		{ CORE_MSG_SCAN_UNREADABLE, SESSION_CODE_REFUSED, UI_SCREEN_CODE, "msg-scan-unreadable" },
 	};
 	struct env *v = *state;
 
@@ -353,6 +361,41 @@ static void test_messages(void **state)
 		show(v, cases[i].name, cases[i].screen, UI_LANG_EN, false);
 	}
 	finish(v);
+}
+
+/* A real receipt's preview, made as the core makes it: laid out, encoded,
+ * rendered from the bytes, written as PNG. */
+static void make_preview(const char *path)
+{
+	const char *top = getenv("TENPO_TOP");
+	struct receipt_info r = {
+		.shop_name = "ファミリーマート 渋谷道玄坂店", .shop_address = "東京都渋谷区道玄坂2-1",
+		.when = FIX_NOW, .order_id = "NZUOS92X5H", .title = "港の灯り Harbour Lights",
+		.artist = "Minato Ensemble", .media = "CD-R", .checksum = "9f3a61c2",
+		.price_yen = 1500, .payment = RECEIPT_PAID_ONLINE, .lang = "ja",
+	};
+	struct escpos_renderer *rr = NULL;
+	struct escpos_image im = { 0 };
+	struct printer_profile pf;
+	const unsigned char *data;
+	struct escpos b;
+	char dir[1024];
+	size_t len = 0;
+	struct err e = { "" };
+
+	snprintf(dir, sizeof(dir), "%s/drivers/profiles", top && *top ? top : ".");
+	if (printer_profile_find(&pf, dir, "generic-80mm", &e))
+		fail_msg("%s", e.msg);
+	escpos_init(&b, &pf, 0);
+	if (receipt_encode(&pf, &r, &b, &e) || escpos_finish(&b, &e))
+		fail_msg("%s", e.msg);
+	data = escpos_data(&b, &len);
+	if (escpos_renderer_open(&rr, NULL, &e) || escpos_render(rr, &pf, data, len, &im, &e) ||
+	    escpos_image_write_png(&im, path, &e))
+		fail_msg("%s", e.msg);
+	escpos_image_free(&im);
+	escpos_renderer_free(rr);
+	escpos_free(&b);
 }
 
 static void test_staff_screens(void **state)
@@ -412,6 +455,31 @@ static void test_staff_screens(void **state)
 	/* the last sync left two orders waiting for spool space */
 	v->s->staff.spool_waiting = 2;
 	both(v, "staff-spool-full", UI_SCREEN_STAFF_SPOOL);
+	/* the printer out of paper, a receipt not printed, the scanner test
+	 * waiting, a preview made */
+	v->s->periph.printer.paper_out = true;
+	snprintf(v->s->periph.printer.status_text, sizeof(v->s->periph.printer.status_text),
+		 "paper out");
+	v->s->periph.printer.jobs_failed = 1;
+	v->s->periph.alert = true;
+	snprintf(v->s->periph.alert_text, sizeof(v->s->periph.alert_text),
+		 "receipt NZUOS92X5H not printed: paper out");
+	v->s->periph.scanner_test = true;
+	snprintf(v->s->periph.preview_key, sizeof(v->s->periph.preview_key), "NZUOS92X5H");
+	snprintf(v->s->periph.preview_kind, sizeof(v->s->periph.preview_kind), "receipt");
+	snprintf(v->s->periph.preview_png, sizeof(v->s->periph.preview_png),
+		 "/var/lib/tenpo/out/receipts/preview.png");
+	v->s->periph.preview_seq = 1; /* not there: its path is shown */
+	both(v, "staff-peripherals-trouble", UI_SCREEN_STAFF_PERIPHERALS);
+	snprintf(v->s->periph.preview_png, sizeof(v->s->periph.preview_png), "%s/preview-receipt.png",
+		 v->shots);
+	make_preview(v->s->periph.preview_png);
+	v->s->periph.preview_seq = 2; /* the UI loads it again */
+	both(v, "staff-peripherals-preview", UI_SCREEN_STAFF_PERIPHERALS);
+	show(v, "staff-menu-periph-trouble", UI_SCREEN_STAFF_MENU, UI_LANG_EN, false);
+	/* no USB at all (usb = off) */
+	memset(&v->s->periph, 0, sizeof(v->s->periph));
+	show(v, "staff-peripherals-off", UI_SCREEN_STAFF_PERIPHERALS, UI_LANG_EN, false);
 	finish(v);
 }
 

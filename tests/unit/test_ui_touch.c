@@ -400,9 +400,13 @@ static void test_customer_intents_once(void **state)
 	tap_action(v, UI_ACT_CONFIRM_ORDER, -1);
 	assert_false(try_tap_action(v, UI_ACT_CONFIRM_ORDER, -1));
 	assert_int_equal(count(v, INTENT_CONFIRM_ORDER), 1);
+	/* with the language the customer sees: the receipt is printed in it */
+	assert_string_equal(find(v, INTENT_CONFIRM_ORDER)->text, "ja");
 	v->s->stage = SESSION_WAITING_DISC;
 	publish(v);
+	tap_action(v, UI_ACT_LANG, -1);
 	tap_action(v, UI_ACT_DISC_INSERTED, -1);
+	assert_string_equal(find(v, INTENT_DISC_INSERTED)->text, "en");
 	assert_false(try_tap_action(v, UI_ACT_DISC_INSERTED, -1));
 	assert_int_equal(count(v, INTENT_DISC_INSERTED), 1);
 	v->s->stage = SESSION_FAILED;
@@ -469,6 +473,13 @@ static void test_staff_actions(void **state)
 	assert_int_equal(count(v, INTENT_STAFF_SYNC_NOW), 1);
 	assert_int_equal(count(v, INTENT_STAFF_PRINTER_TEST), 1);
 	assert_int_equal(count(v, INTENT_STAFF_SCANNER_TEST), 1);
+	/* today's documents: Reprint and Preview name the document and its kind */
+	tap_action(v, UI_ACT_STAFF_REPRINT, 1);
+	assert_string_equal(find(v, INTENT_STAFF_REPRINT)->order_id, "K7Q2M9X4P1");
+	assert_string_equal(find(v, INTENT_STAFF_REPRINT)->text, "slip");
+	tap_action(v, UI_ACT_STAFF_PREVIEW, 0);
+	assert_string_equal(find(v, INTENT_STAFF_PREVIEW)->order_id, "NZUOS92X5H");
+	assert_string_equal(find(v, INTENT_STAFF_PREVIEW)->text, "receipt");
 
 	/* Quit: only from the menu, and only after confirming. */
 	tap_action(v, UI_ACT_STAFF_MENU, -1);

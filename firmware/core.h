@@ -309,6 +309,13 @@ int core_pin_make(const char *pin, char *out, size_t cap, struct err *e);
  * whatever the clock did since: a clock set back does not stretch it. */
 int64_t core_pin_lock_left(unsigned failures, int64_t last_failure_at, int64_t now);
 
+/* The receipt printer's profile as cfg names it (printer_profile, found in
+ * printer_profiles, the source tree's drivers/profiles or the installed
+ * /usr/share/tenpo/profiles): what the kiosk lays receipts out for, and
+ * what a preview of printed bytes is drawn with. */
+struct printer_profile;
+int core_printer_profile(const struct config *cfg, struct printer_profile *out, struct err *e);
+
 const char *core_session_stage_name(enum core_session_stage s);
 const char *core_msg_name(enum core_msg m);
 

@@ -282,10 +282,19 @@ bool core_periph_inject(struct core *c, const struct usb_event *ev)
 	return post_usb(c, ev);
 }
 
+int core_printer_profile(const struct config *cfg, struct printer_profile *out, struct err *e)
+{
+	char dir[CONFIG_PATH_MAX];
+
+	data_path(dir, sizeof(dir), cfg->printer_profiles, "drivers/profiles",
+		  "/usr/share/tenpo/profiles");
+	return printer_profile_find(out, dir, cfg->printer_profile, e);
+}
+
 int core_periph_start(struct core *c, struct err *e)
 {
 	struct core_periph *p = calloc(1, sizeof(*p));
-	char dir[CONFIG_PATH_MAX], table_path[CONFIG_PATH_MAX];
+	char table_path[CONFIG_PATH_MAX];
 	struct err why = { "" };
 	struct usb_table *table;
 
@@ -296,9 +305,7 @@ int core_periph_start(struct core *c, struct err *e)
 	/* no output folder (a config made in code): nothing is kept */
 	if (c->cfg.output[0])
 		snprintf(p->receipts_dir, sizeof(p->receipts_dir), "%s/receipts", c->cfg.output);
-	data_path(dir, sizeof(dir), c->cfg.printer_profiles, "drivers/profiles",
-		  "/usr/share/tenpo/profiles");
-	if (printer_profile_find(&p->profile, dir, c->cfg.printer_profile, &why)) {
+	if (core_printer_profile(&c->cfg, &p->profile, &why)) {
 		log_error("periph", "%s; receipts are laid out for the built-in %s", why.msg,
 			  builtin_profile.name);
 		p->profile = builtin_profile;

@@ -5,6 +5,7 @@
  * thing, and exits 0, or 1 with one line on stderr saying why (2 for a usage
  * error).  The log goes to the config's log_file; -v copies it to stderr.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -21,11 +22,14 @@
 #include "core.h"
 #include "delivery.h"
 #include "disc.h"
+#include "escpos.h"
+#include "escpos_render.h"
 #include "handover.h"
 #include "instance.h"
 #include "kiosk.h"
 #include "log.h"
 #include "order.h"
+#include "printer_profile.h"
 #include "report.h"
 #include "spool.h"
 #include "stamp.h"
@@ -75,6 +79,7 @@ static void usage(FILE *f)
 	      "  drives            list optical drives and their media\n"
 	      "  check-disc        read a data disc's stamp, check its signature, print the IDs\n"
 	      "  staff-pin PIN     print the staff_pin line for tenpo.conf\n"
+	      "  receipt-preview FILE  draw what a receipt printer was sent (ESC/POS) as FILE.png\n"
 	      "\n"
 	      "disc options: --drive ADDRESS (e.g. /dev/sr0, stdio:FILE)  --media BLANK\n"
 	      "              (the blank a stdio: drive stands for: cd-r, dvd-r, ...)  --simulate\n",
@@ -459,6 +464,49 @@ static int cmd_staff_pin(struct app *a, const char *pin, struct err *e)
 	return 0;
 }
 
+/* What a printer was sent (a capture of its USB bulk OUT, or a document the
+ * kiosk kept in out/receipts/), drawn as the printer would print it, by
+ * the ESC/POS renderer the staff preview uses: FILE.png beside FILE. */
+static int cmd_receipt_preview(struct app *a, const char *path, struct err *e)
+{
+	struct printer_profile pf;
+	struct escpos_renderer *r = NULL;
+	struct escpos_image im = { 0 };
+	char png[CONFIG_PATH_MAX + 8];
+	unsigned char *bytes;
+	size_t len = 0;
+	FILE *f;
+	int rc;
+
+	if (core_printer_profile(&a->cfg, &pf, e))
+		return -1;
+	if (!(f = fopen(path, "rb")))
+		return err_fail(e, "%s: %s", path, strerror(errno));
+	bytes = malloc(ESCPOS_CAP_DEFAULT + 1);
+	if (bytes)
+		len = fread(bytes, 1, ESCPOS_CAP_DEFAULT + 1, f);
+	fclose(f);
+	if (!bytes)
+		return err_fail(e, "out of memory");
+	if (len > ESCPOS_CAP_DEFAULT) {
+		free(bytes);
+		return err_fail(e, "%s: more than %u bytes: not one document", path,
+				ESCPOS_CAP_DEFAULT);
+	}
+	snprintf(png, sizeof(png), "%s.png", path);
+	rc = escpos_renderer_open(&r, NULL, e);
+	if (!rc)
+		rc = escpos_render(r, &pf, bytes, len, &im, e);
+	if (!rc)
+		rc = escpos_image_write_png(&im, png, e);
+	if (!rc)
+		printf("%s: %zu bytes drawn for %s, %s\n", png, len, pf.name, pf.model);
+	escpos_image_free(&im);
+	escpos_renderer_free(r);
+	free(bytes);
+	return rc;
+}
+
 /* app_open() made (or kept) the database; nothing more to do. */
 static int cmd_init(struct app *a, const char *arg, struct err *e)
 {
@@ -516,6 +564,7 @@ static const struct command commands[] = {
 	{ "drives", NULL, false, false, false, false, cmd_drives },
 	{ "check-disc", NULL, false, false, false, false, cmd_check_disc },
 	{ "staff-pin", "PIN", false, false, false, false, cmd_staff_pin },
+	{ "receipt-preview", "FILE", false, false, false, false, cmd_receipt_preview },
 };
 
 /* A usage mistake: what was wrong, in one line with a hint; exit 2. */

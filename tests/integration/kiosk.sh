@@ -67,6 +67,16 @@ check "pickup: the order is reported" [ "$(state "$CONF" "$ORDER")" = reported ]
 check "pickup: one delivered report on the server" [ "$(reports_of "$ORDER" delivered)" = 1 ]
 check "pickup: the spool is erased" [ -z "$(ls "$SHOP/spool/$ORDER" 2>/dev/null)" ]
 check "pickup: screenshots were taken" [ -s "$SHOTS/kiosk-done.png" ]
+# no printer on the desktop board: the receipt is kept for a reprint all the
+# same; drawn by `tenpo receipt-preview`, its QR code names the order
+RECEIPT=$(ls "$SHOP"/out/receipts/*/"$ORDER-receipt.bin" 2>/dev/null | head -1)
+check "pickup: the receipt is kept (out/receipts)" [ -s "$RECEIPT" ]
+check "pickup: tenpo receipt-preview draws it" \
+	sh -c "'$BIN/tenpo' receipt-preview --config '$CONF' '$RECEIPT' >/dev/null"
+check "pickup: zbarimg reads the order ID from the drawn receipt's QR code" \
+	sh -c "zbarimg -q --raw '$RECEIPT.png' | grep -qx '$ORDER'"
+check_fails "receipt-preview: a missing file is one clear line" "no-such.bin" \
+	"$BIN/tenpo" receipt-preview --config "$CONF" "$WORK/no-such.bin"
 DONE_ORDER=$ORDER
 
 # --- a wrong code ----------------------------------------------------------

@@ -244,7 +244,7 @@ image qemu:
 check-qemu:
 	@sh tests/deps.sh image
 	$(MAKE) --no-print-directory all $(BUILD)/image/tenpo.img
-	@rc=0; for t in check-qemu check-qemu-power check-qemu-offline; do \
+	@rc=0; for t in check-qemu check-qemu-periph check-qemu-offline check-qemu-power; do \
 		sh images/$$t.sh $(BUILD) || rc=1; done; exit $$rc
 # check's image: rebuilt only when the programs or the recipe changed
 # (`make image` always builds afresh)

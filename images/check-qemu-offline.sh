@@ -56,8 +56,7 @@ check "offline: the delivered report waits in the outbox (tenpo audit: 1 waiting
 	sh -c "echo '$audit' | grep -q 'audit: ok: .* 1 reports waiting'"
 check "offline: the server has no delivered report for it" [ "$(reports_of "$ORDER2" delivered)" -eq 0 ]
 # the staff network screen: the corner held, the PIN, the network tile
-python3 "$QMP" "$WORK/qmp.sock" hold 12 12 4
-check "offline: holding the staff corner asks for the PIN" wait_screen staff-pin staff-pin-ja 0 0 1280 100
+check "offline: holding the staff corner asks for the PIN" staff_pin staff-pin
 for dg in 2 4 6 8; do touch_at $(pin_xy "$dg"); done
 touch_at 500 712 # log in
 check "offline: the PIN opens the staff menu" wait_screen staff-menu staff-menu-ja 0 0 760 100

@@ -362,7 +362,7 @@ static void print_slip(struct core *c)
 		.amount_yen = (long long)c->snap.order.price,
 		.issued = now,
 		.valid_until = now + (time_t)c->cfg.slip_valid_minutes * 60,
-		.lang = "ja",
+		.lang = core_periph_lang(c),
 	};
 	char slip[SLIP_PAYLOAD_MAX];
 	struct err e = { "" };
@@ -456,6 +456,7 @@ static void on_intent(struct core *c, const struct core_intent *in)
 		end_session(c);
 		break;
 	case INTENT_PRINT_SLIP:
+		core_periph_language(c, in->text);
 		if (c->snap.stage == SESSION_ORDER_SHOWN && !c->snap.order.paid)
 			print_slip(c);
 		break;

@@ -159,6 +159,8 @@ const struct printer_profile *core_periph_profile(struct core *c);
 void core_periph_event(struct core *c, const struct core_event *ev);
 void core_periph_session_done(struct core *c, const char *checksum);
 void core_periph_language(struct core *c, const char *lang);
+/* The customer's language for what is printed for them: "ja" or "en". */
+const char *core_periph_lang(const struct core *c);
 void core_periph_session_end(struct core *c);
 int core_periph_staff(struct core *c, const struct core_intent *in, struct err *e);
 void core_periph_refresh(struct core *c);

@@ -358,6 +358,11 @@ const struct printer_profile *core_periph_profile(struct core *c)
 	return c->periph ? &c->periph->profile : &builtin_profile;
 }
 
+const char *core_periph_lang(const struct core *c)
+{
+	return c->periph ? c->periph->lang : "ja";
+}
+
 void core_periph_language(struct core *c, const char *lang)
 {
 	if (c->periph && (!strcmp(lang, "ja") || !strcmp(lang, "en")))

@@ -322,7 +322,7 @@ static bool act_customer(struct ui_nav *n, const struct ui_action *a, const stru
 	case UI_ACT_PRINT_SLIP:
 		if (n->busy || scr != UI_SCREEN_ORDER)
 			return false;
-		send(out, INTENT_PRINT_SLIP, NULL, NULL);
+		send(out, INTENT_PRINT_SLIP, NULL, n->lang == UI_LANG_EN ? "en" : "ja");
 		set_busy(n, s, a->kind, now);
 		return true;
 	case UI_ACT_CONFIRM_ORDER:

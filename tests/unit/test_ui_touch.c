@@ -389,6 +389,27 @@ static void test_inactivity(void **state)
 	expect_screen(v, UI_SCREEN_ATTRACT);
 }
 
+/* An unpaid order offers the slip, not the write; the slip is printed in
+ * the language the customer sees, and a second tap sends nothing more. */
+static void test_print_slip_once(void **state)
+{
+	struct env *v = *state;
+
+	v->s->stage = SESSION_ORDER_SHOWN;
+	v->s->has_order = true;
+	fix_audio_order(&v->s->order);
+	v->s->order.prepaid = false;
+	v->s->order.pay_first = true;
+	publish(v);
+	assert_false(ui_offers(v->u, UI_ACT_CONFIRM_ORDER));
+	tap_action(v, UI_ACT_LANG, -1);
+	tap_action(v, UI_ACT_PRINT_SLIP, -1);
+	assert_false(try_tap_action(v, UI_ACT_PRINT_SLIP, -1));
+	assert_int_equal(count(v, INTENT_PRINT_SLIP), 1);
+	assert_string_equal(find(v, INTENT_PRINT_SLIP)->text, "en");
+	assert_int_equal(count(v, INTENT_CONFIRM_ORDER), 0);
+}
+
 static void test_customer_intents_once(void **state)
 {
 	struct env *v = *state;
@@ -724,6 +745,7 @@ int main(void)
 		T(test_language_toggle),
 		T(test_staff_gesture_and_pin),
 		T(test_staff_hold_seen_at_release),
+		T(test_print_slip_once),
 		T(test_wrong_pin_and_lockout),
 		T(test_inactivity),
 		T(test_customer_intents_once),

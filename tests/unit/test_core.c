@@ -845,6 +845,36 @@ static bool contains(const uint8_t *b, size_t n, const char *s)
 	return memmem(b, n, s, strlen(s)) != NULL;
 }
 
+/* usb = off (a kiosk set up without peripherals): the receipt is kept, and
+ * neither the customer nor staff are told of a printer that is not meant to
+ * be there. */
+static void receipt_kept_without_usb(void **state)
+{
+	struct fx *f = *state;
+	struct core_snapshot *s = malloc(sizeof(*s));
+	char dir[CONFIG_PATH_MAX + 16];
+	uint8_t *bytes;
+	size_t len;
+	struct err e = { "" };
+
+	assert_non_null(s);
+	f->cfg.usb = CONFIG_USB_OFF;
+	add_ready_order(f);
+	start(f);
+	send(f, INTENT_PICKUP_CODE, CODE);
+	wait_stage(f, SESSION_ORDER_SHOWN);
+	write_done(f, "0123abcd4567ef890123abcd4567ef89");
+	core_snapshot(f->core, s);
+	assert_int_equal(s->stage, SESSION_DONE);
+	assert_false(s->periph.receipt_failed);
+	assert_false(s->periph.alert);
+	snprintf(dir, sizeof(dir), "%s/receipts", f->cfg.output);
+	must(receipts_load(dir, time(NULL), "MINE", "receipt", &bytes, &len, &e), &e, "load");
+	assert_true(len > 0);
+	free(bytes);
+	free(s);
+}
+
 static void receipt_at_done(void **state)
 {
 	struct fx *f = *state;
@@ -979,6 +1009,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(scanner_test_takes_the_next_scan, setup, teardown),
 		cmocka_unit_test_setup_teardown(scan_storm_leaves_room_for_workers, setup, teardown),
 		cmocka_unit_test_setup_teardown(receipt_at_done, setup, teardown),
+		cmocka_unit_test_setup_teardown(receipt_kept_without_usb, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -60,6 +60,7 @@ static void scan_reset(struct hid_scan *s)
 	s->state = HID_SCAN_IDLE;
 	s->garbage = false;
 	s->garbage_key = 0;
+	s->garbage_len = 0;
 	s->len = 0;
 	s->text[0] = '\0';
 	s->symbology[0] = '\0';
@@ -104,6 +105,9 @@ static enum hid_scan_result scan_finish(struct hid_scan *s, char *text, struct e
 		if (s->garbage) {
 			if (s->garbage_key)
 				err_fail(e, "scan: key 0x%02x is not a character", s->garbage_key);
+			else if (s->garbage_len)
+				err_fail(e, "scan: a report of %u bytes, not a boot report",
+					 (unsigned)s->garbage_len);
 			else
 				err_fail(e, "scan: not printable text");
 			r = HID_SCAN_REFUSED;
@@ -133,8 +137,11 @@ enum hid_scan_result hid_scan_kbd_report(struct hid_scan *s, const uint8_t *repo
 
 	if (len != HID_SCAN_KBD_REPORT_LEN) {
 		/* not a boot report: the scan it belongs to cannot be trusted */
-		if (s->state == HID_SCAN_TYPING)
+		if (s->state == HID_SCAN_TYPING) {
+			if (!s->garbage)
+				s->garbage_len = len > 0xffff ? 0xffff : (uint16_t)len;
 			s->garbage = true;
+		}
 		return HID_SCAN_NONE;
 	}
 	for (size_t i = 2; i < 8; i++)

@@ -84,6 +84,7 @@ struct hid_scan {
 	enum { HID_SCAN_IDLE, HID_SCAN_TYPING, HID_SCAN_SWALLOWING } state;
 	bool garbage;
 	uint8_t garbage_key;
+	uint16_t garbage_len;  /* a report that was not a boot report: its length */
 	uint8_t held[6];  /* key usages of the previous report */
 	uint64_t last_ms; /* when the last character (or POS part) came */
 	size_t len;

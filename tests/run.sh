@@ -91,8 +91,10 @@ done
 # the appliance: the image of the release build (make check makes it in
 # TENPO_IMAGE_BUILD, default build/) booted under QEMU's software emulation,
 # bounded by TENPO_QEMU_TIMEOUT (default 5400 s) instead of
-# TENPO_TEST_TIMEOUT.  check-qemu-power and check-qemu-offline are run by
-# `make check-qemu` only, until what they found is fixed (README, Status).
+# TENPO_TEST_TIMEOUT.  check-qemu-periph, check-qemu-offline (15 min each) and
+# check-qemu-power (18 to 28 min) are run by `make check-qemu` only: the first
+# two have not passed yet, and all three would take CI past its time (README,
+# Status).
 IMAGE_BUILD=${TENPO_IMAGE_BUILD:-$TOP/build}
 saved_timeout=$TIMEOUT
 TIMEOUT=${TENPO_QEMU_TIMEOUT:-5400}

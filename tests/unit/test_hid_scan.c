@@ -179,6 +179,13 @@ static void unknown_key_is_garbage(void **state)
 	}
 	feed(&t, 0, 0, 0);
 	assert_int_equal(feed(&t, 0, 0x28, 0), HID_SCAN_REFUSED);
+	assert_non_null(strstr(t.e.msg, "a report of 9 bytes"));
+	/* and the next scan does not inherit the reason */
+	feed(&t, 0, 0, 0);
+	feed(&t, 0, 0x2b, 0);
+	feed(&t, 0, 0, 0);
+	assert_int_equal(feed(&t, 0, 0x28, 0), HID_SCAN_REFUSED);
+	assert_null(strstr(t.e.msg, "bytes"));
 }
 
 static void enter_alone_is_nothing(void **state)

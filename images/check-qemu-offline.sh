@@ -47,7 +47,7 @@ python3 "$QMP" "$WORK/qmp.sock" set-link net0 off
 check "offline: the code is checked and the order shown" enter_code offline "$CODE2"
 touch_at 980 712 # write it
 check "offline: the disc is written and the done screen shown" \
-	wait_screen offline-done done-no-receipt-ja 0 0 1280 460
+	wait_screen offline-done done-prepaid-no-receipt-ja
 touch_at 1040 712 # end
 check "offline: the attract screen again" wait_screen offline-ended attract-ja
 check "offline: the order is erased, its report not sent (the guest's database)" [ "$(guest_state "$ORDER2")" = erased ]

@@ -97,10 +97,9 @@ check "the restart released the killed write's order: ready for its code again (
 check "the code is checked and the order shown" enter_code again "$CODE"
 touch_at 980 712 # write it
 # no printer is plugged in here (check-qemu-periph has one): the done screen
-# says the receipt could not be printed (its top half: the reference is of an
-# unpaid order, whose payment note is below)
+# says the receipt could not be printed
 check "the disc is written, verified and the done screen shown" \
-	wait_screen done done-no-receipt-ja 0 0 1280 460
+	wait_screen done done-prepaid-no-receipt-ja
 wait_reports "$ORDER" delivered 1
 check "one delivered report at the server" [ "$(reports_of "$ORDER" delivered)" -eq 1 ]
 type_line "echo TENPO_HW""M=\$(awk '/^(VmHWM|RssAnon|RssFile)/ { printf \"%s %s kB \", \$1, \$2 }' /proc/\$(systemctl show -p MainPID --value tenpo)/status)"

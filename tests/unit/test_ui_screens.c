@@ -295,6 +295,10 @@ static void test_customer_screens(void **state)
 
 	v->s->stage = SESSION_DONE;
 	both(v, "done-prepaid", UI_SCREEN_DONE);
+	/* a prepaid order's disc, no receipt (the appliance without its printer) */
+	v->s->periph.receipt_failed = true;
+	both(v, "done-prepaid-no-receipt", UI_SCREEN_DONE);
+	v->s->periph.receipt_failed = false;
 	fix_film_order(&v->s->order);
 	both(v, "done-unpaid", UI_SCREEN_DONE);
 	/* no receipt could be printed: the customer is told to ask staff */

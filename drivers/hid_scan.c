@@ -135,6 +135,10 @@ enum hid_scan_result hid_scan_kbd_report(struct hid_scan *s, const uint8_t *repo
 	uint8_t mods, down[6];
 	size_t ndown = 0;
 
+	/* A transfer of no bytes carries no report (the QEMU appliance's HID
+	 * gadget sends such between reports): nothing pressed or released. */
+	if (!len)
+		return HID_SCAN_NONE;
 	if (len != HID_SCAN_KBD_REPORT_LEN) {
 		/* not a boot report: the scan it belongs to cannot be trusted */
 		if (s->state == HID_SCAN_TYPING) {

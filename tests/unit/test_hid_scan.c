@@ -180,6 +180,13 @@ static void unknown_key_is_garbage(void **state)
 	feed(&t, 0, 0, 0);
 	assert_int_equal(feed(&t, 0, 0x28, 0), HID_SCAN_REFUSED);
 	assert_non_null(strstr(t.e.msg, "a report of 9 bytes"));
+	/* a transfer of no bytes is no report: the scan around it stands */
+	feed(&t, 0, 0, 0);
+	feed(&t, 0, 0x1e, 0);
+	assert_int_equal(hid_scan_kbd_report(&t.s, NULL, 0, t.now, t.text, &t.e), HID_SCAN_NONE);
+	feed(&t, 0, 0, 0);
+	assert_int_equal(feed(&t, 0, 0x28, 0), HID_SCAN_DONE);
+	assert_string_equal(t.text, "1");
 	/* and the next scan does not inherit the reason */
 	feed(&t, 0, 0, 0);
 	feed(&t, 0, 0x2b, 0);

@@ -567,6 +567,26 @@ int escpos_code128_data(const char *text, unsigned char *out, size_t cap, size_t
 	return 0;
 }
 
+/* The module width in dots (3 down to 1) at which modules fit the paper, or 0. */
+static unsigned code128_width(const struct printer_profile *p, unsigned modules)
+{
+	unsigned w;
+
+	for (w = 3; w >= 1 && modules * w > p->dots; w--)
+		;
+	return w;
+}
+
+bool escpos_code128_fits(const struct printer_profile *p, const char *text)
+{
+	unsigned char data[255];
+	unsigned modules;
+	size_t n;
+
+	return p->code128 && !escpos_code128_data(text, data, sizeof(data), &n, &modules) &&
+	       code128_width(p, modules) >= 1;
+}
+
 int escpos_code128(struct escpos *b, const char *text, unsigned height_dots)
 {
 	unsigned char data[255];
@@ -584,8 +604,7 @@ int escpos_code128(struct escpos *b, const char *text, unsigned height_dots)
 		     text, CODE128_TEXT_MAX);
 		return -1;
 	}
-	for (w = 3; w >= 1 && modules * w > b->profile->dots; w--)
-		;
+	w = code128_width(b->profile, modules);
 	if (w < 1) {
 		fail(b, "escpos: Code 128 of '%.40s' (%u modules) is wider than %u dots", text,
 		     modules, b->profile->dots);

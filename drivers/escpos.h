@@ -99,6 +99,9 @@ int escpos_qr(struct escpos *b, const char *data);
  * runs of four or more digits, B for the rest; module width 3..1 dots, the
  * widest that fits with quiet zones.  Fails on a profile without Code 128. */
 int escpos_code128(struct escpos *b, const char *text, unsigned height_dots);
+/* Whether escpos_code128 can print text on profile p (it has Code 128, and
+ * the symbol fits its paper at one dot a module at least). */
+bool escpos_code128_fits(const struct printer_profile *p, const char *text);
 /* The Code 128 data bytes (starting "{B" or "{C") that escpos_code128 sends,
  * and the symbol's width in modules with quiet zones; -1 when text is empty,
  * longer than 200, or not printable ASCII. */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "order.h"
+#include "slip.h"
 
 #define FIELD_MAX 240     /* bytes of one field that reach the paper */
 
@@ -250,12 +251,12 @@ int receipt_encode(const struct printer_profile *p, const struct receipt_info *r
 
 int slip_payload(const struct slip_info *s, char *out, size_t n, struct err *e)
 {
-	char when[17];
+	char when[17], order[SLIP_ORDER_MAX + 1];
 	int w;
 
-	if (!s->order_id || !order_id_ok(s->order_id) || strlen(s->order_id) > SLIP_ORDER_MAX)
-		return err_fail(e, "slip: order ID '%.64s' is not 1..%d of [A-Za-z0-9_-]",
-				s->order_id ? s->order_id : "(none)", SLIP_ORDER_MAX);
+	if (slip_order_field(s->order_id, order))
+		return err_fail(e, "slip: order ID '%.64s' is not 1..64 of [A-Za-z0-9_-]",
+				s->order_id ? s->order_id : "(none)");
 	if (s->amount_yen < 1 || s->amount_yen > SLIP_AMOUNT_MAX)
 		return err_fail(e, "slip: amount %lld yen is not 1..%d", s->amount_yen,
 				SLIP_AMOUNT_MAX);
@@ -266,7 +267,7 @@ int slip_payload(const struct slip_info *s, char *out, size_t n, struct err *e)
 		return err_fail(e, "slip: expiry %s is not in years 2000..2099", when);
 	/* "2026-12-02 15:05" -> "2612021505" */
 	w = snprintf(out, n, "TP%.2s%.2s%.2s%.2s%.2s%06lld%s", when + 2, when + 5, when + 8,
-		     when + 11, when + 14, s->amount_yen, s->order_id);
+		     when + 11, when + 14, s->amount_yen, order);
 	if (w < 0 || (size_t)w >= n)
 		return err_fail(e, "slip: payload longer than %zu bytes", n);
 	return 0;
@@ -306,7 +307,7 @@ int slip_encode(const struct printer_profile *p, const struct slip_info *s, stru
 	escpos_rule(b, '-');
 	escpos_line(b, L[L_SHOW]);
 	escpos_feed(b, 1);
-	if (p->code128) {
+	if (escpos_code128_fits(p, payload)) { /* else the QR code alone */
 		escpos_code128(b, payload, 80);
 		escpos_feed(b, 1);
 	}

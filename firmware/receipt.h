@@ -73,7 +73,8 @@ struct receipt_info {
 	const char *lang;            /* "ja" or "en" */
 };
 
-/* Required: shop_name, order_id (at most SLIP_ORDER_MAX), lang, amount
+/* Required: shop_name, order_id (as order_id_ok(); slip.h says how a long
+ * one is put in the payload), lang, amount
  * 1..SLIP_AMOUNT_MAX, valid_until after issued. */
 struct slip_info {
 	const char *shop_name;

@@ -4,7 +4,54 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "digest.h"
 #include "order.h"
+
+#define DIGEST_FIELD (SLIP_ORDER_MAX - 1) /* base32 characters after the "." */
+
+static const char crockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+int slip_order_field(const char *order_id, char out[SLIP_ORDER_MAX + 1])
+{
+	uint8_t sum[DIGEST_LEN];
+	unsigned bits = 0, acc = 0;
+	size_t o = 0;
+
+	out[0] = '\0';
+	if (!order_id || !order_id_ok(order_id))
+		return -1;
+	if (strlen(order_id) <= SLIP_ORDER_MAX) {
+		memcpy(out, order_id, strlen(order_id) + 1);
+		return 0;
+	}
+	digest_sha256(order_id, strlen(order_id), sum);
+	out[o++] = '.';
+	for (size_t i = 0; o < SLIP_ORDER_MAX; ) {
+		if (bits < 5) {
+			acc = (acc << 8) | sum[i++];
+			bits += 8;
+		}
+		bits -= 5;
+		out[o++] = crockford[(acc >> bits) & 31];
+	}
+	out[o] = '\0';
+	return 0;
+}
+
+/* A field slip_order_field() can have written. */
+static bool order_field_ok(const char *f)
+{
+	size_t n = strlen(f);
+
+	if (f[0] != '.')
+		return n <= SLIP_ORDER_MAX && order_id_ok(f);
+	if (n != 1 + DIGEST_FIELD)
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (!strchr(crockford, f[i]))
+			return false;
+	return true;
+}
 
 bool slip_looks_like(const char *text)
 {
@@ -79,10 +126,11 @@ int slip_parse(const char *text, struct slip_code *out, struct err *e)
 	amount = (long long)hi * 1000 + lo;
 	if (amount < 1)
 		return err_fail(e, "slip: the amount is zero");
-	if (strlen(text + 18) > SLIP_ORDER_MAX || !order_id_ok(text + 18))
-		return err_fail(e, "slip: the order ID is not 1..%d of [A-Za-z0-9_-]",
-				SLIP_ORDER_MAX);
-	memcpy(out->order_id, text + 18, strlen(text + 18) + 1);
+	if (!order_field_ok(text + 18))
+		return err_fail(e, "slip: the order is neither 1..%d of [A-Za-z0-9_-] nor "
+				"a reference (\".\" and %d of base32)",
+				SLIP_ORDER_MAX, DIGEST_FIELD);
+	memcpy(out->order, text + 18, strlen(text + 18) + 1);
 	out->amount_yen = amount;
 	out->valid_until = (time_t)((days_from_civil(2000 + yy, (unsigned)mo, (unsigned)dd) * 86400 +
 				     hh * 3600 + mi * 60) - RECEIPT_UTC_OFFSET);

@@ -142,6 +142,7 @@ int store_payment_issue(struct store *s, const char *id, uint64_t amount, const 
 	char have_currency[4] = "";
 	sqlite3_stmt *st = NULL;
 	struct slip_code code;
+	char field[SLIP_ORDER_MAX + 1];
 	int64_t price = 0;
 	bool prepaid = false;
 	struct head h;
@@ -151,9 +152,10 @@ int store_payment_issue(struct store *s, const char *id, uint64_t amount, const 
 		return bad_id(e);
 	if (slip_parse(slip, &code, e))
 		return err_wrap(e, "order %s", id);
-	if (strcmp(code.order_id, id) || (uint64_t)code.amount_yen != amount)
+	if (slip_order_field(id, field) || strcmp(code.order, field) ||
+	    (uint64_t)code.amount_yen != amount)
 		return err_fail(e, "order %s: the slip %.40s is for order %s, %lld yen", id, slip,
-				code.order_id, code.amount_yen);
+				code.order, code.amount_yen);
 	if (valid_until <= issued_at)
 		return err_fail(e, "order %s: a slip must be valid after it is issued", id);
 	if (store_tx_begin(s, e))

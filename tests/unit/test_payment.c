@@ -296,6 +296,48 @@ static void refusals(void **state)
 	assert_int_equal(raw_int(f, "SELECT count(*) FROM staff_log"), 0);
 }
 
+/* An order ID of more than 16 characters: the slip stands for it by a
+ * digest, stays 34 characters, and confirms that order and no other. */
+static void long_order_id_slip(void **state)
+{
+	static const char id[] = "delivery-7-2026-12-04-order-000123456789"; /* 40 */
+	static const char id2[] = "delivery-7-2026-12-04-order-000123456780";
+	struct fx *f = *state;
+	struct store_payment p;
+	struct slip_code c;
+	struct err e = { "" };
+	char slip[SLIP_PAYLOAD_MAX], other[SLIP_PAYLOAD_MAX], field[SLIP_ORDER_MAX + 1];
+
+	make_ready(f, id, false);
+	make_ready(f, id2, false);
+	issue(f, id, NOW + 1800, slip);
+	assert_int_equal(strlen(slip), SLIP_PAYLOAD_MAX - 1);
+	must(slip_parse(slip, &c, &e), &e, "parse");
+	assert_int_equal(c.order[0], '.');
+	must(slip_order_field(id, field), &e, "field");
+	assert_string_equal(c.order, field);
+	/* IDs that differ in their last character get different fields */
+	slip_for(id2, PRICE, NOW + 1800, other);
+	assert_string_not_equal(slip + 18, other + 18);
+	/* the slip of one long order is not the other's */
+	must(store_order_claim(f->s, id2, &e), &e, "claim");
+	assert_int_equal(store_payment_issue(f->s, id2, PRICE, "JPY", NOW, NOW + 1800, slip, &e),
+			 -1);
+	assert_non_null(strstr(e.msg, "is for order ."));
+	must(store_payment_confirm(f->s, slip, "Sato", NOW + 60, &p, &e), &e, "confirm");
+	assert_string_equal(p.order_id, id);
+	assert_int_equal(get(f, id).state, ORDER_READY);
+	assert_true(get(f, id).paid);
+	assert_int_equal(get(f, id2).state, ORDER_CLAIMED);
+	/* a short ID is its own field; a field that is neither form is refused */
+	must(slip_order_field("K7", field), &e, "short");
+	assert_string_equal(field, "K7");
+	assert_int_equal(slip_order_field("no such!", field), -1);
+	assert_int_equal(slip_parse("TP2612021505001200.ABCDEFGHJKMNPQ", &c, &e), -1); /* 14 */
+	assert_int_equal(slip_parse("TP2612021505001200.ABCDEFGHJKMNPQU", &c, &e), -1); /* U */
+	must(slip_parse("TP2612021505001200.ABCDEFGHJKMNPQR", &c, &e), &e, "a reference");
+}
+
 static void expiry_and_cancel_void_the_slip(void **state)
 {
 	struct fx *f = *state;
@@ -475,7 +517,7 @@ static void slip_parses_what_receipt_writes(void **state)
 	(void)state;
 	slip_for("K7Q2M9X4P1", 1200, until, slip);
 	must(slip_parse(slip, &c, &e), &e, "parse");
-	assert_string_equal(c.order_id, "K7Q2M9X4P1");
+	assert_string_equal(c.order, "K7Q2M9X4P1");
 	assert_int_equal(c.amount_yen, 1200);
 	assert_int_equal(c.valid_until, until);
 	must(slip_parse("TP2612021505001200K7Q2M9X4P1", &c, &e), &e, "example");
@@ -631,6 +673,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(issue_then_confirm_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(expiry_and_cancel_void_the_slip, setup, teardown),
+		cmocka_unit_test_setup_teardown(long_order_id_slip, setup, teardown),
 		cmocka_unit_test(slip_parses_what_receipt_writes),
 		cmocka_unit_test(delivered_report_payment),
 		cmocka_unit_test_setup_teardown(day_totals_add_up, setup, teardown),

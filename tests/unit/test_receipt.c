@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "receipt.h"
+#include "slip.h"
 
 static struct printer_profile p80, p58, basic;
 
@@ -338,6 +339,42 @@ static void slip_layout(void **state)
 	}
 }
 
+/* An order ID of 17..64 characters: the payload's reference stands for
+ * it, the ID itself is printed, and the bars go where they fit. */
+static void slip_long_order(void **state)
+{
+	const struct printer_profile *profiles[] = { &p80, &p58, &basic };
+	static const char id[] = "delivery-7-2026-12-04-order-000123456789-with-a-long-tail"; /* 57 */
+	char payload[SLIP_PAYLOAD_MAX], qr[64], field[SLIP_ORDER_MAX + 1];
+	struct slip_info s = slip_sample("en");
+	struct err e;
+
+	(void)state;
+	s.order_id = id;
+	assert_int_equal(slip_payload(&s, payload, sizeof(payload), &e), 0);
+	assert_int_equal(strlen(payload), SLIP_PAYLOAD_MAX - 1);
+	assert_int_equal(slip_order_field(id, field), 0);
+	assert_string_equal(payload + 18, field);
+	assert_int_equal(field[0], '.');
+	memcpy(qr, "\x1d(k\x25\x00\x31\x50\x30", 8); /* 3 + 34 bytes stored */
+	memcpy(qr + 8, payload, 34);
+	for (size_t k = 0; k < 3; k++) {
+		struct escpos b;
+		struct walk w;
+
+		escpos_init(&b, profiles[k], 0);
+		assert_int_equal(slip_encode(profiles[k], &s, &b, &e), 0);
+		common_checks(profiles[k], &b, &w);
+		if (profiles[k]->qr == PRINTER_QR_NATIVE)
+			assert_true(find(&b, qr, 42) > 0);
+		assert_int_equal(w.code128 > 0, escpos_code128_fits(profiles[k], payload));
+		assert_true(find_str(&b, "delivery-7-2026-12-04") > 0); /* the ID itself (wrapped) */
+		escpos_free(&b);
+	}
+	/* on 80 mm paper the bars fit even so */
+	assert_true(escpos_code128_fits(&p80, payload));
+}
+
 static void bad_input_refused(void **state)
 {
 	struct receipt_info r = sample("ja");
@@ -369,9 +406,9 @@ static void bad_input_refused(void **state)
 	assert_int_equal(slip_encode(&p80, &s, &b, &e), -1);
 	assert_non_null(strstr(e.msg, "valid until"));
 	s = slip_sample("ja");
-	s.order_id = "ABCDEFGHIJ1234567";     /* 17: too long for the bars */
+	s.order_id = "ABC/1";
 	assert_int_equal(slip_encode(&p80, &s, &b, &e), -1);
-	assert_non_null(strstr(e.msg, "1..16"));
+	assert_non_null(strstr(e.msg, "order ID 'ABC/1'"));
 	assert_int_equal(escpos_data(&b, &(size_t){ 0 }) == NULL, 1);  /* nothing written */
 	escpos_free(&b);
 
@@ -424,6 +461,7 @@ int main(void)
 		cmocka_unit_test(receipt_english),
 		cmocka_unit_test(receipt_without_kanji),
 		cmocka_unit_test(slip_layout),
+		cmocka_unit_test(slip_long_order),
 		cmocka_unit_test(bad_input_refused),
 		cmocka_unit_test(formats),
 	};

@@ -172,7 +172,8 @@ void core_periph_session_done(struct core *c, const char *checksum)
 		.media = media_label(o->media),
 		.checksum = sum,
 		.price_yen = (long long)o->price,
-		.payment = o->prepaid ? RECEIPT_PAID_ONLINE : RECEIPT_PAID_AT_REGISTER,
+		.payment = o->prepaid ? RECEIPT_PAID_ONLINE :
+			   o->paid ? RECEIPT_PAID_AT_REGISTER : RECEIPT_TO_PAY_AT_REGISTER,
 		.lang = c->periph->lang,
 	};
 	escpos_init(&b, &c->periph->profile, 0);

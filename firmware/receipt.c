@@ -16,7 +16,7 @@
 #define FIELD_MAX 240     /* bytes of one field that reach the paper */
 
 enum label { L_HEADING, L_SLIP_HEADING, L_ORDER, L_TITLE, L_ARTIST, L_MEDIA, L_CHECKSUM,
-	     L_TOTAL, L_PAYMENT, L_PAID_ONLINE, L_PAID_REGISTER, L_THANKS, L_THANKS2,
+	     L_TOTAL, L_PAYMENT, L_PAID_ONLINE, L_PAID_REGISTER, L_TO_PAY, L_THANKS, L_THANKS2,
 	     L_AMOUNT, L_VALID, L_SHOW, L_NOT_RECEIPT, L_ISSUED, L_COUNT };
 
 static const char *const labels_en[L_COUNT] = {
@@ -31,6 +31,7 @@ static const char *const labels_en[L_COUNT] = {
 	[L_PAYMENT] = "Payment",
 	[L_PAID_ONLINE] = "Prepaid online",
 	[L_PAID_REGISTER] = "Paid at the register",
+	[L_TO_PAY] = "NOT PAID: pay at the register",
 	[L_THANKS] = "Thank you for your purchase!",
 	[L_THANKS2] = "Please keep this receipt.",
 	[L_AMOUNT] = "Amount due",
@@ -52,6 +53,7 @@ static const char *const labels_ja[L_COUNT] = {
 	[L_PAYMENT] = "お支払い",
 	[L_PAID_ONLINE] = "オンライン決済済み",
 	[L_PAID_REGISTER] = "レジにて支払済み",
+	[L_TO_PAY] = "未払い：レジでお支払いください",
 	[L_THANKS] = "ご利用ありがとうございました。",
 	[L_THANKS2] = "この明細は大切に保管してください。",
 	[L_AMOUNT] = "お支払い金額",
@@ -230,8 +232,14 @@ int receipt_encode(const struct printer_profile *p, const struct receipt_info *r
 	row_field(b, L[L_CHECKSUM], r->checksum);
 	escpos_rule(b, '-');
 	row_big(b, L[L_TOTAL], price);
-	escpos_row(b, L[L_PAYMENT],
-		   L[r->payment == RECEIPT_PAID_AT_REGISTER ? L_PAID_REGISTER : L_PAID_ONLINE]);
+	if (r->payment == RECEIPT_TO_PAY_AT_REGISTER) {
+		escpos_bold(b, true);
+		escpos_row(b, L[L_PAYMENT], L[L_TO_PAY]);
+		escpos_bold(b, false);
+	} else {
+		escpos_row(b, L[L_PAYMENT], L[r->payment == RECEIPT_PAID_AT_REGISTER ?
+					       L_PAID_REGISTER : L_PAID_ONLINE]);
+	}
 	escpos_rule(b, '-');
 	escpos_feed(b, 1);
 	escpos_align(b, ESCPOS_CENTER);

@@ -53,7 +53,9 @@
 #define SLIP_ORDER_MAX 16
 #define SLIP_PAYLOAD_MAX (2 + 10 + 6 + SLIP_ORDER_MAX + 1)
 
-enum receipt_payment { RECEIPT_PAID_ONLINE, RECEIPT_PAID_AT_REGISTER };
+/* TO_PAY: written before it was paid (pay_before_write = false); the
+ * receipt says plainly that the register takes the money still. */
+enum receipt_payment { RECEIPT_PAID_ONLINE, RECEIPT_PAID_AT_REGISTER, RECEIPT_TO_PAY_AT_REGISTER };
 
 /* Strings are UTF-8 and only read.  Required: shop_name, order_id (as
  * order_id_ok()), lang.  NULL or "" elsewhere leaves the line out. */

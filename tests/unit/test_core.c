@@ -875,6 +875,39 @@ static void receipt_kept_without_usb(void **state)
 	free(s);
 }
 
+/* pay_before_write = false: an unpaid order is written first, and its
+ * receipt says that the money is still to be paid at the register. */
+static void receipt_of_order_written_before_paid(void **state)
+{
+	struct fx *f = *state;
+	struct core_snapshot *s = malloc(sizeof(*s));
+	char dir[CONFIG_PATH_MAX + 16];
+	uint8_t *bytes;
+	size_t len;
+	struct err e = { "" };
+
+	assert_non_null(s);
+	f->cfg.usb = CONFIG_USB_OFF;
+	f->cfg.pay_before_write = false;
+	add_order(f, false, 1200);
+	start(f);
+	send(f, INTENT_PICKUP_CODE, CODE);
+	wait_stage(f, SESSION_ORDER_SHOWN);
+	core_snapshot(f->core, s);
+	assert_false(s->order.paid);
+	assert_false(s->order.pay_first);
+	send(f, INTENT_DISC_INSERTED, "en");
+	send(f, INTENT_STAFF_SYNC_NOW, NULL); /* refused: once it is, English is set */
+	wait_for(f, s, action_is, "refused");
+	write_done(f, "0123abcd4567ef890123abcd4567ef89");
+	snprintf(dir, sizeof(dir), "%s/receipts", f->cfg.output);
+	must(receipts_load(dir, time(NULL), "MINE", "receipt", &bytes, &len, &e), &e, "load");
+	assert_true(contains(bytes, len, "NOT PAID: pay at the register"));
+	assert_false(contains(bytes, len, "Paid at the register"));
+	free(bytes);
+	free(s);
+}
+
 static void receipt_at_done(void **state)
 {
 	struct fx *f = *state;
@@ -1010,6 +1043,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(scan_storm_leaves_room_for_workers, setup, teardown),
 		cmocka_unit_test_setup_teardown(receipt_at_done, setup, teardown),
 		cmocka_unit_test_setup_teardown(receipt_kept_without_usb, setup, teardown),
+		cmocka_unit_test_setup_teardown(receipt_of_order_written_before_paid, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -254,6 +254,14 @@ static void receipt_english(void **state)
 		assert_true(find_str(&b, "Paid at the register") > 0);
 		assert_true(find(&b, "\x9d" "1,200", 6) > 0);     /* ¥1,200 */
 		assert_true(find_str(&b, "Thank you") > find_str(&b, "K7Q2M9X4P1"));
+		assert_int_equal(find_str(&b, "NOT PAID"), -1);
+		escpos_free(&b);
+		/* written before it was paid: the receipt says the money is due */
+		r.payment = RECEIPT_TO_PAY_AT_REGISTER;
+		escpos_init(&b, profiles[k], 0);
+		assert_int_equal(receipt_encode(profiles[k], &r, &b, &e), 0);
+		assert_true(find_str(&b, "NOT PAID: pay at the register") > 0);
+		assert_int_equal(find_str(&b, "Paid at the register"), -1);
 		escpos_free(&b);
 	}
 }

@@ -105,6 +105,12 @@ int store_apply_move(struct store *s, const struct move *m, struct err *e);
 int store_payment_void_open(struct store *s, const char *id, const char *reason, int64_t now,
 			    struct err *e);
 
+/* ---- close of day: store_day.c ------------------------------------------ */
+
+/* The totals, inside the caller's transaction. */
+int store_day_read(struct store *s, int64_t from, int64_t to, struct store_day *out,
+		   struct err *e);
+
 /* ---- the outbox: store_outbox.c ----------------------------------------- */
 
 bool store_report_kind_ok(const char *kind);

@@ -316,20 +316,11 @@ int store_day_report_last(struct store *s, struct store_day_report *out, struct 
 static int update_one(struct store *s, const char *sql, const char *report_id, int64_t t,
 		      const char *text, struct err *e)
 {
-	sqlite3_stmt *st;
-	int rc = -1;
+	int changed;
 
-	if (store_prepare(s, &st, sql, e))
+	if (store_report_update(s, sql, report_id, t, text, &changed, e))
 		return -1;
-	if (bind_text(st, 1, report_id) || sqlite3_bind_int64(st, 2, t) ||
-	    (text && bind_text(st, 3, text)) || sqlite3_step(st) != SQLITE_DONE) {
-		store_db_fail(s, e, "day report %.40s", report_id);
-		goto out;
-	}
-	rc = sqlite3_changes(s->db) ? 0 : err_fail(e, "day report %.40s not found", report_id);
-out:
-	sqlite3_finalize(st);
-	return rc;
+	return changed ? 0 : err_fail(e, "day report %.40s not found", report_id);
 }
 
 int store_day_report_acked(struct store *s, const char *report_id, struct err *e)

@@ -116,5 +116,7 @@ int store_day_read(struct store *s, int64_t from, int64_t to, struct store_day *
 bool store_report_kind_ok(const char *kind);
 int store_insert_report(struct store *s, const char *id, sqlite3_int64 transition_id,
 			const struct store_report_new *rep, int64_t now, struct err *e);
+int store_report_update(struct store *s, const char *sql, const char *report_id, int64_t t,
+			const char *text, int *changed, struct err *e);
 
 #endif

@@ -75,4 +75,7 @@ int api_need_int(const cJSON *o, const char *where, const char *key, double min,
 int api_need_string(const cJSON *o, const char *where, const char *key, const char **out,
 		    struct err *e);
 
+/* A staff member's name: 1..32 bytes, no control character. */
+int api_check_name(const char *name, const char *field, struct err *e);
+
 #endif

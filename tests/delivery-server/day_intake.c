@@ -93,16 +93,6 @@ static int check_report_id(const char *id, uint32_t shop, const char *day, struc
 	return 0;
 }
 
-static int check_staff(const char *staff, struct err *e)
-{
-	if (!staff[0] || strlen(staff) > 32)
-		return err_fail(e, "staff: not 1..32 bytes");
-	for (const char *c = staff; *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			return err_fail(e, "staff: holds a control character");
-	return 0;
-}
-
 /* Distinct IDs of this shop's orders, as many as order_count. */
 static int check_orders(struct api_conn *c, const cJSON *j, int64_t count, struct err *e)
 {
@@ -162,7 +152,7 @@ static int check_day_report(struct api_conn *c, const cJSON *j, struct db_day_re
 		return -1;
 	if (r->closed_at < r->from || r->closed_at >= r->to)
 		return err_fail(e, "closed_at: not in %s", r->day);
-	if (api_need_string(j, "", "staff", &r->staff, e) || check_staff(r->staff, e) ||
+	if (api_need_string(j, "", "staff", &r->staff, e) || api_check_name(r->staff, "staff", e) ||
 	    need_range(j, "", "discs_written", COUNT_MAX, &r->discs, e) ||
 	    need_range(j, "", "blanks_ruined", COUNT_MAX, &r->blanks_ruined, e) ||
 	    need_sum(j, "register", &r->register_amount, e) ||

@@ -156,11 +156,16 @@ static int check_payment(const cJSON *j, const struct db_order *o, struct err *e
 				(unsigned long long)o->price);
 	if (strcmp(currency, "JPY"))
 		return err_fail(e, "payment.currency: not JPY");
-	if (!by[0] || strlen(by) > 32)
-		return err_fail(e, "payment.confirmed_by: not 1..32 bytes");
-	for (const char *c = by; *c; c++)
+	return api_check_name(by, "payment.confirmed_by", e);
+}
+
+int api_check_name(const char *name, const char *field, struct err *e)
+{
+	if (!name[0] || strlen(name) > 32)
+		return err_fail(e, "%s: not 1..32 bytes", field);
+	for (const char *c = name; *c; c++)
 		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			return err_fail(e, "payment.confirmed_by: holds a control character");
+			return err_fail(e, "%s: holds a control character", field);
 	return 0;
 }
 

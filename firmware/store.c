@@ -888,7 +888,12 @@ int store_integrity_check(struct store *s, struct err *e)
 	    check_query(s,
 			"SELECT 'order ' || order_id || ' has ' || count(*) || ' delivered reports'"
 			" FROM outbox WHERE kind = 'delivered' GROUP BY order_id HAVING count(*) > 1",
-			NULL, "reported more than once", e))
+			NULL, "reported more than once", e) ||
+	    check_query(s,
+			"SELECT 'day report ' || d.report_id || ' has no day-close row in the"
+			" staff log' FROM day_reports d LEFT JOIN staff_log l ON l.id = d.staff_log_id"
+			" WHERE l.action IS NOT 'day-close'",
+			NULL, "day report without its close", e))
 		return -1;
 	return 0;
 }

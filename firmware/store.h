@@ -387,7 +387,8 @@ int store_day_report_deferred(struct store *s, const char *report_id, int64_t ne
  * lifecycle's own invariants: every order's state is the to-state of the
  * last row of its transition log; no order was WRITTEN more than once (a
  * disc is burnt whole once: WRITTEN only moves on to ERASED); no order has
- * more than one `delivered` report in the outbox.  0 when all pass;
+ * more than one `delivered` report in the outbox; every day report has its
+ * staff log's day-close row (I9).  0 when all pass;
  * otherwise -1 and e names the first problem. */
 int store_integrity_check(struct store *s, struct err *e);
 

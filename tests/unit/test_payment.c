@@ -524,6 +524,13 @@ static void day_close_queues_one_report(void **state)
 	assert_int_equal(store_day_close(f->s, 0, day, from, to, "x", now, &r2, &e), -1);
 	assert_int_equal(raw_int(f, "SELECT count(*) FROM day_reports"), 2);
 	must(store_integrity_check(f->s, &e), &e, "integrity");
+	/* the audit sees a report whose close is not in the staff log */
+	assert_int_equal(raw_exec(f, "INSERT INTO staff_log (at, action) VALUES (1, 'login');"
+				     " UPDATE day_reports SET staff_log_id ="
+				     " (SELECT max(id) FROM staff_log) WHERE seq = 1"),
+			 0);
+	assert_int_equal(store_integrity_check(f->s, &e), -1);
+	assert_non_null(strstr(e.msg, "has no day-close row"));
 	store_day_report_free(&r);
 }
 

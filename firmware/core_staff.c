@@ -230,10 +230,19 @@ static int may(struct core *c, enum order_action a, const char *id, struct err *
 	return order_action_check(a, o.state, id, e);
 }
 
+/* Wakes the fetch worker for a pass now, not at the next interval. */
+static void sync_soon(struct core *c)
+{
+	pthread_mutex_lock(&c->lock);
+	c->sync_now = true;
+	pthread_cond_signal(&c->fetch_cond);
+	pthread_mutex_unlock(&c->lock);
+}
+
 /* Closes today (the day in Japan's time): the totals, the staff log's row
  * and the report upstream in one transaction (store_day_close), then into
- * the staff view and on the receipt printer; the fetch worker's next pass
- * sends the report.  The totals are shown whether or not it prints. */
+ * the staff view and on the receipt printer; the fetch worker is woken to
+ * send the report.  The totals are shown whether or not it prints. */
 static void day_close(struct core *c)
 {
 	const struct printer_profile *p = core_periph_profile(c);
@@ -250,6 +259,7 @@ static void day_close(struct core *c)
 		result(c, "day-close", NULL, -1, &e);
 		return;
 	}
+	sync_soon(c);
 	v.from = d->from;
 	v.to = d->to;
 	v.discs_written = d->discs_written;
@@ -323,12 +333,8 @@ void core_staff_intent(struct core *c, const struct core_intent *in)
 			/* check and move first: a refused refetch keeps the content */
 			rc = store_order_refetch(c->store, id, &e) ? -1
 								   : spool_erase_order(c->spool, id, &e);
-		if (!rc) {
-			pthread_mutex_lock(&c->lock);
-			c->sync_now = true;
-			pthread_cond_signal(&c->fetch_cond);
-			pthread_mutex_unlock(&c->lock);
-		}
+		if (!rc)
+			sync_soon(c);
 		result(c, in->kind == INTENT_STAFF_RETRY ? "retry" : "download-again", id, rc, &e);
 		break;
 	case INTENT_STAFF_CANCEL:
@@ -353,10 +359,7 @@ void core_staff_intent(struct core *c, const struct core_intent *in)
 		result(c, "eject", NULL, rc, &e);
 		break;
 	case INTENT_STAFF_SYNC_NOW:
-		pthread_mutex_lock(&c->lock);
-		c->sync_now = true;
-		pthread_cond_signal(&c->fetch_cond);
-		pthread_mutex_unlock(&c->lock);
+		sync_soon(c);
 		result(c, "sync-now", NULL, 0, &e);
 		break;
 	case INTENT_STAFF_CONFIRM_PAYMENT:

@@ -4,7 +4,8 @@
 # kiosk's; a repeat (a lost acknowledgement) is answered as a duplicate and
 # recorded once; another body under the same report_id is refused (409) and
 # shown to staff, not retried; a close while the server is down waits and
-# is sent when it is back; and the server refuses hostile reports.
+# is sent when it is back; the staff menu's close is sent by the running
+# kiosk; and the server refuses hostile reports.
 #
 #   TENPO_BUILD=$PWD/build/san TENPO_TOP=$PWD sh tests/integration/day_report.sh
 . "$TENPO_TOP/tests/lib.sh"
@@ -105,6 +106,31 @@ check "sent when the server is back" \
 check "the server has the second close, agreeing" \
 	[ "$(srv "SELECT count(*) || ' ' || min(agree) FROM day_reports")" = "2 1" ]
 check "the kiosk's database is consistent" db_consistent "$CONF"
+
+# --- the staff menu closes the day: the running kiosk sends it at once ------
+tenpo staff-pin --config "$CONF" 2468 >>"$CONF"
+cat >"$WORK/close.script" <<EOF
+wait attract 60
+hold staff-corner 3200
+wait staff-pin 120
+type 2468
+tap submit
+wait staff-menu 120
+tap staff-open staff-day
+wait staff-day 120
+wait-enabled staff-day-close
+tap staff-day-close
+pause 6000
+quit
+EOF
+"$BIN/tenpo" run --config "$CONF" --display offscreen --script "$WORK/close.script" -v \
+	2>"$WORK/run.log"
+check "the kiosk ran the staff's close" [ $? -eq 0 ]
+check "its report was sent by the kiosk's fetch worker and acknowledged" \
+	[ "$(kiosk "SELECT seq || ' ' || staff || ' ' || (acked_at IS NOT NULL) FROM day_reports
+		ORDER BY seq DESC LIMIT 1")" = "3 staff 1" ]
+check "the server has it, agreeing" \
+	[ "$(srv "SELECT count(*) || ' ' || min(agree) FROM day_reports")" = "3 1" ]
 
 # --- hostile reports ---------------------------------------------------------
 place --shop 1002 --user 44 --title film --media data-cd || not_ok "place for 1002"

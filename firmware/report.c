@@ -130,7 +130,7 @@ static bool add_sum(cJSON *j, const char *key, unsigned count, uint64_t amount)
 char *report_body_day(const struct store_day_report *r)
 {
 	const struct store_day *t = &r->totals;
-	cJSON *j = cJSON_CreateObject(), *fees, *orders;
+	cJSON *j = cJSON_CreateObject(), *fees = NULL, *orders = NULL;
 	bool ok;
 
 	if (!j)

@@ -109,13 +109,8 @@ check "the kiosk's database is consistent" db_consistent "$CONF"
 
 # --- the staff menu closes the day: the running kiosk sends it at once ------
 tenpo staff-pin --config "$CONF" 2468 >>"$CONF"
-cat >"$WORK/close.script" <<EOF
-wait attract 60
-hold staff-corner 3200
-wait staff-pin 120
-type 2468
-tap submit
-wait staff-menu 120
+staff_signin 2468 >"$WORK/close.script"
+cat >>"$WORK/close.script" <<EOF
 tap staff-open staff-day
 wait staff-day 120
 wait-enabled staff-day-close

@@ -230,41 +230,54 @@ static int may(struct core *c, enum order_action a, const char *id, struct err *
 	return order_action_check(a, o.state, id, e);
 }
 
-/* Today's totals (the day in Japan's time), into the staff view, then on
- * the receipt printer.  The totals are shown whether or not it prints. */
+/* Wakes the fetch worker for a pass now, not at the next interval. */
+static void sync_soon(struct core *c)
+{
+	pthread_mutex_lock(&c->lock);
+	c->sync_now = true;
+	pthread_cond_signal(&c->fetch_cond);
+	pthread_mutex_unlock(&c->lock);
+}
+
+/* Closes today (the day in Japan's time): the totals, the staff log's row
+ * and the report upstream in one transaction (store_day_close), then into
+ * the staff view and on the receipt printer; the fetch worker is woken to
+ * send the report.  The totals are shown whether or not it prints. */
 static void day_close(struct core *c)
 {
 	const struct printer_profile *p = core_periph_profile(c);
-	int64_t now = time(NULL), from;
+	int64_t now = time(NULL), from, to;
 	struct core_day_view v = { .valid = true };
-	struct store_day d;
+	struct store_day_report r;
+	const struct store_day *d = &r.totals;
 	struct err e = { "" };
 	struct escpos b;
-	char text[CORE_TEXT];
+	char text[CORE_TEXT], day[11];
 
-	from = (now + RECEIPT_UTC_OFFSET) / 86400 * 86400 - RECEIPT_UTC_OFFSET;
-	if (store_day_totals(c->store, from, from + 86400, &d, &e)) {
+	report_day_window(now, &from, &to, day);
+	if (store_day_close(c->store, c->cfg.shop_id, day, from, to, c->staff_name, now, &r, &e)) {
 		result(c, "day-close", NULL, -1, &e);
 		return;
 	}
-	v.from = d.from;
-	v.to = d.to;
-	v.discs_written = d.discs_written;
-	v.blanks_ruined = d.blanks_ruined;
-	v.register_count = d.register_count;
-	v.register_amount = d.register_amount;
-	v.prepaid_count = d.prepaid_count;
-	v.prepaid_amount = d.prepaid_amount;
-	v.fees_owed = d.fees_owed;
+	sync_soon(c);
+	v.from = d->from;
+	v.to = d->to;
+	v.discs_written = d->discs_written;
+	v.blanks_ruined = d->blanks_ruined;
+	v.register_count = d->register_count;
+	v.register_amount = d->register_amount;
+	v.prepaid_count = d->prepaid_count;
+	v.prepaid_amount = d->prepaid_amount;
+	v.fees_owed = d->fees_owed;
 	escpos_init(&b, p, 0);
 	{
 		struct day_info di = {
-			.shop_name = c->cfg.shop_name, .from = (time_t)d.from, .to = (time_t)d.to,
-			.printed = (time_t)now, .discs_written = d.discs_written,
-			.blanks_ruined = d.blanks_ruined, .register_count = d.register_count,
-			.prepaid_count = d.prepaid_count,
-			.register_yen = (long long)d.register_amount,
-			.prepaid_yen = (long long)d.prepaid_amount, .fees_yen = (long long)d.fees_owed,
+			.shop_name = c->cfg.shop_name, .from = (time_t)d->from, .to = (time_t)d->to,
+			.printed = (time_t)now, .discs_written = d->discs_written,
+			.blanks_ruined = d->blanks_ruined, .register_count = d->register_count,
+			.prepaid_count = d->prepaid_count,
+			.register_yen = (long long)d->register_amount,
+			.prepaid_yen = (long long)d->prepaid_amount, .fees_yen = (long long)d->fees_owed,
 		};
 		const unsigned char *bytes;
 		size_t len = 0;
@@ -281,7 +294,9 @@ static void day_close(struct core *c)
 		 v.discs_written, v.blanks_ruined, (unsigned long long)v.register_amount,
 		 (unsigned long long)v.prepaid_amount, (unsigned long long)v.fees_owed,
 		 v.printed ? "printed" : "not printed: ", v.printed ? "" : e.msg);
-	if (store_staff_log(c->store, "day-close", NULL, text, &e))
+	store_day_report_free(&r);
+	/* the close is logged with its report; this is the paper's outcome */
+	if (store_staff_log(c->store, "day-print", NULL, v.printed ? "printed" : e.msg, &e))
 		log_error("staff", "%s", e.msg);
 	publish(c, "day-close", NULL, text);
 }
@@ -318,12 +333,8 @@ void core_staff_intent(struct core *c, const struct core_intent *in)
 			/* check and move first: a refused refetch keeps the content */
 			rc = store_order_refetch(c->store, id, &e) ? -1
 								   : spool_erase_order(c->spool, id, &e);
-		if (!rc) {
-			pthread_mutex_lock(&c->lock);
-			c->sync_now = true;
-			pthread_cond_signal(&c->fetch_cond);
-			pthread_mutex_unlock(&c->lock);
-		}
+		if (!rc)
+			sync_soon(c);
 		result(c, in->kind == INTENT_STAFF_RETRY ? "retry" : "download-again", id, rc, &e);
 		break;
 	case INTENT_STAFF_CANCEL:
@@ -348,10 +359,7 @@ void core_staff_intent(struct core *c, const struct core_intent *in)
 		result(c, "eject", NULL, rc, &e);
 		break;
 	case INTENT_STAFF_SYNC_NOW:
-		pthread_mutex_lock(&c->lock);
-		c->sync_now = true;
-		pthread_cond_signal(&c->fetch_cond);
-		pthread_mutex_unlock(&c->lock);
+		sync_soon(c);
 		result(c, "sync-now", NULL, 0, &e);
 		break;
 	case INTENT_STAFF_CONFIRM_PAYMENT:
@@ -453,6 +461,15 @@ void core_staff_refresh(struct core *c)
 	}
 	if (!store_reports_pending(c->store, &r, &nr, &e))
 		store_reports_free(r, nr);
+	{
+		/* the close of day's reports wait in the same line */
+		struct store_day_report *days = NULL;
+		size_t nd = 0;
+
+		if (!store_day_reports_pending(c->store, 0, true, &days, &nd, &e))
+			nr += nd;
+		store_day_reports_free(days, nd);
+	}
 	spool_usage(c->spool, &v->spool_used, &v->spool_fs_free, NULL);
 	v->spool_quota = c->cfg.spool_quota_bytes;
 	store_counter_add(c->store, "ruined_blanks", 0, &ruined, NULL);

@@ -617,16 +617,14 @@ static int check_report_ack(const char *answer, size_t len, const char *report_i
 	return rc;
 }
 
-int delivery_post_report(struct delivery *d, const char *order_id, const char *report_id,
-			 const char *body, size_t len, struct err *e)
+/* POSTs a report and takes only the protocol's acknowledgement. */
+static int post_acked(struct delivery *d, const char *path, const char *report_id,
+		      const char *body, size_t len, struct err *e)
 {
-	char path[128], *answer = NULL;
+	char *answer = NULL;
 	size_t alen;
 	int rc;
 
-	if (!order_id_ok(order_id))
-		return err_fail(e, "report: bad order id");
-	snprintf(path, sizeof(path), "/v1/orders/%s/reports", order_id);
 	rc = call(d, "POST", path, body, len, REPORT_ANSWER_MAX, &answer, &alen, e);
 	if (!rc && check_report_ack(answer, alen, report_id, e)) {
 		d->last = DELIVERY_PROTOCOL_ERROR;
@@ -634,4 +632,26 @@ int delivery_post_report(struct delivery *d, const char *order_id, const char *r
 	}
 	free(answer);
 	return rc;
+}
+
+int delivery_post_report(struct delivery *d, const char *order_id, const char *report_id,
+			 const char *body, size_t len, struct err *e)
+{
+	char path[128];
+
+	if (!order_id_ok(order_id))
+		return err_fail(e, "report: bad order id");
+	snprintf(path, sizeof(path), "/v1/orders/%s/reports", order_id);
+	return post_acked(d, path, report_id, body, len, e);
+}
+
+int delivery_post_day_report(struct delivery *d, uint32_t shop, const char *report_id,
+			     const char *body, size_t len, struct err *e)
+{
+	char path[64];
+
+	if (shop < 1 || shop > 16777215)
+		return err_fail(e, "day report: bad shop id");
+	snprintf(path, sizeof(path), "/v1/shops/%" PRIu32 "/day-reports", shop);
+	return post_acked(d, path, report_id, body, len, e);
 }

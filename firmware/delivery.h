@@ -122,4 +122,10 @@ int delivery_fetch_file(struct delivery *d, const char *id, unsigned idx,
 int delivery_post_report(struct delivery *d, const char *order_id, const char *report_id,
 			 const char *body, size_t len, struct err *e);
 
+/* POST /v1/shops/{shop}/day-reports: a close of day's report, answered and
+ * acknowledged as delivery_post_report() (409: another body was recorded
+ * under this report_id, DELIVERY_REJECTED). */
+int delivery_post_day_report(struct delivery *d, uint32_t shop, const char *report_id,
+			     const char *body, size_t len, struct err *e);
+
 #endif

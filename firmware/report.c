@@ -4,10 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 
 #include "log.h"
+#include "receipt.h"
 
 #define REJECTED_RETRY_S 3600
 #define DEFER_BASE_S 30
@@ -103,6 +105,66 @@ char *report_body_delivered(int64_t at, const struct report_delivered *r)
 	return print_and_free(j);
 }
 
+void report_day_window(int64_t now, int64_t *from, int64_t *to, char day[11])
+{
+	time_t local;
+	struct tm tm;
+
+	*from = (now + RECEIPT_UTC_OFFSET) / 86400 * 86400 - RECEIPT_UTC_OFFSET;
+	*to = *from + 86400;
+	local = (time_t)(*from + RECEIPT_UTC_OFFSET);
+	gmtime_r(&local, &tm);
+	if (!strftime(day, 11, "%Y-%m-%d", &tm))
+		day[0] = '\0'; /* past year 9999: refused by store_day_close */
+}
+
+/* {"count": N, "amount": YEN} */
+static bool add_sum(cJSON *j, const char *key, unsigned count, uint64_t amount)
+{
+	cJSON *o = cJSON_AddObjectToObject(j, key);
+
+	return o && cJSON_AddNumberToObject(o, "count", count) &&
+	       cJSON_AddNumberToObject(o, "amount", (double)amount);
+}
+
+char *report_body_day(const struct store_day_report *r)
+{
+	const struct store_day *t = &r->totals;
+	cJSON *j = cJSON_CreateObject(), *fees = NULL, *orders = NULL;
+	bool ok;
+
+	if (!j)
+		return NULL;
+	ok = cJSON_AddStringToObject(j, "report_id", r->id) &&
+	     cJSON_AddNumberToObject(j, "shop", r->shop) &&
+	     cJSON_AddStringToObject(j, "day", r->day) &&
+	     cJSON_AddNumberToObject(j, "from", (double)t->from) &&
+	     cJSON_AddNumberToObject(j, "to", (double)t->to) &&
+	     cJSON_AddNumberToObject(j, "closed_at", (double)r->closed_at) &&
+	     cJSON_AddStringToObject(j, "staff", r->staff) &&
+	     cJSON_AddNumberToObject(j, "discs_written", t->discs_written) &&
+	     cJSON_AddNumberToObject(j, "blanks_ruined", t->blanks_ruined) &&
+	     add_sum(j, "register", t->register_count, t->register_amount) &&
+	     add_sum(j, "prepaid", t->prepaid_count, t->prepaid_amount) &&
+	     (fees = cJSON_AddObjectToObject(j, "fees_owed")) &&
+	     cJSON_AddNumberToObject(fees, "amount", (double)t->fees_owed) &&
+	     cJSON_AddStringToObject(fees, "currency", "JPY") &&
+	     cJSON_AddNumberToObject(j, "order_count", (double)r->order_count) &&
+	     (orders = cJSON_AddArrayToObject(j, "orders"));
+	for (size_t i = 0; ok && i < r->order_count; i++) {
+		cJSON *id = cJSON_CreateString(r->orders[i]);
+
+		ok = id && cJSON_AddItemToArray(orders, id);
+		if (!ok)
+			cJSON_Delete(id);
+	}
+	if (!ok) {
+		cJSON_Delete(j);
+		return NULL;
+	}
+	return print_and_free(j);
+}
+
 /* The stored body plus what identifies the report on the wire. */
 static char *wire_body(const struct store_report *r)
 {
@@ -116,14 +178,24 @@ static char *wire_body(const struct store_report *r)
 	return print_and_free(j);
 }
 
-int report_flush(struct store *s, struct delivery *d, int64_t now, bool all,
-		 unsigned *sent, struct err *e)
+/* How long an unreachable server is given before the next attempt. */
+static int64_t defer_delay(unsigned attempts)
+{
+	unsigned shift = attempts < 7 ? attempts : 7;
+	int64_t delay = (int64_t)DEFER_BASE_S << shift;
+
+	return delay > DEFER_MAX_S ? DEFER_MAX_S : delay;
+}
+
+/* The order reports; *unreachable: the server could not be reached, the
+ * rest wait. */
+static int flush_orders(struct store *s, struct delivery *d, int64_t now, bool all,
+			unsigned *sent, bool *unreachable, struct err *e)
 {
 	struct store_report *due = NULL;
 	size_t n = 0;
 	int rc = 0;
 
-	*sent = 0;
 	if (all ? store_reports_pending(s, &due, &n, e) : store_reports_due(s, now, &due, &n, e))
 		return -1;
 	for (size_t i = 0; i < n; i++) {
@@ -168,17 +240,79 @@ int report_flush(struct store *s, struct delivery *d, int64_t now, bool all,
 			continue;
 		}
 		/* unreachable: wait longer each time, and leave the rest for later */
-		{
-			unsigned shift = r->attempts < 7 ? r->attempts : 7;
-			int64_t delay = (int64_t)DEFER_BASE_S << shift;
-
-			if (delay > DEFER_MAX_S)
-				delay = DEFER_MAX_S;
-			store_report_deferred(s, r->id, now + delay, why.msg, NULL);
-		}
+		store_report_deferred(s, r->id, now + defer_delay(r->attempts), why.msg, NULL);
 		rc = err_fail(e, "report for order %s not sent: %s", r->order_id, why.msg);
+		*unreachable = true;
 		break;
 	}
 	store_reports_free(due, n);
+	return rc;
+}
+
+/* The close of day's reports, after the orders' (whose delivered reports
+ * the server counts the day's discs from). */
+static int flush_days(struct store *s, struct delivery *d, int64_t now, bool all,
+		      unsigned *sent, struct err *e)
+{
+	struct store_day_report *due = NULL;
+	size_t n = 0;
+	int rc = 0;
+
+	if (store_day_reports_pending(s, now, all, &due, &n, e))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		struct store_day_report *r = &due[i];
+		struct err why = { "" };
+		char *body;
+		int sent_rc;
+
+		if (r->next_attempt_at == STORE_REPORT_NEVER)
+			continue; /* refused for good: in the staff log */
+		body = report_body_day(r);
+		if (!body) {
+			rc = err_fail(e, "day report %s: out of memory", r->id);
+			break;
+		}
+		sent_rc = delivery_post_day_report(d, r->shop, r->id, body, strlen(body), &why);
+		free(body);
+		if (sent_rc == 0) {
+			if (store_day_report_acked(s, r->id, e)) {
+				rc = -1;
+				break;
+			}
+			(*sent)++;
+			log_info("report", "day %s: report %s acknowledged", r->day, r->id);
+			continue;
+		}
+		if (sent_rc == DELIVERY_REJECTED) {
+			log_error("report", "day %s: report %s refused: %s", r->day, r->id, why.msg);
+			err_wrap(&why, "refused by the server");
+			if (store_day_report_deferred(s, r->id, STORE_REPORT_NEVER, why.msg, e))
+				return -1;
+			if (!rc)
+				rc = err_fail(e, "day report %s %s", r->id, why.msg);
+			continue;
+		}
+		store_day_report_deferred(s, r->id, now + defer_delay(r->attempts), why.msg, NULL);
+		rc = err_fail(e, "day report %s not sent: %s", r->id, why.msg);
+		break;
+	}
+	store_day_reports_free(due, n);
+	return rc;
+}
+
+int report_flush(struct store *s, struct delivery *d, int64_t now, bool all,
+		 unsigned *sent, struct err *e)
+{
+	struct err days = { "" };
+	bool unreachable = false;
+	int rc;
+
+	*sent = 0;
+	rc = flush_orders(s, d, now, all, sent, &unreachable, e);
+	if (unreachable)
+		return rc;
+	if (flush_days(s, d, now, all, sent, &days) && !rc)
+		rc = err_fail(e, "%s", days.msg);
 	return rc;
 }

@@ -44,12 +44,23 @@ char *report_body_failed(int64_t at, const char *reason);
 char *report_body_plain(int64_t at); /* expired, cancelled */
 char *report_body_delivered(int64_t at, const struct report_delivered *r);
 
+/* The business day `now` falls in (Japan's time, receipt.h): [from, to)
+ * and its date "YYYY-MM-DD" (day holds 11 bytes). */
+void report_day_window(int64_t now, int64_t *from, int64_t *to, char day[11]);
+
+/* A close of day's report as it goes on the wire (PROTOCOL.md, "day
+ * reports"): the same bytes for the same row, every time (malloc'ed; NULL
+ * when out of memory). */
+char *report_body_day(const struct store_day_report *r);
+
 /* Sends every report due at `now` (with `all`, every pending one: a manual
  * sync or a staff "send now" does not wait for the backoff).  A report the server rejects for good
  * (4xx, e.g. 409 "order X was delivered already") stays in the outbox for
  * staff, marked "refused by the server: ..." and never due again
  * (STORE_REPORT_NEVER), not even with `all`; an unreachable server stops the flush (the rest wait
- * with a growing delay).  *sent counts acknowledged reports.  Returns 0 when
+ * with a growing delay).  The close of day's reports (store_day_close) go
+ * after the orders' ones, by the same rules; one refused for good gets a
+ * staff-log row.  *sent counts acknowledged reports.  Returns 0 when
  * nothing failed, -1 with the first reason otherwise. */
 int report_flush(struct store *s, struct delivery *d, int64_t now, bool all,
 		 unsigned *sent, struct err *e);

@@ -14,8 +14,9 @@
  *   store_retention.c compacting orders that are over into discs (v3)
  *   store_payment.c   payment slips: issued, confirmed, expired, voided (v4)
  *   store_day.c       the close of day's totals, read from the rows above
+ *   store_day_report.c the close of day's report upstream: its outbox (v5)
  *
- * Schema, version 4 (PRAGMA user_version; application_id 'Tenp'):
+ * Schema, version 5 (PRAGMA user_version; application_id 'Tenp'):
  *
  *   orders ─────────────────────────────┐        files ──────────────────────────┐
  *   │ id  TEXT PK [A-Za-z0-9_-]{1,64}   │◀──┬────│ order_id, idx          PK     │
@@ -46,6 +47,12 @@
  *   │ issued_at valid_until  confirmed_at/by (together)  voided_at void_reason │
  *   │ at most one open (not confirmed, not voided) per order: payments_one_open│
  *   └──────────────────────────────────────────────────────────────────────────┘
+ *   day_reports (v5) ─ one row per close of day, the report upstream ─────────┐
+ *   │ report_id PK "day-<shop>-<YYYYMMDD>-<seq>"  shop_id day seq (unique)     │
+ *   │ day_from day_to closed_at staff  staff_log_id → staff_log (unique)       │
+ *   │ the totals (store_day)  attempts next_attempt_at last_error acked_at     │
+ *   │ day_report_orders: (report_id, order_id) the orders written that day     │
+ *   └──────────────────────────────────────────────────────────────────────────┘
  *
  * Invariants, and where each is enforced:
  *   I1 state and failed_from hold names order.c knows; failed_from is set
@@ -75,6 +82,9 @@
  *      so a tampered file gives an error, never an overflow or a cut string.
  *   I8 the schema is the one this code was written for: migrate() brings
  *      older files forward in one transaction and refuses newer ones.
+ *   I9 a close of day's report exists only with its staff-log row: both are
+ *      inserted in one transaction (store_day_close()), the report naming
+ *      the row (staff_log_id, unique), with the totals read in it.
  *
  * SQL is static text; every value goes in through sqlite3_bind_*().
  */
@@ -339,6 +349,45 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	" WHEN NOT EXISTS (SELECT 1 FROM discs d WHERE d.order_id = OLD.order_id)"
 	" BEGIN SELECT RAISE(ABORT, 'payments are kept'); END;"
 	"PRAGMA user_version = 4;",
+
+	/* 4 → 5: the close of day's report upstream (store_day_report.c): its
+	 * outbox, written with the staff log's day-close row, and the orders
+	 * it covers (by ID only: retention may compact the orders) */
+	"CREATE TABLE day_reports ("
+	" report_id TEXT PRIMARY KEY NOT NULL"
+	"  CHECK (length(report_id) BETWEEN 1 AND 40 AND report_id NOT GLOB '*[^a-z0-9-]*'),"
+	" shop_id INTEGER NOT NULL CHECK (shop_id BETWEEN 1 AND 16777215),"
+	" day TEXT NOT NULL CHECK (length(day) = 10"
+	"  AND day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),"
+	" seq INTEGER NOT NULL CHECK (seq BETWEEN 1 AND 9999),"
+	" day_from INTEGER NOT NULL,"
+	" day_to INTEGER NOT NULL CHECK (day_to > day_from),"
+	" closed_at INTEGER NOT NULL,"
+	" staff TEXT NOT NULL CHECK (length(CAST(staff AS BLOB)) BETWEEN 1 AND 32),"
+	" staff_log_id INTEGER NOT NULL UNIQUE REFERENCES staff_log (id),"
+	" discs_written INTEGER NOT NULL CHECK (discs_written >= 0),"
+	" blanks_ruined INTEGER NOT NULL CHECK (blanks_ruined >= 0),"
+	" register_count INTEGER NOT NULL CHECK (register_count >= 0),"
+	" register_amount INTEGER NOT NULL CHECK (register_amount >= 0),"
+	" prepaid_count INTEGER NOT NULL CHECK (prepaid_count >= 0),"
+	" prepaid_amount INTEGER NOT NULL CHECK (prepaid_amount >= 0),"
+	" fees_owed INTEGER NOT NULL CHECK (fees_owed >= 0),"
+	" attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts BETWEEN 0 AND 4294967295),"
+	" next_attempt_at INTEGER NOT NULL,"
+	" last_error TEXT NOT NULL DEFAULT '' CHECK (length(CAST(last_error AS BLOB)) < 256),"
+	" acked_at INTEGER,"
+	" UNIQUE (shop_id, day, seq)"
+	");"
+	"CREATE INDEX day_reports_pending ON day_reports (next_attempt_at) WHERE acked_at IS NULL;"
+	"CREATE TRIGGER day_reports_no_delete BEFORE DELETE ON day_reports"
+	" BEGIN SELECT RAISE(ABORT, 'day reports are kept'); END;"
+	"CREATE TABLE day_report_orders ("
+	" report_id TEXT NOT NULL REFERENCES day_reports (report_id),"
+	" order_id TEXT NOT NULL"
+	"  CHECK (length(order_id) BETWEEN 1 AND 64 AND order_id NOT GLOB '*[^A-Za-z0-9_-]*'),"
+	" PRIMARY KEY (report_id, order_id)"
+	") WITHOUT ROWID;"
+	"PRAGMA user_version = 5;",
 };
 
 /* ---- errors, statements, transactions ---------------------------------- */
@@ -839,7 +888,12 @@ int store_integrity_check(struct store *s, struct err *e)
 	    check_query(s,
 			"SELECT 'order ' || order_id || ' has ' || count(*) || ' delivered reports'"
 			" FROM outbox WHERE kind = 'delivered' GROUP BY order_id HAVING count(*) > 1",
-			NULL, "reported more than once", e))
+			NULL, "reported more than once", e) ||
+	    check_query(s,
+			"SELECT 'day report ' || d.report_id || ' has no day-close row in the"
+			" staff log' FROM day_reports d LEFT JOIN staff_log l ON l.id = d.staff_log_id"
+			" WHERE l.action IS NOT 'day-close'",
+			NULL, "day report without its close", e))
 		return -1;
 	return 0;
 }

@@ -38,7 +38,7 @@
 #include "manifest.h"
 #include "order.h"
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 #define STORE_REASON_MAX 256
 #define STORE_REPORT_ID_LEN 36 /* UUID text */
 #define STORE_REPORT_BODY_MAX 65536 /* bytes of a report's JSON body */
@@ -327,11 +327,68 @@ struct store_day {
 int store_day_totals(struct store *s, int64_t from, int64_t to, struct store_day *out,
 		     struct err *e);
 
+/* ---- the close of day's report upstream (store_day_report.c, v5) --------
+ *
+ * Closing the day is one write transaction: the totals read (as
+ * store_day_totals), the orders written that day listed, the staff log's
+ * "day-close" row and the report's row in the day-report outbox, so that
+ * neither exists without the other and the report says exactly what staff
+ * were shown.  The report waits there until the delivery server
+ * acknowledges it (report.c); its ID is made from what it is, so it is the
+ * same on every attempt:
+ *
+ *   "day-<shop>-<YYYYMMDD>-<seq>"   seq: the n-th close of that day, from 1
+ */
+#define STORE_DAY_REPORT_ID_MAX 40
+#define STORE_DAY_ORDERS_MAX 800 /* what one report carries (64 KiB of body) */
+
+struct store_day_report {
+	char id[STORE_DAY_REPORT_ID_MAX + 1];
+	uint32_t shop;
+	char day[11];                  /* "YYYY-MM-DD", the business day */
+	unsigned seq;
+	int64_t closed_at;
+	char staff[STORE_STAFF_NAME_MAX + 1];
+	struct store_day totals;       /* .from/.to: the day's window */
+	char (*orders)[ORDER_ID_MAX + 1]; /* owned: the orders written that day, sorted */
+	size_t order_count;
+	unsigned attempts;
+	int64_t next_attempt_at;       /* STORE_REPORT_NEVER: refused for good */
+	char last_error[STORE_REASON_MAX];
+	bool acked;
+};
+
+/* Closes the day [from, to) named `day` ("YYYY-MM-DD") for `shop`, by
+ * `staff` (NULL or "": "staff"), at `now`: one transaction as above.  *out
+ * gets the report (free its orders with store_day_report_free()); -1 with
+ * e and nothing written on error, also when more than
+ * STORE_DAY_ORDERS_MAX orders were written that day. */
+int store_day_close(struct store *s, uint32_t shop, const char *day, int64_t from, int64_t to,
+		    const char *staff, int64_t now, struct store_day_report *out, struct err *e);
+
+/* Day reports not yet acknowledged, oldest first: those due at `now`, or
+ * with `all` every one (refused ones included; the caller skips them). */
+int store_day_reports_pending(struct store *s, int64_t now, bool all,
+			      struct store_day_report **out, size_t *n, struct err *e);
+/* The newest day report (1), or none (0). */
+int store_day_report_last(struct store *s, struct store_day_report *out, struct err *e);
+void store_day_report_free(struct store_day_report *r);
+void store_day_reports_free(struct store_day_report *r, size_t n);
+
+/* Acknowledged by the server: never sent again. */
+int store_day_report_acked(struct store *s, const char *report_id, struct err *e);
+/* A failed attempt: counted, due again at next_attempt_at.  With
+ * STORE_REPORT_NEVER (the server refused it for good) the staff log gets a
+ * "day-report" row with the reason, in the same transaction. */
+int store_day_report_deferred(struct store *s, const char *report_id, int64_t next_attempt_at,
+			      const char *last_error, struct err *e);
+
 /* Runs SQLite's integrity_check and foreign_key_check, and checks the
  * lifecycle's own invariants: every order's state is the to-state of the
  * last row of its transition log; no order was WRITTEN more than once (a
  * disc is burnt whole once: WRITTEN only moves on to ERASED); no order has
- * more than one `delivered` report in the outbox.  0 when all pass;
+ * more than one `delivered` report in the outbox; every day report has its
+ * staff log's day-close row (I9).  0 when all pass;
  * otherwise -1 and e names the first problem. */
 int store_integrity_check(struct store *s, struct err *e);
 

@@ -32,28 +32,24 @@ static const char *const day_sql[] = {
 	"  AND t.to_state = 'written' AND t.at >= ?1 AND t.at < ?2)",
 };
 
-int store_day_totals(struct store *s, int64_t from, int64_t to, struct store_day *out,
-		     struct err *e)
+int store_day_read(struct store *s, int64_t from, int64_t to, struct store_day *out,
+		   struct err *e)
 {
 	int64_t v[5][2] = { { 0 } };
-	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
 	if (to <= from)
 		return err_fail(e, "store: a day ends after it starts");
-	/* one read transaction: the five counts see the same rows */
-	if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-		return store_db_fail(s, e, "day totals");
 	for (size_t i = 0; i < sizeof(day_sql) / sizeof(day_sql[0]); i++) {
 		sqlite3_stmt *st;
 
 		if (store_prepare(s, &st, day_sql[i], e))
-			goto out;
+			return -1;
 		if (sqlite3_bind_int64(st, 1, from) || sqlite3_bind_int64(st, 2, to) ||
 		    sqlite3_step(st) != SQLITE_ROW) {
 			store_db_fail(s, e, "day totals");
 			sqlite3_finalize(st);
-			goto out;
+			return -1;
 		}
 		v[i][0] = sqlite3_column_int64(st, 0);
 		if (sqlite3_column_count(st) > 1)
@@ -69,8 +65,21 @@ int store_day_totals(struct store *s, int64_t from, int64_t to, struct store_day
 	out->prepaid_count = (unsigned)v[3][0];
 	out->prepaid_amount = (uint64_t)v[3][1];
 	out->fees_owed = (uint64_t)v[4][1];
-	rc = 0;
-out:
+	return 0;
+}
+
+int store_day_totals(struct store *s, int64_t from, int64_t to, struct store_day *out,
+		     struct err *e)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (to <= from)
+		return err_fail(e, "store: a day ends after it starts");
+	/* one read transaction: the five counts see the same rows */
+	if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return store_db_fail(s, e, "day totals");
+	rc = store_day_read(s, from, to, out, e);
 	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
 	return rc;
 }

@@ -105,10 +105,18 @@ int store_apply_move(struct store *s, const struct move *m, struct err *e);
 int store_payment_void_open(struct store *s, const char *id, const char *reason, int64_t now,
 			    struct err *e);
 
+/* ---- close of day: store_day.c ------------------------------------------ */
+
+/* The totals, inside the caller's transaction. */
+int store_day_read(struct store *s, int64_t from, int64_t to, struct store_day *out,
+		   struct err *e);
+
 /* ---- the outbox: store_outbox.c ----------------------------------------- */
 
 bool store_report_kind_ok(const char *kind);
 int store_insert_report(struct store *s, const char *id, sqlite3_int64 transition_id,
 			const struct store_report_new *rep, int64_t now, struct err *e);
+int store_report_update(struct store *s, const char *sql, const char *report_id, int64_t t,
+			const char *text, int *changed, struct err *e);
 
 #endif

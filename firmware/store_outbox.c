@@ -211,9 +211,10 @@ void store_reports_free(struct store_report *r, size_t n)
 	free(r);
 }
 
-/* Runs an UPDATE of one report; *changed gets whether a row matched. */
-static int report_update(struct store *s, const char *sql, const char *report_id,
-			 int64_t t, const char *text, int *changed, struct err *e)
+/* Runs an UPDATE of one report of either outbox (?1 its id, ?2 a time, ?3
+ * a text unless NULL); *changed gets whether a row matched. */
+int store_report_update(struct store *s, const char *sql, const char *report_id, int64_t t,
+			const char *text, int *changed, struct err *e)
 {
 	sqlite3_stmt *st;
 	int rc = -1;
@@ -274,7 +275,7 @@ int store_report_acked(struct store *s, const char *report_id, struct err *e)
 		return err_fail(e, "store: no report id");
 	if (store_tx_begin(s, e))
 		return -1;
-	if (report_update(s, sql, report_id, now_s(), NULL, &changed, e))
+	if (store_report_update(s, sql, report_id, now_s(), NULL, &changed, e))
 		goto fail;
 	if (!changed) {
 		err_fail(e, "report %.40s not found", report_id);
@@ -311,7 +312,7 @@ int store_report_deferred(struct store *s, const char *report_id, int64_t next_a
 	if (!report_id)
 		return err_fail(e, "store: no report id");
 	store_clip_text(last_error, why, sizeof(why));
-	if (report_update(s, sql, report_id, next_attempt_at, why, &changed, e))
+	if (store_report_update(s, sql, report_id, next_attempt_at, why, &changed, e))
 		return -1;
 	if (!changed)
 		return err_fail(e, "report %.40s not found", report_id);

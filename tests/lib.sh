@@ -133,3 +133,10 @@ conf_unset() {
 	grep -v "^$2 *=" "$1" >"$1.new"
 	mv "$1.new" "$1"
 }
+
+# staff_signin PIN: the script lines (ui_script.h) of staff who hold the
+# corner on the attract screen and sign in with PIN, up to the menu
+staff_signin() {
+	printf 'wait attract 60\nhold staff-corner 3200\nwait staff-pin 120\n'
+	printf 'type %s\ntap submit\nwait staff-menu 120\n' "$1"
+}

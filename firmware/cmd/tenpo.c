@@ -76,6 +76,7 @@ static void usage(FILE *f)
 	      "  write ORDER       write a claimed order's disc again (staff)\n"
 	      "  retry ORDER       send a failed order back to where it failed (staff)\n"
 	      "  refetch ORDER     erase a failed order's spool and download it again (staff)\n"
+	      "  close-day STAFF   close today (totals, staff log, report upstream) as STAFF\n"
 	      "  drives            list optical drives and their media\n"
 	      "  check-disc        read a data disc's stamp, check its signature, print the IDs\n"
 	      "  staff-pin PIN     print the staff_pin line for tenpo.conf\n"
@@ -531,6 +532,35 @@ static int cmd_retry(struct app *a, const char *id, struct err *e)
  * whether it modifies the database (then it holds the instance lock).  The
  * commands that need no database (drives, check-disc, staff-pin) work on a
  * kiosk that has none yet. */
+/* Closes today for the shop, as the staff menu does (store_day_close: the
+ * totals, the staff log's row and the report upstream in one transaction),
+ * then tries to send it; a server out of reach leaves it for the next
+ * sync.  Nothing is printed on paper here. */
+static int cmd_close_day(struct app *a, const char *staff, struct err *e)
+{
+	int64_t now = time(NULL), from, to;
+	struct store_day_report r;
+	struct err why = { "" };
+	char day[11];
+	unsigned sent;
+
+	report_day_window(now, &from, &to, day);
+	if (store_day_close(a->store, a->cfg.shop_id, day, from, to, staff, now, &r, e))
+		return -1;
+	printf("CLOSED %s %s: %u discs, %u ruined, register %" PRIu64 ", prepaid %" PRIu64
+	       ", fees %" PRIu64 ", %zu orders\n",
+	       r.id, r.day, r.totals.discs_written, r.totals.blanks_ruined,
+	       r.totals.register_amount, r.totals.prepaid_amount, r.totals.fees_owed,
+	       r.order_count);
+	if (delivery_open(&a->delivery, &a->cfg, &why) ||
+	    report_flush(a->store, a->delivery, now, true, &sent, &why))
+		printf("REPORT queued (%s); the next sync sends it\n", why.msg);
+	else
+		printf("REPORTED %s\n", r.id);
+	store_day_report_free(&r);
+	return 0;
+}
+
 struct command {
 	const char *name;
 	const char *arg_name;
@@ -561,6 +591,7 @@ static const struct command commands[] = {
 	{ "write", "ORDER", true, true, false, true, cmd_write },
 	{ "retry", "ORDER", true, false, false, true, cmd_retry },
 	{ "refetch", "ORDER", true, true, false, true, cmd_refetch },
+	{ "close-day", "STAFF", true, false, false, true, cmd_close_day },
 	{ "drives", NULL, false, false, false, false, cmd_drives },
 	{ "check-disc", NULL, false, false, false, false, cmd_check_disc },
 	{ "staff-pin", "PIN", false, false, false, false, cmd_staff_pin },

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * api: one connection's request loop, the routing, and the small calls
- * (health, the order list, the manifest); downloads are in download.c and
- * reports in intake.c (see api.h for the rules they all follow).
+ * (health, the order list, the manifest); downloads are in download.c,
+ * reports in intake.c, the close of day's reports in day_intake.c (see
+ * api.h for the rules they all follow).
  *
  * A request is handled in three steps: its body is read whole first (every
  * call but reports has none, and API_BODY_MAX bounds it), so that whatever
@@ -31,12 +32,15 @@
 #define LIST_ENTRY_MAX (ORDER_ID_MAX + DB_STATE_MAX + 32)
 #define SIG_B64_MAX (4 * ((MANIFEST_SIG_MAX + 2) / 3) + 1)
 
-enum route_kind { ROUTE_HEALTH, ROUTE_ORDERS, ROUTE_MANIFEST, ROUTE_FILE, ROUTE_REPORTS };
+enum route_kind {
+	ROUTE_HEALTH, ROUTE_ORDERS, ROUTE_MANIFEST, ROUTE_FILE, ROUTE_REPORTS, ROUTE_DAY_REPORTS
+};
 
 struct route {
 	enum route_kind kind;
 	char id[ORDER_ID_MAX + 1];
 	unsigned idx;
+	uint32_t shop; /* ROUTE_DAY_REPORTS: the shop in the path */
 };
 
 /* ---- the wire ---- */
@@ -145,12 +149,36 @@ static int parse_index(const char *s, unsigned *out)
 	return 0;
 }
 
-/* 0: routed; 404: no such path; 400: a malformed {id} or {idx}. */
+/* "/v1/shops/{shop}/day-reports": 0, 404 (another path) or 400 (a shop
+ * that is not 1..16777215 in plain decimal). */
+static int route_shop(const char *target, struct route *r)
+{
+	static const char prefix[] = "/v1/shops/", suffix[] = "/day-reports";
+	const char *p = target + sizeof(prefix) - 1;
+	size_t n = strspn(p, "0123456789");
+	unsigned long v;
+
+	if (strcmp(p + n, suffix))
+		return 404;
+	if (n == 0 || n > 8 || p[0] == '0')
+		return 400;
+	v = strtoul(p, NULL, 10);
+	if (v > 0xffffff)
+		return 400;
+	r->kind = ROUTE_DAY_REPORTS;
+	r->shop = (uint32_t)v;
+	return 0;
+}
+
+/* 0: routed; 404: no such path; 400: a malformed {id}, {idx} or {shop}. */
 static int route_parse(const char *target, struct route *r)
 {
 	static const char prefix[] = "/v1/orders/";
 	const char *p, *slash;
 	size_t n;
+
+	if (!strncmp(target, "/v1/shops/", 10))
+		return route_shop(target, r);
 
 	if (!strcmp(target, "/v1/health")) {
 		r->kind = ROUTE_HEALTH;
@@ -336,7 +364,7 @@ out_free:
 
 static const char *allowed_method(enum route_kind k)
 {
-	return k == ROUTE_REPORTS ? "POST" : "GET";
+	return k == ROUTE_REPORTS || k == ROUTE_DAY_REPORTS ? "POST" : "GET";
 }
 
 static void dispatch(struct api_conn *c, struct api_reply *r, const char *body, size_t len)
@@ -354,7 +382,7 @@ static void dispatch(struct api_conn *c, struct api_reply *r, const char *body, 
 		return;
 	}
 	if (status == 400) {
-		api_reply_error(c, r, 400, NULL, "malformed order id or file index");
+		api_reply_error(c, r, 400, NULL, "malformed order id, file index or shop id");
 		return;
 	}
 	if (strcmp(c->req.method, allowed_method(rt.kind))) {
@@ -371,6 +399,14 @@ static void dispatch(struct api_conn *c, struct api_reply *r, const char *body, 
 		return;
 	case ROUTE_REPORTS:
 		api_post_report(c, r, rt.id, body, len);
+		return;
+	case ROUTE_DAY_REPORTS:
+		/* a shop speaks for itself only: the certificate decides */
+		if (rt.shop != c->shop)
+			api_reply_error(c, r, 403, NULL, "this certificate is shop %u's, not shop %u's",
+					(unsigned)c->shop, (unsigned)rt.shop);
+		else
+			api_post_day_report(c, r, body, len);
 		return;
 	case ROUTE_MANIFEST:
 	case ROUTE_FILE:

@@ -8,9 +8,12 @@
  *   GET  /v1/orders/{id}/manifest        the signed bytes + Tenpo-Signature
  *   GET  /v1/orders/{id}/files/{idx}     the prepared file; Range → 206/416
  *   POST /v1/orders/{id}/reports         recorded once per report_id
+ *   POST /v1/shops/{shop}/day-reports    a close of day, checked against the
+ *                                        shop's delivered reports (day_intake.c)
  *
  * Who is asking: the client certificate's CN must be "shop-<id>" of a shop
- * in the database, else every request gets 403.  An order of another shop
+ * in the database, else every request gets 403; a day report for a shop
+ * other than the certificate's gets 403 too.  An order of another shop
  * is answered exactly like an unknown one (404).
  *
  * Trust: {id} must be 1..64 of [A-Za-z0-9_-] and {idx} plain decimal

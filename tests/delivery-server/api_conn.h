@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <cjson/cJSON.h>
+
 #include "api.h"
 #include "db.h"
 #include "http.h"
@@ -54,5 +56,26 @@ void api_get_file(struct api_conn *c, struct api_reply *r, const struct db_order
 
 void api_post_report(struct api_conn *c, struct api_reply *r, const char *order_id,
 		     const char *body, size_t len);
+
+void api_post_day_report(struct api_conn *c, struct api_reply *r, const char *body,
+			 size_t len);
+
+/* ---- request bodies (intake.c) ---- */
+
+#define API_INT_EXACT_MAX 9007199254740991.0 /* 2^53 - 1 */
+
+/* One whole JSON document (trailing blanks allowed), parsed under the
+ * env's lock; NULL when the body is not one. */
+cJSON *api_json_parse(const struct api_conn *c, const char *body, size_t len);
+/* o[key] an integer in [min, 2^53 - 1] (*out may be NULL); else -1 with
+ * "WHEREKEY: ..." in e. */
+int api_need_int(const cJSON *o, const char *where, const char *key, double min, int64_t *out,
+		 struct err *e);
+/* o[key] a string (*out points into o). */
+int api_need_string(const cJSON *o, const char *where, const char *key, const char **out,
+		    struct err *e);
+
+/* A staff member's name: 1..32 bytes, no control character. */
+int api_check_name(const char *name, const char *field, struct err *e);
 
 #endif

@@ -181,7 +181,7 @@ int db_open(const char *dir, bool create, sqlite3 **out, struct err *e)
 	sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
 	if (exec(db, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;", e))
 		goto out_close;
-	if (create && exec(db, SCHEMA, e))
+	if (create && (exec(db, SCHEMA, e) || db_day_schema(db, e)))
 		goto out_close;
 	*out = db;
 	return 0;

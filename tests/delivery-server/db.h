@@ -11,6 +11,8 @@
  *   fault_hits    how often each counted fault of an order has fired
  *   reports       each report_id once, as the kiosk first sent it
  *   report_posts  every report POST, duplicates and refusals included
+ *   day_reports   each close of day once, with the server's own sums (db_day.c)
+ *   day_report_posts  every close-of-day POST and its answer
  *
  * Server-side order states, and who moves them:
  *
@@ -157,5 +159,36 @@ struct db_report {
 
 typedef int (*db_report_fn)(void *arg, const struct db_report *r);
 int db_reports_each(sqlite3 *db, db_report_fn fn, void *arg, struct err *e);
+
+/* ---- the close of day's reports (db_day.c) ---- */
+
+/* Makes day_reports and day_report_posts (db_open, at create). */
+int db_day_schema(sqlite3 *db, struct err *e);
+
+/* A checked close-of-day report (day_intake.c): its fields and its body. */
+struct db_day_report {
+	const char *report_id, *day, *staff, *body;
+	uint32_t shop;
+	int64_t from, to, closed_at;
+	int64_t discs, blanks_ruined, register_amount, prepaid_amount, fees, order_count;
+};
+
+enum db_day_result {
+	DB_DAY_NEW,       /* recorded, with the server's own sums */
+	DB_DAY_DUPLICATE, /* this report_id, this very body, was recorded before */
+	DB_DAY_CONFLICT,  /* this report_id was recorded with another body */
+};
+
+/* One transaction: a known report_id is compared byte for byte with the
+ * body recorded; a new one is recorded with what the server's own
+ * delivered reports of that shop say of that day (finished_at in
+ * [from, to)): their count and fees, whether their orders are the
+ * report's, and whether all three agree (*agree, for a new one). */
+int db_day_report_record(sqlite3 *db, const struct db_day_report *r,
+			 enum db_day_result *result, bool *agree, struct err *e);
+
+/* Logs one POST and its status (report_id NULL when it had none). */
+int db_day_report_post_log(sqlite3 *db, uint32_t shop, const char *report_id, int status,
+			   struct err *e);
 
 #endif

@@ -31,7 +31,6 @@
 #include "layout.h"
 #include "log.h"
 
-#define INT_EXACT_MAX 9007199254740991.0 /* 2^53 - 1 */
 
 static const char *const kinds[] = { "received", "delivered", "failed", "expired", "cancelled" };
 
@@ -46,13 +45,13 @@ static const cJSON *member(const cJSON *o, const char *key)
 	return cJSON_GetObjectItemCaseSensitive(o, key);
 }
 
-static int need_int(const cJSON *o, const char *where, const char *key, double min,
-		    int64_t *out, struct err *e)
+int api_need_int(const cJSON *o, const char *where, const char *key, double min,
+		 int64_t *out, struct err *e)
 {
 	const cJSON *v = member(o, key);
 
 	if (!cJSON_IsNumber(v) || v->valuedouble != floor(v->valuedouble) ||
-	    v->valuedouble < min || v->valuedouble > INT_EXACT_MAX)
+	    v->valuedouble < min || v->valuedouble > API_INT_EXACT_MAX)
 		return err_fail(e, "%s%s: not an integer of at least %.0f", where, key, min);
 	if (out)
 		*out = (int64_t)v->valuedouble;
@@ -64,8 +63,8 @@ static int need_bool(const cJSON *o, const char *key, struct err *e)
 	return cJSON_IsBool(member(o, key)) ? 0 : err_fail(e, "%s: not true or false", key);
 }
 
-static int need_string(const cJSON *o, const char *where, const char *key, const char **out,
-		       struct err *e)
+int api_need_string(const cJSON *o, const char *where, const char *key, const char **out,
+		    struct err *e)
 {
 	const cJSON *v = member(o, key);
 
@@ -80,18 +79,19 @@ static int check_delivered(const cJSON *j, struct err *e)
 	const char *media = NULL, *currency = NULL;
 	const cJSON *fee;
 
-	if (need_string(j, "", "media", &media, e))
+	if (api_need_string(j, "", "media", &media, e))
 		return -1;
 	if (media_kind_parse(media) < 0)
 		return err_fail(e, "media: not audio-cd, data-cd or data-dvd");
-	if (need_int(j, "", "started_at", 0, NULL, e) || need_int(j, "", "finished_at", 0, NULL, e) ||
+	if (api_need_int(j, "", "started_at", 0, NULL, e) ||
+	    api_need_int(j, "", "finished_at", 0, NULL, e) ||
 	    need_bool(j, "verified", e) || need_bool(j, "erased", e))
 		return -1;
 	fee = member(j, "fee");
 	if (!cJSON_IsObject(fee))
 		return err_fail(e, "fee: missing or not an object");
-	if (need_int(fee, "fee.", "amount", 0, NULL, e) ||
-	    need_string(fee, "fee.", "currency", &currency, e))
+	if (api_need_int(fee, "fee.", "amount", 0, NULL, e) ||
+	    api_need_string(fee, "fee.", "currency", &currency, e))
 		return -1;
 	if (strlen(currency) != 3 || strspn(currency, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3)
 		return err_fail(e, "fee.currency: not 3 upper-case letters");
@@ -129,7 +129,7 @@ static int check_payment(const cJSON *j, const struct db_order *o, struct err *e
 		return 0;
 	if (!cJSON_IsObject(p))
 		return err_fail(e, "payment: not an object");
-	if (need_string(p, "payment.", "method", &method, e))
+	if (api_need_string(p, "payment.", "method", &method, e))
 		return -1;
 	if (strcmp(method, "prepaid") && strcmp(method, "register"))
 		return err_fail(e, "payment.method: not prepaid or register");
@@ -143,11 +143,12 @@ static int check_payment(const cJSON *j, const struct db_order *o, struct err *e
 		return err_fail(e, "payment.confirmed: not true or false");
 	if (cJSON_IsFalse(confirmed))
 		return 0; /* written before it was paid (pay_before_write = false) */
-	if (need_string(p, "payment.", "slip", &slip, e) || check_slip(slip, o->id, &slip_amount, e) ||
-	    need_int(p, "payment.", "amount", 1, &amount, e) ||
-	    need_string(p, "payment.", "currency", &currency, e) ||
-	    need_int(p, "payment.", "confirmed_at", 0, NULL, e) ||
-	    need_string(p, "payment.", "confirmed_by", &by, e))
+	if (api_need_string(p, "payment.", "slip", &slip, e) ||
+	    check_slip(slip, o->id, &slip_amount, e) ||
+	    api_need_int(p, "payment.", "amount", 1, &amount, e) ||
+	    api_need_string(p, "payment.", "currency", &currency, e) ||
+	    api_need_int(p, "payment.", "confirmed_at", 0, NULL, e) ||
+	    api_need_string(p, "payment.", "confirmed_by", &by, e))
 		return -1;
 	if (amount != slip_amount || (uint64_t)amount != o->price)
 		return err_fail(e, "payment.amount: %lld, the slip says %lld, the order costs %llu",
@@ -155,11 +156,16 @@ static int check_payment(const cJSON *j, const struct db_order *o, struct err *e
 				(unsigned long long)o->price);
 	if (strcmp(currency, "JPY"))
 		return err_fail(e, "payment.currency: not JPY");
-	if (!by[0] || strlen(by) > 32)
-		return err_fail(e, "payment.confirmed_by: not 1..32 bytes");
-	for (const char *c = by; *c; c++)
+	return api_check_name(by, "payment.confirmed_by", e);
+}
+
+int api_check_name(const char *name, const char *field, struct err *e)
+{
+	if (!name[0] || strlen(name) > 32)
+		return err_fail(e, "%s: not 1..32 bytes", field);
+	for (const char *c = name; *c; c++)
 		if ((unsigned char)*c < 0x20 || *c == 0x7f)
-			return err_fail(e, "payment.confirmed_by: holds a control character");
+			return err_fail(e, "%s: holds a control character", field);
 	return 0;
 }
 
@@ -171,12 +177,12 @@ static int check_report(const cJSON *j, struct report_fields *f, struct err *e)
 
 	if (!cJSON_IsObject(j))
 		return err_fail(e, "the report is not a JSON object");
-	if (need_string(j, "", "report_id", &id, e))
+	if (api_need_string(j, "", "report_id", &id, e))
 		return -1;
 	if (!layout_order_id_ok(id))
 		return err_fail(e, "report_id: not 1..64 of [A-Za-z0-9_-]");
 	snprintf(f->report_id, sizeof(f->report_id), "%s", id);
-	if (need_string(j, "", "kind", &kind, e))
+	if (api_need_string(j, "", "kind", &kind, e))
 		return -1;
 	f->kind = NULL;
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
@@ -184,17 +190,17 @@ static int check_report(const cJSON *j, struct report_fields *f, struct err *e)
 			f->kind = kinds[i];
 	if (!f->kind)
 		return err_fail(e, "kind: not one of received, delivered, failed, expired, cancelled");
-	if (need_int(j, "", "at", 0, &f->at, e))
+	if (api_need_int(j, "", "at", 0, &f->at, e))
 		return -1;
 	if (!strcmp(f->kind, "delivered"))
 		return check_delivered(j, e);
 	if (!strcmp(f->kind, "failed"))
-		return need_string(j, "", "reason", &reason, e);
+		return api_need_string(j, "", "reason", &reason, e);
 	return 0;
 }
 
 /* Parses under the env's lock (cJSON keeps its error position in a global). */
-static cJSON *parse(const struct api_conn *c, const char *body, size_t len)
+cJSON *api_json_parse(const struct api_conn *c, const char *body, size_t len)
 {
 	const char *end = NULL;
 	cJSON *j;
@@ -242,7 +248,7 @@ void api_post_report(struct api_conn *c, struct api_reply *r, const char *order_
 		api_reply_error(c, r, 404, NULL, "no order %s", order_id);
 		goto out_log;
 	}
-	j = parse(c, body, len);
+	j = api_json_parse(c, body, len);
 	if (!j) {
 		api_reply_error(c, r, 400, NULL, "the report is not one well-formed JSON document");
 		goto out_log;

@@ -180,13 +180,8 @@ CANCEL=$ORDER
 tenpo sync --config "$CONF2" >/dev/null 2>&1
 check "staff: one order failed, one ready" \
 	[ "$(state "$CONF2" "$FAILED")/$(state "$CONF2" "$CANCEL")" = failed/ready ]
-cat >"$WORK/staff.script" <<EOF
-wait attract 60
-hold staff-corner 3200
-wait staff-pin 120
-type 2468
-tap submit
-wait staff-menu 120
+staff_signin 2468 >"$WORK/staff.script"
+cat >>"$WORK/staff.script" <<EOF
 shot staff-menu
 tap staff-open staff-queue
 wait staff-queue 120

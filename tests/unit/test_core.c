@@ -494,8 +494,8 @@ static void awaiting_payment_survives_restart(void **state)
 	free(s);
 }
 
-/* Close of day: the totals in the staff view and the staff log, whether or
- * not a printer took the sheet. */
+/* Close of day: the totals in the staff view, the staff log and the report
+ * upstream, whether or not a printer took the sheet. */
 static void day_close_totals(void **state)
 {
 	struct fx *f = *state;
@@ -521,6 +521,12 @@ static void day_close_totals(void **state)
 	assert_non_null(strstr(s->staff.last_action, "0 discs"));
 	db = raw_open(f);
 	assert_int_equal(raw_int(db, "SELECT count(*) FROM staff_log WHERE action = 'day-close'"), 1);
+	/* its report upstream waits with it, by who closed; the paper's fate apart */
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM day_reports d JOIN staff_log l"
+				     " ON l.id = d.staff_log_id AND l.action = 'day-close'"
+				     " WHERE d.staff = 'staff' AND d.acked_at IS NULL"),
+			 1);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM staff_log WHERE action = 'day-print'"), 1);
 	sqlite3_close(db);
 	free(s);
 }

@@ -4,7 +4,9 @@
  * slip issued, confirmed once by a named staff member, refused when it is
  * unknown, expired, void or confirmed already, expired back to ready, voided
  * with its cancelled order — and the schema's move from version 3 (orders
- * and transitions rebuilt for the new state) keeping every row.  The slip
+ * and transitions rebuilt for the new state) keeping every row.  The close
+ * of day too: its totals, its report upstream (written with the staff log's
+ * row, its wire body) and the schema's move from version 4.  The slip
  * payload's parser (slip.c) is tested here too.
  */
 #include <setjmp.h>
@@ -476,6 +478,181 @@ static void day_totals_add_up(void **state)
 	assert_int_equal(store_day_totals(f->s, now, now, &d, &e), -1);
 }
 
+/* ---- the close of day's report upstream ------------------------------- */
+
+/* Closing the day: one report row with the staff log's row, one per close,
+ * the totals the screen shows, the orders written that day; kept across a
+ * reopen until acknowledged; refused for good, it is in the staff log. */
+static void day_close_queues_one_report(void **state)
+{
+	struct fx *f = *state;
+	int64_t now = time(NULL), from, to;
+	struct store_day_report r, r2, *p = NULL;
+	struct store_day d;
+	struct err e = { "" };
+	char day[11], want[64], text[256];
+	size_t n = 0;
+
+	make_ready(f, "W2", true);
+	write_disc(f, "W2", false);
+	make_ready(f, "W1", false);
+	write_disc(f, "W1", true);
+	make_ready(f, "R1", true); /* ready, not written: not covered */
+	report_day_window(now, &from, &to, day);
+	assert_true(from <= now && now < to);
+	assert_int_equal(to - from, 86400);
+	must(store_day_totals(f->s, from, to, &d, &e), &e, "totals");
+
+	must(store_day_close(f->s, 1001, day, from, to, "Sato", now, &r, &e), &e, "close");
+	snprintf(want, sizeof(want), "day-1001-%.4s%.2s%.2s-1", day, day + 5, day + 8);
+	assert_string_equal(r.id, want);
+	assert_int_equal(r.seq, 1);
+	assert_string_equal(r.staff, "Sato");
+	assert_memory_equal(&r.totals, &d, sizeof(d)); /* what the screen shows */
+	assert_int_equal(r.totals.discs_written, 2);
+	assert_int_equal(r.totals.fees_owed, 2 * PRICE);
+	assert_int_equal(r.order_count, 2);
+	assert_string_equal(r.orders[0], "W1");
+	assert_string_equal(r.orders[1], "W2");
+	/* the staff log's row and the report name each other */
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM staff_log WHERE action = 'day-close'"), 1);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM day_reports d JOIN staff_log l"
+				    " ON l.id = d.staff_log_id WHERE l.action = 'day-close'"),
+			 1);
+	raw_text(f, "SELECT result FROM staff_log WHERE action = 'day-close'", text, sizeof(text));
+	assert_non_null(strstr(text, want));
+	assert_non_null(strstr(text, "2 discs, 1 ruined"));
+
+	/* a second close the same day is a second report */
+	must(store_day_close(f->s, 1001, day, from, to, "", now + 1, &r2, &e), &e, "close 2");
+	assert_int_equal(r2.seq, 2);
+	assert_string_equal(r2.staff, "staff");
+	assert_string_not_equal(r2.id, r.id);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM day_reports"), 2);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM day_report_orders"), 4);
+	store_day_report_free(&r2);
+
+	/* they survive a reopen, as they were */
+	store_close(f->s);
+	f->s = NULL;
+	must(store_open(&f->s, f->path, &e), &e, "reopen");
+	must(store_day_reports_pending(f->s, now + 1, false, &p, &n, &e), &e, "pending");
+	assert_int_equal(n, 2);
+	assert_string_equal(p[0].id, r.id);
+	assert_memory_equal(&p[0].totals, &r.totals, sizeof(r.totals));
+	assert_int_equal(p[0].order_count, 2);
+	assert_string_equal(p[0].orders[1], "W2");
+	assert_false(p[0].acked);
+	store_day_reports_free(p, n);
+
+	/* acknowledged: never due again; refused for good: staff are told */
+	must(store_day_report_acked(f->s, r.id, &e), &e, "acked");
+	must(store_day_report_deferred(f->s, r2.id, STORE_REPORT_NEVER, "refused by the server: 409",
+				       &e),
+	     &e, "refused");
+	must(store_day_reports_pending(f->s, now + 86400, false, &p, &n, &e), &e, "due");
+	assert_int_equal(n, 0);
+	free(p);
+	must(store_day_reports_pending(f->s, 0, true, &p, &n, &e), &e, "all");
+	assert_int_equal(n, 1);
+	assert_int_equal(p[0].next_attempt_at, STORE_REPORT_NEVER);
+	assert_int_equal(p[0].attempts, 1);
+	store_day_reports_free(p, n);
+	raw_text(f, "SELECT result FROM staff_log WHERE action = 'day-report'", text, sizeof(text));
+	assert_non_null(strstr(text, "409"));
+	assert_int_equal(store_day_report_acked(f->s, "day-1-20000101-1", &e), -1);
+	/* refusals: a bad day, no shop */
+	assert_int_equal(store_day_close(f->s, 1001, "2026-1-1", from, to, "x", now, &r2, &e), -1);
+	assert_int_equal(store_day_close(f->s, 0, day, from, to, "x", now, &r2, &e), -1);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM day_reports"), 2);
+	must(store_integrity_check(f->s, &e), &e, "integrity");
+	/* the audit sees a report whose close is not in the staff log */
+	assert_int_equal(raw_exec(f, "INSERT INTO staff_log (at, action) VALUES (1, 'login');"
+				     " UPDATE day_reports SET staff_log_id ="
+				     " (SELECT max(id) FROM staff_log) WHERE seq = 1"),
+			 0);
+	assert_int_equal(store_integrity_check(f->s, &e), -1);
+	assert_non_null(strstr(e.msg, "has no day-close row"));
+	store_day_report_free(&r);
+}
+
+/* Neither the staff log's row nor the report is written without the other. */
+static void day_close_is_one_transaction(void **state)
+{
+	struct fx *f = *state;
+	int64_t now = time(NULL), from, to;
+	struct store_day_report r;
+	struct err e = { "" };
+	char day[11];
+
+	report_day_window(now, &from, &to, day);
+	assert_int_equal(raw_exec(f, "CREATE TRIGGER no_reports BEFORE INSERT ON day_report_orders"
+				     " BEGIN SELECT RAISE(ABORT, 'disk full'); END;"),
+			 0);
+	make_ready(f, "T1", true);
+	write_disc(f, "T1", false);
+	assert_int_equal(store_day_close(f->s, 1001, day, from, to, "Sato", now, &r, &e), -1);
+	assert_non_null(strstr(e.msg, "disk full"));
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM staff_log"), 0);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM day_reports"), 0);
+	assert_int_equal(raw_exec(f, "DROP TRIGGER no_reports;"
+				     " CREATE TRIGGER no_log BEFORE INSERT ON staff_log"
+				     " BEGIN SELECT RAISE(ABORT, 'log full'); END;"),
+			 0);
+	assert_int_equal(store_day_close(f->s, 1001, day, from, to, "Sato", now, &r, &e), -1);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM day_reports"), 0);
+	assert_int_equal(raw_exec(f, "DROP TRIGGER no_log"), 0);
+	must(store_day_close(f->s, 1001, day, from, to, "Sato", now, &r, &e), &e, "close");
+	assert_int_equal(r.seq, 1);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM day_report_orders"), 1);
+	store_day_report_free(&r);
+}
+
+/* The wire body: every field PROTOCOL.md names, with its type, and the
+ * same bytes for the same report. */
+static void day_report_body(void **state)
+{
+	char orders[2][ORDER_ID_MAX + 1] = { "K7Q2M9X4P1", "Z0Y9X8W7V6" };
+	struct store_day_report r = {
+		.id = "day-1001-20261204-1", .shop = 1001, .day = "2026-12-04", .seq = 1,
+		.closed_at = 1796378400, .staff = "Sato",
+		.totals = { .from = 1796310000, .to = 1796396400, .discs_written = 2,
+			    .blanks_ruined = 1, .register_count = 1, .register_amount = 1200,
+			    .prepaid_count = 1, .prepaid_amount = 800, .fees_owed = 2000 },
+		.orders = orders, .order_count = 2,
+	};
+	char *body, *again;
+	int64_t from, to;
+	char day[11];
+
+	(void)state;
+	body = report_body_day(&r);
+	assert_non_null(body);
+	assert_string_equal(body,
+			    "{\"report_id\":\"day-1001-20261204-1\",\"shop\":1001,"
+			    "\"day\":\"2026-12-04\",\"from\":1796310000,\"to\":1796396400,"
+			    "\"closed_at\":1796378400,\"staff\":\"Sato\",\"discs_written\":2,"
+			    "\"blanks_ruined\":1,\"register\":{\"count\":1,\"amount\":1200},"
+			    "\"prepaid\":{\"count\":1,\"amount\":800},"
+			    "\"fees_owed\":{\"amount\":2000,\"currency\":\"JPY\"},"
+			    "\"order_count\":2,\"orders\":[\"K7Q2M9X4P1\",\"Z0Y9X8W7V6\"]}");
+	again = report_body_day(&r);
+	assert_string_equal(body, again);
+	free(again);
+	free(body);
+	r.order_count = 0;
+	body = report_body_day(&r);
+	assert_non_null(strstr(body, "\"order_count\":0,\"orders\":[]}"));
+	free(body);
+	/* 2026-12-04 00:00 JST is 2026-12-03 15:00 UTC */
+	report_day_window(1796378400, &from, &to, day);
+	assert_int_equal(from, 1796310000);
+	assert_int_equal(to, 1796396400);
+	assert_string_equal(day, "2026-12-04");
+	report_day_window(1796310000 - 1, &from, &to, day);
+	assert_string_equal(day, "2026-12-03");
+}
+
 /* The delivered report says how it was paid. */
 static void delivered_report_payment(void **state)
 {
@@ -667,6 +844,45 @@ static void v3_file_migrates_whole(void **state)
 	assert_true(get(f, "V-ready").paid);
 }
 
+/* ---- from schema version 4 ---------------------------------------------- */
+
+static void v4_file_migrates_whole(void **state)
+{
+	struct fx *f = *state;
+	int64_t now = time(NULL), from, to;
+	struct store_day_report r;
+	struct err e = { "" };
+	char before[4096], after[4096], day[11];
+
+	must(store_create_version(f->path, 4, &e), &e, "v4");
+	assert_int_equal(raw_int(f, "PRAGMA user_version"), 4);
+	assert_int_equal(raw_exec(f, V3_ROWS), 0);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM sqlite_schema WHERE name = 'day_reports'"),
+			 0);
+	raw_text(f, DUMP, before, sizeof(before));
+	assert_true(strlen(before) > 200);
+
+	must(store_open(&f->s, f->path, &e), &e, "open v4");
+	assert_int_equal(raw_int(f, "PRAGMA user_version"), 5);
+	raw_text(f, DUMP, after, sizeof(after));
+	assert_string_equal(before, after);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM sqlite_schema WHERE name IN"
+				    " ('day_reports', 'day_report_orders', 'day_reports_pending',"
+				    " 'day_reports_no_delete')"),
+			 4);
+	must(store_integrity_check(f->s, &e), &e, "integrity");
+	/* the close of day works on the migrated file, and its rows are kept */
+	report_day_window(now, &from, &to, day);
+	must(store_day_close(f->s, 1001, day, from, to, "Sato", now, &r, &e), &e, "close");
+	store_day_report_free(&r);
+	assert_int_not_equal(raw_exec(f, "DELETE FROM day_reports"), 0);
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+	store_close(f->s);
+	f->s = NULL;
+	must(store_open(&f->s, f->path, &e), &e, "reopen");
+	assert_int_equal(raw_int(f, "SELECT count(*) FROM day_reports"), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -678,6 +894,10 @@ int main(void)
 		cmocka_unit_test(delivered_report_payment),
 		cmocka_unit_test_setup_teardown(day_totals_add_up, setup, teardown),
 		cmocka_unit_test_setup_teardown(v3_file_migrates_whole, setup_empty, teardown),
+		cmocka_unit_test_setup_teardown(day_close_queues_one_report, setup, teardown),
+		cmocka_unit_test_setup_teardown(day_close_is_one_transaction, setup, teardown),
+		cmocka_unit_test(day_report_body),
+		cmocka_unit_test_setup_teardown(v4_file_migrates_whole, setup_empty, teardown),
 	};
 
 	return cmocka_run_group_tests_name("payment", tests, NULL, NULL);

@@ -146,11 +146,14 @@ static uint32_t get_bits(const uint8_t *bits, unsigned *at, unsigned n)
 int wm_payload_pack(const struct wm_payload *p, uint8_t bits[WM_PAYLOAD_BITS],
 		    struct err *e)
 {
-	unsigned at = 0;
+	unsigned at = 0, version = p->version ? p->version : WM_VERSION;
 
 	if (p->shop > 0xFFFFFFu)
 		return err_fail(e, "watermark: shop ID %u does not fit 24 bits", (unsigned)p->shop);
-	put_bits(bits, &at, WM_VERSION, 4);
+	if (version < WM_VERSION_MIN || version > WM_VERSION)
+		return err_fail(e, "watermark: payload version %u (this codec writes %u to %u)",
+				version, WM_VERSION_MIN, WM_VERSION);
+	put_bits(bits, &at, version, 4);
 	put_bits(bits, &at, p->content_server, 16);
 	put_bits(bits, &at, p->delivery_server, 16);
 	put_bits(bits, &at, p->user, 32);
@@ -168,9 +171,10 @@ int wm_payload_unpack(const uint8_t bits[WM_PAYLOAD_BITS], struct wm_payload *p,
 		return err_fail(e, "watermark payload: CRC mismatch");
 	at = 0;
 	version = get_bits(bits, &at, 4);
-	if (version != WM_VERSION)
-		return err_fail(e, "watermark payload: version %u, expected %u", version,
-				WM_VERSION);
+	if (version < WM_VERSION_MIN || version > WM_VERSION)
+		return err_fail(e, "watermark payload: version %u, this codec reads %u to %u",
+				version, WM_VERSION_MIN, WM_VERSION);
+	p->version = (uint8_t)version;
 	p->content_server = (uint16_t)get_bits(bits, &at, 16);
 	p->delivery_server = (uint16_t)get_bits(bits, &at, 16);
 	p->user = get_bits(bits, &at, 32);

@@ -19,11 +19,17 @@
 #include "wm_layout.h"
 #include "wm_wav.h"
 
-#ifndef STRENGTH
-#define STRENGTH 0.7f       /* amplitude multiple of the masking threshold */
+/* Per format version: STRENGTH is the amplitude multiple of the masking
+ * threshold, D_MAX the largest relative change of a band's amplitude.  v1
+ * is today's mark (orders marked before the upgrade), still made so that
+ * the reader of v1 can be tested; v2 is the quieter one (watermark.c). */
+#define V1_STRENGTH 0.7f
+#define V1_D_MAX 0.2f
+#ifndef V2_STRENGTH
+#define V2_STRENGTH 0.7f
 #endif
-#ifndef D_MAX
-#define D_MAX 0.2f          /* largest relative change of a band's amplitude */
+#ifndef V2_D_MAX
+#define V2_D_MAX 0.2f
 #endif
 #define TRANSIENT_NOISE 0.03 /* noise power before an onset, relative to the signal there */
 #define SEGMENTS 8           /* of a frame, for the transient check */
@@ -40,6 +46,7 @@ struct embedder {
 	float pow[WM_N / 2 + 1], maskv[WM_N / 2 + 1], gain[WM_N / 2 + 1];
 	float buf[WM_N + 2], mono[WM_N];
 	int8_t sign[WM_TILES_MAX];
+	float strength, dmax; /* the version's */
 };
 
 static void embedder_free(struct embedder *m)
@@ -78,6 +85,13 @@ static struct embedder *embedder_new(const struct wm_key *k, const struct wm_pay
 		err_fail(e, "out of memory");
 		goto out_free;
 	}
+	if (p->version == 1) {
+		m->strength = V1_STRENGTH;
+		m->dmax = V1_D_MAX;
+	} else {
+		m->strength = V2_STRENGTH;
+		m->dmax = V2_D_MAX;
+	}
 	wm_window_sqrt_hann(m->win, WM_N);
 	wm_layout_build(m->layout, k);
 	if (wm_layout_encode(m->layout, p, coded, e))
@@ -102,7 +116,7 @@ static float sample_get(enum wm_pcm_kind kind, const void *data, size_t i)
 }
 
 /* Largest d the frame allows before an onset (see the design above). */
-static float transient_cap(const float *mono)
+static float transient_cap(const float *mono, float dmax)
 {
 	double seg[SEGMENTS], total = 0.0, before = 0.0;
 	unsigned peak = 0, len = WM_N / SEGMENTS;
@@ -118,12 +132,12 @@ static float transient_cap(const float *mono)
 			peak = q;
 	}
 	if (!peak || total <= 0.0)
-		return D_MAX;
+		return dmax;
 	for (unsigned q = 0; q < peak; q++)
 		before += seg[q];
 	before /= peak;
 	if (seg[peak] < ONSET_RATIO * before)
-		return D_MAX; /* no onset: nothing to smear into */
+		return dmax; /* no onset: nothing to smear into */
 	total /= SEGMENTS;
 	return (float)sqrt(TRANSIENT_NOISE * before / total);
 }
@@ -162,9 +176,9 @@ static void embed_frame(struct embedder *m, enum wm_pcm_kind kind, const void *d
 				     (float)channels;
 	}
 	wm_mask_compute(&m->mask, m->pow, m->maskv, m->scratch);
-	cap = transient_cap(m->mono);
+	cap = transient_cap(m->mono, m->dmax);
 	tot->frames++;
-	if (cap < D_MAX)
+	if (cap < m->dmax)
 		tot->transient++;
 	memset(m->gain, 0, sizeof(m->gain));
 	for (unsigned b = 0; b < l->bands; b++) {
@@ -177,11 +191,11 @@ static void embed_frame(struct embedder *m, enum wm_pcm_kind kind, const void *d
 		}
 		if (en <= 1e-12)
 			continue;
-		d = STRENGTH * (float)sqrt(mk / en);
-		if (d < D_MAX && d < cap)
+		d = m->strength * (float)sqrt(mk / en);
+		if (d < m->dmax && d < cap)
 			tot->masked++;
-		if (d > D_MAX)
-			d = D_MAX;
+		if (d > m->dmax)
+			d = m->dmax;
 		if (d > cap)
 			d = cap;
 		tot->tiles++;

@@ -165,9 +165,12 @@ static int cmd_embed(const struct wm_key *k, const char *ids, unsigned version, 
 	p.version = (uint8_t)version;
 	if (wm_embed_wav_file(in, out, k, &p, &st, &e))
 		return fail(e.msg);
-	printf("embedded format v%u in %.1f s of audio (%u full periods): SNR %.1f dB, mean band "
+	printf("embedded format v%u", version);
+	if (st.level)
+		printf(" at level %u", st.level);
+	printf(" in %.1f s of audio (%u full periods): SNR %.1f dB, mean band "
 	       "change %.2f dB, clipped samples %zu\n",
-	       version, st.seconds, st.blocks, st.snr_db, st.mean_gain_db, st.clipped);
+	       st.seconds, st.blocks, st.snr_db, st.mean_gain_db, st.clipped);
 	return 0;
 }
 

@@ -98,6 +98,8 @@ struct wm_embed_stats {
 	double transient_pct; /* frames whose strength a transient lowered */
 	size_t clipped;       /* samples held at full scale */
 	unsigned blocks;      /* complete payload periods embedded */
+	unsigned version;     /* the format made */
+	unsigned level;       /* v2: the strength level used, 1 (quietest) to 4 */
 };
 
 /*

@@ -509,6 +509,29 @@ static void v1_and_v2_marks_read(void **state)
 	assert_ids(&r.payload, &ALICE);
 	assert_int_equal(r.payload.version, 2);
 	assert_true(r.data_ratio > 0.7);
+	print_message("sparse music: v2 at level %u\n", s2.level);
+	assert_int_equal(s1.version, 1);
+	assert_int_equal(s2.version, 2);
+	free(y1);
+	free(y2);
+	/* dense music (the notes under a bed of noise) carries the mark at a
+	 * lower level: v2 is then clearly quieter than v1, and still reads */
+	{
+		struct rng g = { 99 };
+
+		for (size_t i = 0; i < frames * 2; i++)
+			x[i] = 0.5f * x[i] + 0.05f * (float)(rng_unit(&g) - 0.5);
+	}
+	y1 = marked_copy(x, frames, 2, 44100, &k, &p1, &s1);
+	y2 = marked_copy(x, frames, 2, 44100, &k, &p0, &s2);
+	print_message("dense music: v2 at level %u, SNR %.1f dB (v1 %.1f dB)\n", s2.level,
+		      s2.snr_db, s1.snr_db);
+	assert_true(s2.level < 4);
+	assert_true(s2.snr_db > s1.snr_db + 3.0);
+	assert_int_equal(detect(&k, y2, frames, 2, 44100, &r), WM_FOUND);
+	assert_ids(&r.payload, &ALICE);
+	assert_int_equal(r.payload.version, 2);
+	assert_true(r.confidence >= 0.72);
 	free(x);
 	free(y1);
 	free(y2);

@@ -7,7 +7,8 @@
 #   make check      deps, sanitizer (ASan+UBSan) build into build/san/, the
 #                   fuzzers, then every test (tests/run.sh)
 #   make bench      deps, release build, the benchmarks against xorriso and curl
-#   make bench-wm   deps (and the codecs), the watermark against them
+#   make bench-wm   deps (and the codecs), the watermark against them; PEAQ
+#                   figures when a `peaq` program (GstPEAQ) is on PATH
 #   make fuzz       deps, libFuzzer targets into build/fuzz/ (clang)
 #   make deps       installs the Debian packages the build and tests need
 #   make check-fresh  the README's two commands in a fresh Debian 12 root

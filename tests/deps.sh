@@ -21,8 +21,11 @@ libusb-1.0-0-dev libqrencode-dev libpng-dev libfreetype-dev zbar-tools libsndfil
 # the commands tests/ and the Makefile call beyond POSIX sh and coreutils
 TOOLS="make cc clang ar nm pkg-config sqlite3 xorriso cd-info curl openssl python3 file
 nginx timeout find cmp awk sed grep mount umount lsns zbarimg"
-# codecs and real music for the watermark's robustness benchmark (make bench-wm)
-[ "${1:-}" = bench ] && PKGS="$PKGS lame vorbis-tools sox drascula-music asc-music"
+# codecs (MP3, Vorbis, Opus, AAC through ffmpeg) and real music (three games' soundtracks)
+# for the watermark's benchmark (make bench-wm); its PEAQ figures need a `peaq`
+# program (GstPEAQ), which Debian does not package: without it they are left out
+[ "${1:-}" = bench ] && PKGS="$PKGS lame vorbis-tools sox opus-tools ffmpeg drascula-music asc-music
+wesnoth-1.16-music"
 # the appliance image (mmdebstrap, partitions without mounting, SYSLINUX) and QEMU
 [ "${1:-}" = image ] && PKGS="$PKGS mmdebstrap fdisk dosfstools mtools syslinux syslinux-common
 qemu-system-x86 qemu-utils socat"

@@ -2,14 +2,17 @@
 /*
  * tenpo-wm: the watermark's command line — a thin layer over watermark.h.
  *
- *   tenpo-wm embed   --key K --ids user=U,shop=S,ds=D,cs=C IN.wav OUT.wav
+ *   tenpo-wm embed   --key K --ids user=U,shop=S,ds=D,cs=C [--format 1|2] IN.wav OUT.wav
  *   tenpo-wm detect  --key K FILE
  *   tenpo-wm trace   --key K --db SERVER_DB FILE
  *   tenpo-wm compare ORIGINAL.wav MARKED.wav
  *
  * K is 64 hex digits (the key itself) or a passphrase; --key-file F reads
  * it from the first line of F instead, which keeps it out of `ps`.  FILE
- * is anything libsndfile decodes: WAV, FLAC, Ogg Vorbis, MP3.
+ * is anything libsndfile decodes: WAV, FLAC, Ogg Vorbis, MP3.  embed makes
+ * the current format (v2) unless --format 1 asks for the old, louder one
+ * (for tests of the reader and the bench's comparison); detect reads both
+ * and prints which it found.
  *
  * trace reads the reference delivery server's database through its read
  * API (tests/delivery-server/db.h: db_open_file_readonly, db_orders_of),
@@ -37,7 +40,8 @@ enum { EXIT_USAGE = 2, EXIT_NO_MARK = 3, EXIT_CONFLICT = 4 };
 
 static void usage(FILE *f)
 {
-	fputs("usage: tenpo-wm embed   --key K --ids user=U,shop=S,ds=D,cs=C IN.wav OUT.wav\n"
+	fputs("usage: tenpo-wm embed   --key K --ids user=U,shop=S,ds=D,cs=C [--format 1|2] "
+	      "IN.wav OUT.wav\n"
 	      "       tenpo-wm detect  --key K FILE\n"
 	      "       tenpo-wm trace   --key K --db SERVER_DB FILE\n"
 	      "       tenpo-wm compare ORIGINAL.wav MARKED.wav\n"
@@ -131,6 +135,7 @@ static int report(const char *path, const struct wm_result *r)
 		       "speed %.4f, marked at %u Hz, %u periods read, first at %.2f s\n",
 		       r->confidence, r->bit_errors, r->coded_bits, r->sync_score, r->speed,
 		       r->marked_rate, r->periods, r->offset_seconds);
+		printf("format v%u\n", r->payload.version);
 		return 0;
 	case WM_CONFLICT:
 		printf("conflicting watermarks: this copy carries marks of different payloads "
@@ -148,16 +153,23 @@ static int report(const char *path, const struct wm_result *r)
 	return EXIT_NO_MARK;
 }
 
-static int cmd_embed(const struct wm_key *k, const char *ids, const char *in, const char *out)
+static int cmd_embed(const struct wm_key *k, const char *ids, unsigned version, const char *in,
+		     const char *out)
 {
 	struct wm_embed_stats st;
 	struct wm_payload p;
 	struct err e;
 
-	if (parse_ids(ids, &p, &e) || wm_embed_wav_file(in, out, k, &p, &st, &e))
+	if (parse_ids(ids, &p, &e))
 		return fail(e.msg);
-	printf("embedded in %.1f s of audio (%u full periods): SNR %.1f dB, mean band change "
-	       "%.2f dB, clipped samples %zu\n",
+	p.version = (uint8_t)version;
+	if (wm_embed_wav_file(in, out, k, &p, &st, &e))
+		return fail(e.msg);
+	printf("embedded format v%u", version);
+	if (st.level)
+		printf(" at level %u", st.level);
+	printf(" in %.1f s of audio (%u full periods): SNR %.1f dB, mean band "
+	       "change %.2f dB, clipped samples %zu\n",
 	       st.seconds, st.blocks, st.snr_db, st.mean_gain_db, st.clipped);
 	return 0;
 }
@@ -308,12 +320,14 @@ int main(int argc, char **argv)
 		{ "key-file", required_argument, NULL, 'K' },
 		{ "ids", required_argument, NULL, 'i' },
 		{ "db", required_argument, NULL, 'd' },
+		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *key_text = NULL, *key_file = NULL, *ids = NULL, *db = NULL, *cmd;
 	struct wm_key key;
 	struct err e;
+	unsigned version = WM_VERSION;
 	int c;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -330,6 +344,13 @@ int main(int argc, char **argv)
 		case 'd':
 			db = optarg;
 			break;
+		case 'f':
+			if (!strcmp(optarg, "1") || !strcmp(optarg, "2")) {
+				version = (unsigned)(optarg[0] - '0');
+				break;
+			}
+			fprintf(stderr, "tenpo-wm: --format %s: 1 or 2\n", optarg);
+			return EXIT_USAGE;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -357,7 +378,7 @@ int main(int argc, char **argv)
 	if (key_file ? wm_key_load_file(&key, key_file, &e) : wm_key_from_text(&key, key_text, &e))
 		return fail(e.msg);
 	if (!strcmp(cmd, "embed") && ids && argc - optind == 2)
-		return cmd_embed(&key, ids, argv[optind], argv[optind + 1]);
+		return cmd_embed(&key, ids, version, argv[optind], argv[optind + 1]);
 	if (!strcmp(cmd, "detect") && argc - optind == 1)
 		return cmd_detect(&key, argv[optind]);
 	if (!strcmp(cmd, "trace") && db && argc - optind == 1)

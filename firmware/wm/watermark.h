@@ -34,7 +34,14 @@
 
 #include "err.h"
 
-#define WM_VERSION 1
+/* The payload format's version: the embedder writes WM_VERSION, the
+ * detector reads WM_VERSION_MIN..WM_VERSION.  Both versions have the same
+ * bits, code and tile layout; they differ in how strongly the embedder
+ * marks (v1: up to ±1.6 dB per tile; v2: quieter, see watermark.c), so the
+ * version says which embedder made a copy.  Copies marked v1 before an
+ * upgrade (orders in flight) still read. */
+#define WM_VERSION 2
+#define WM_VERSION_MIN 1
 #define WM_KEY_LEN 32
 #define WM_PAYLOAD_BITS 116
 
@@ -64,16 +71,22 @@ struct wm_payload {
 	uint16_t delivery_server;
 	uint32_t user;
 	uint32_t shop; /* 24 bits */
+	/* the format version: 0 when packing or embedding means WM_VERSION;
+	 * unpacking and detection set the version read.  Not an ID:
+	 * wm_payload_equal ignores it. */
+	uint8_t version;
 };
 
 bool wm_payload_equal(const struct wm_payload *a, const struct wm_payload *b);
 
-/* Packs version, IDs and CRC into bits (one per byte, most significant
- * first); refuses a shop ID wider than 24 bits. */
+/* Packs version (p->version, or WM_VERSION when 0), IDs and CRC into bits
+ * (one per byte, most significant first); refuses a shop ID wider than 24
+ * bits and a version outside WM_VERSION_MIN..WM_VERSION. */
 int wm_payload_pack(const struct wm_payload *p, uint8_t bits[WM_PAYLOAD_BITS],
 		    struct err *e);
 
-/* Checks the CRC and the version, then unpacks the IDs. */
+/* Checks the CRC and the version (WM_VERSION_MIN..WM_VERSION), then
+ * unpacks the IDs and the version. */
 int wm_payload_unpack(const uint8_t bits[WM_PAYLOAD_BITS], struct wm_payload *p,
 		      struct err *e);
 
@@ -85,10 +98,13 @@ struct wm_embed_stats {
 	double transient_pct; /* frames whose strength a transient lowered */
 	size_t clipped;       /* samples held at full scale */
 	unsigned blocks;      /* complete payload periods embedded */
+	unsigned version;     /* the format made */
+	unsigned level;       /* v2: the strength level used, 1 (quietest) to 4 */
 };
 
 /*
- * Embeds p into pcm (in place) under k.  rate: 44100 or 48000; channels: 1
+ * Embeds p into pcm (in place) under k, as version p->version (0: the
+ * current WM_VERSION; 1 is still made, for tests of the reader).  rate: 44100 or 48000; channels: 1
  * or 2; at least one FFT frame (1024 samples) of audio.  Every channel gets
  * the same spectral gain, so the stereo image is untouched.  stats may be
  * NULL.  The int16 variant clips to full scale and counts what it clipped.
@@ -109,7 +125,8 @@ const char *wm_status_name(enum wm_status s); /* "not found", "found", "conflict
 
 struct wm_result {
 	enum wm_status status;
-	struct wm_payload payload;   /* WM_FOUND: the IDs */
+	struct wm_payload payload;   /* WM_FOUND: the IDs, and in .version the
+				      * format version read (1 or 2) */
 	/* WM_CONFLICT: the payloads that could be read (0, 1 or 2 of them);
 	 * none of them alone is the answer */
 	unsigned candidates;

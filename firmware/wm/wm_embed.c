@@ -19,12 +19,32 @@
 #include "wm_layout.h"
 #include "wm_wav.h"
 
-#ifndef STRENGTH
-#define STRENGTH 0.7f       /* amplitude multiple of the masking threshold */
+/* Per format version: STRENGTH is the amplitude multiple of the masking
+ * threshold, D_MAX the largest relative change of a band's amplitude.  v1
+ * is the old mark (orders marked before the upgrade), still made so that
+ * the reader of v1 can be tested.  v2 marks at the lowest of its levels
+ * whose copy reads back with SELF_CHECK_CONF from a 30 s excerpt (see
+ * embed_pcm): quiet where the music carries the mark easily, as strong as
+ * v1 only where it does not (sparse, synthetic music). */
+#define V1_STRENGTH 0.7f
+#define V1_D_MAX 0.2f
+static const struct {
+	float strength, dmax;
+} V2_LEVELS[] = {
+#ifdef V2_STRENGTH /* the bench's trade-off: one fixed level */
+	{ V2_STRENGTH, V2_D_MAX },
+#else
+	{ 0.35f, 0.09f }, /* ±0.75 dB */
+	{ 0.42f, 0.105f }, /* ±0.87 dB */
+	{ 0.5f, 0.13f },  /* ±1.1 dB */
+	{ 0.7f, 0.2f },   /* v1's ±1.6 dB */
 #endif
-#ifndef D_MAX
-#define D_MAX 0.2f          /* largest relative change of a band's amplitude */
+};
+#define V2_NLEVELS (sizeof(V2_LEVELS) / sizeof(V2_LEVELS[0]))
+#ifndef SELF_CHECK_CONF
+#define SELF_CHECK_CONF 0.72 /* least confidence of the self-check's read */
 #endif
+#define SELF_CHECK_SECONDS 30.0
 #define TRANSIENT_NOISE 0.03 /* noise power before an onset, relative to the signal there */
 #define SEGMENTS 8           /* of a frame, for the transient check */
 #define ONSET_RATIO 8.0      /* a segment 9 dB above those before it is an onset */
@@ -40,6 +60,7 @@ struct embedder {
 	float pow[WM_N / 2 + 1], maskv[WM_N / 2 + 1], gain[WM_N / 2 + 1];
 	float buf[WM_N + 2], mono[WM_N];
 	int8_t sign[WM_TILES_MAX];
+	float strength, dmax; /* the version's */
 };
 
 static void embedder_free(struct embedder *m)
@@ -56,7 +77,8 @@ static void embedder_free(struct embedder *m)
 }
 
 static struct embedder *embedder_new(const struct wm_key *k, const struct wm_payload *p,
-				     unsigned channels, unsigned rate, struct err *e)
+				     unsigned channels, unsigned rate, float strength, float dmax,
+				     struct err *e)
 {
 	uint8_t coded[WM_CODED_BITS];
 	struct embedder *m = calloc(1, sizeof(*m));
@@ -78,6 +100,8 @@ static struct embedder *embedder_new(const struct wm_key *k, const struct wm_pay
 		err_fail(e, "out of memory");
 		goto out_free;
 	}
+	m->strength = strength;
+	m->dmax = dmax;
 	wm_window_sqrt_hann(m->win, WM_N);
 	wm_layout_build(m->layout, k);
 	if (wm_layout_encode(m->layout, p, coded, e))
@@ -102,7 +126,7 @@ static float sample_get(enum wm_pcm_kind kind, const void *data, size_t i)
 }
 
 /* Largest d the frame allows before an onset (see the design above). */
-static float transient_cap(const float *mono)
+static float transient_cap(const float *mono, float dmax)
 {
 	double seg[SEGMENTS], total = 0.0, before = 0.0;
 	unsigned peak = 0, len = WM_N / SEGMENTS;
@@ -118,12 +142,12 @@ static float transient_cap(const float *mono)
 			peak = q;
 	}
 	if (!peak || total <= 0.0)
-		return D_MAX;
+		return dmax;
 	for (unsigned q = 0; q < peak; q++)
 		before += seg[q];
 	before /= peak;
 	if (seg[peak] < ONSET_RATIO * before)
-		return D_MAX; /* no onset: nothing to smear into */
+		return dmax; /* no onset: nothing to smear into */
 	total /= SEGMENTS;
 	return (float)sqrt(TRANSIENT_NOISE * before / total);
 }
@@ -162,9 +186,9 @@ static void embed_frame(struct embedder *m, enum wm_pcm_kind kind, const void *d
 				     (float)channels;
 	}
 	wm_mask_compute(&m->mask, m->pow, m->maskv, m->scratch);
-	cap = transient_cap(m->mono);
+	cap = transient_cap(m->mono, m->dmax);
 	tot->frames++;
-	if (cap < D_MAX)
+	if (cap < m->dmax)
 		tot->transient++;
 	memset(m->gain, 0, sizeof(m->gain));
 	for (unsigned b = 0; b < l->bands; b++) {
@@ -177,11 +201,11 @@ static void embed_frame(struct embedder *m, enum wm_pcm_kind kind, const void *d
 		}
 		if (en <= 1e-12)
 			continue;
-		d = STRENGTH * (float)sqrt(mk / en);
-		if (d < D_MAX && d < cap)
+		d = m->strength * (float)sqrt(mk / en);
+		if (d < m->dmax && d < cap)
 			tot->masked++;
-		if (d > D_MAX)
-			d = D_MAX;
+		if (d > m->dmax)
+			d = m->dmax;
 		if (d > cap)
 			d = cap;
 		tot->tiles++;
@@ -260,13 +284,60 @@ static void embed_flush(struct embedder *m, enum wm_pcm_kind kind, void *data, s
 	}
 }
 
+/* One pass of the embedder at one strength. */
+static int embed_once(const struct wm_key *k, const struct wm_payload *p,
+		      enum wm_pcm_kind kind, void *data, size_t frames, unsigned channels,
+		      unsigned rate, float strength, float dmax, struct embed_totals *tot,
+		      struct err *e)
+{
+	struct embedder *m;
+	size_t hops;
+
+	memset(tot, 0, sizeof(*tot));
+	m = embedder_new(k, p, channels, rate, strength, dmax, e);
+	if (!m)
+		return -1;
+	hops = (frames + WM_HOP - 1) / WM_HOP;
+	for (size_t t = 0; t < hops; t++) {
+		embed_frame(m, kind, data, frames, channels, t * WM_HOP, t, tot);
+		embed_flush(m, kind, data, frames, channels, t * WM_HOP, tot);
+	}
+	embedder_free(m);
+	return 0;
+}
+
+/* Whether the marked copy gives p back, with SELF_CHECK_CONF, from its
+ * middle 30 s (all of it when shorter): -1 on no memory. */
+static int self_check(const struct wm_key *k, const struct wm_payload *p,
+		      enum wm_pcm_kind kind, const void *data, size_t frames, unsigned channels,
+		      unsigned rate)
+{
+	size_t len = (size_t)(SELF_CHECK_SECONDS * rate), from = 0;
+	size_t bytes = kind == WM_PCM_F32 ? sizeof(float) : sizeof(int16_t);
+	struct wm_result r;
+	struct wm_pcm v;
+	struct err e;
+
+	if (frames > len)
+		from = (frames - len) / 2;
+	else
+		len = frames;
+	v = (struct wm_pcm){ kind, (const uint8_t *)data + from * channels * bytes, len,
+			     channels };
+	if (wm_detect_pcm(k, &v, rate, &r, &e))
+		return strstr(e.msg, "memory") ? -1 : 0;
+	return r.status == WM_FOUND && wm_payload_equal(&r.payload, p) &&
+	       r.payload.version == 2 && r.confidence >= SELF_CHECK_CONF;
+}
+
 static int embed_pcm(const struct wm_key *k, const struct wm_payload *p,
 		     enum wm_pcm_kind kind, void *data, size_t frames, unsigned channels,
 		     unsigned rate, struct wm_embed_stats *stats, struct err *e)
 {
 	struct embed_totals tot = { 0 };
-	struct embedder *m;
-	size_t hops;
+	unsigned version = p->version ? p->version : WM_VERSION, level = 0;
+	size_t bytes = (kind == WM_PCM_F32 ? sizeof(float) : sizeof(int16_t)) * frames * channels;
+	void *orig = NULL;
 
 	if (stats)
 		memset(stats, 0, sizeof(*stats));
@@ -279,13 +350,39 @@ static int embed_pcm(const struct wm_key *k, const struct wm_payload *p,
 	if (!data || frames < WM_N)
 		return err_fail(e, "watermark: %zu samples is too short to mark (at least %u)",
 				frames, WM_N);
-	m = embedder_new(k, p, channels, rate, e);
-	if (!m)
-		return -1;
-	hops = (frames + WM_HOP - 1) / WM_HOP;
-	for (size_t t = 0; t < hops; t++) {
-		embed_frame(m, kind, data, frames, channels, t * WM_HOP, t, &tot);
-		embed_flush(m, kind, data, frames, channels, t * WM_HOP, &tot);
+	if (version == 1) {
+		if (embed_once(k, p, kind, data, frames, channels, rate, V1_STRENGTH, V1_D_MAX,
+			       &tot, e))
+			return -1;
+	} else {
+		/* too short to be read (WM_DETECT_MIN_SECONDS): the strongest level */
+		if ((double)frames / rate < WM_DETECT_MIN_SECONDS)
+			level = V2_NLEVELS - 1;
+		else if (V2_NLEVELS > 1 && !(orig = malloc(bytes)))
+			return err_fail(e, "out of memory");
+		if (orig)
+			memcpy(orig, data, bytes);
+		for (;; level++) {
+			int ok;
+
+			if (level && orig)
+				memcpy(data, orig, bytes);
+			if (embed_once(k, p, kind, data, frames, channels, rate,
+				       V2_LEVELS[level].strength, V2_LEVELS[level].dmax, &tot, e)) {
+				free(orig);
+				return -1;
+			}
+			if (level + 1 >= V2_NLEVELS)
+				break;
+			ok = self_check(k, p, kind, data, frames, channels, rate);
+			if (ok < 0) {
+				free(orig);
+				return err_fail(e, "out of memory");
+			}
+			if (ok)
+				break;
+		}
+		free(orig);
 	}
 	if (stats) {
 		stats->seconds = (double)frames / rate;
@@ -296,8 +393,9 @@ static int embed_pcm(const struct wm_key *k, const struct wm_payload *p,
 						  : 0.0;
 		stats->clipped = tot.clipped;
 		stats->blocks = (unsigned)(frames / WM_PERIOD_SAMPLES);
+		stats->version = version;
+		stats->level = version == 1 ? 0 : level + 1;
 	}
-	embedder_free(m);
 	return 0;
 }
 

@@ -63,6 +63,19 @@ for i in 0 3; do
 	check "detect: spooled track $((i + 1)) names this order's IDs" \
 		grep -q "^watermark: $IDS\$" "$WORK/detect"
 done
+check "detect: the server marks in format v2" grep -qx "format v2" "$WORK/detect"
+# a copy in today's format v1 (an order marked before an upgrade) still reads, as v1
+"$WM" embed --key-file "$KEY" --ids user=462,shop=1001,ds=7,cs=42 --format 1 \
+	"$DIR/catalog/yoake/01.wav" "$WORK/v1.wav" >"$WORK/embed-v1" 2>&1
+check "embed --format 1 says so" grep -q "^embedded format v1 " "$WORK/embed-v1"
+"$WM" detect --key-file "$SHOP/watermark.key" "$WORK/v1.wav" >"$WORK/detect-v1" 2>&1
+check "detect: a v1 copy names its IDs" \
+	grep -q "^watermark: user 462, shop 1001, delivery server 7, content server 42\$" \
+	"$WORK/detect-v1"
+check "detect: and says it is format v1" grep -qx "format v1" "$WORK/detect-v1"
+check_fails "embed --format 3 is refused" "format 3" \
+	"$WM" embed --key-file "$KEY" --ids user=1,shop=1,ds=1,cs=1 --format 3 \
+	"$DIR/catalog/yoake/01.wav" "$WORK/v3.wav"
 "$WM" trace --key-file "$KEY" --db "$DIR/server/server.db" "$SHOP/spool/$A/1.data" >"$WORK/trace" 2>&1
 check "trace: names the order, its user, shop and time" \
 	grep -q "^order $A: user 456, shop 1001, placed 20[0-9-]* [0-9:]* UTC, \"夜明けの歌\"" "$WORK/trace"

@@ -854,14 +854,24 @@ static bool contains(const uint8_t *b, size_t n, const char *s)
 /* usb = off (a kiosk set up without peripherals): the receipt is kept, and
  * neither the customer nor staff are told of a printer that is not meant to
  * be there. */
+/* The receipt the kiosk kept today for MINE (free it). */
+static uint8_t *kept_receipt(struct fx *f, size_t *len)
+{
+	char dir[CONFIG_PATH_MAX + 16];
+	uint8_t *bytes;
+	struct err e = { "" };
+
+	snprintf(dir, sizeof(dir), "%s/receipts", f->cfg.output);
+	must(receipts_load(dir, time(NULL), "MINE", "receipt", &bytes, len, &e), &e, "load");
+	return bytes;
+}
+
 static void receipt_kept_without_usb(void **state)
 {
 	struct fx *f = *state;
 	struct core_snapshot *s = malloc(sizeof(*s));
-	char dir[CONFIG_PATH_MAX + 16];
 	uint8_t *bytes;
 	size_t len;
-	struct err e = { "" };
 
 	assert_non_null(s);
 	f->cfg.usb = CONFIG_USB_OFF;
@@ -874,8 +884,7 @@ static void receipt_kept_without_usb(void **state)
 	assert_int_equal(s->stage, SESSION_DONE);
 	assert_false(s->periph.receipt_failed);
 	assert_false(s->periph.alert);
-	snprintf(dir, sizeof(dir), "%s/receipts", f->cfg.output);
-	must(receipts_load(dir, time(NULL), "MINE", "receipt", &bytes, &len, &e), &e, "load");
+	bytes = kept_receipt(f, &len);
 	assert_true(len > 0);
 	free(bytes);
 	free(s);
@@ -887,10 +896,8 @@ static void receipt_of_order_written_before_paid(void **state)
 {
 	struct fx *f = *state;
 	struct core_snapshot *s = malloc(sizeof(*s));
-	char dir[CONFIG_PATH_MAX + 16];
 	uint8_t *bytes;
 	size_t len;
-	struct err e = { "" };
 
 	assert_non_null(s);
 	f->cfg.usb = CONFIG_USB_OFF;
@@ -906,8 +913,7 @@ static void receipt_of_order_written_before_paid(void **state)
 	send(f, INTENT_STAFF_SYNC_NOW, NULL); /* refused: once it is, English is set */
 	wait_for(f, s, action_is, "refused");
 	write_done(f, "0123abcd4567ef890123abcd4567ef89");
-	snprintf(dir, sizeof(dir), "%s/receipts", f->cfg.output);
-	must(receipts_load(dir, time(NULL), "MINE", "receipt", &bytes, &len, &e), &e, "load");
+	bytes = kept_receipt(f, &len);
 	assert_true(contains(bytes, len, "NOT PAID: pay at the register"));
 	assert_false(contains(bytes, len, "Paid at the register"));
 	free(bytes);

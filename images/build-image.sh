@@ -120,6 +120,9 @@ done
 	echo "output         = /var/lib/tenpo/out"
 	echo "drive          = stdio:/dev/vdb"
 	echo "sync_interval_s = 10"
+	# a diagnostic image: TENPO_LOG_LEVEL=debug make image (the journal then
+	# has the UI's presses and releases, kinds and times only)
+	[ -z "${TENPO_LOG_LEVEL:-}" ] || echo "log_level      = $TENPO_LOG_LEVEL"
 	"$BUILD/tenpo" staff-pin --config "$SHOP/tenpo.conf" 2468
 } >"$ROOT/etc/tenpo/tenpo.conf"
 chown "0:$gid" "$ROOT/etc/tenpo/tenpo.conf"

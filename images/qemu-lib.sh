@@ -101,6 +101,45 @@ serial_lines() {
 	tr '\r' '\n' <"$WORK/serial.log" | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g'
 }
 
+# guest_file GUEST_PATH HOST_FILE: a guest file's bytes to the host, as
+# base64 on the serial console.  Under TCG the guest's UART now and then
+# doubles a character, so each line comes with its number and its cksum,
+# a line is kept from whichever try brought it whole, and the file is
+# checked against the guest's SHA-256; up to 4 tries, 0 when it matched
+guest_file() {
+	gf_dir="$WORK/guest_file.d"
+	rm -rf "$gf_dir" && mkdir -p "$gf_dir" || return 1
+	for gf_try in 1 2 3 4; do
+		gf_n=$(date +%s%N)
+		type_line "echo TENPO_F\"\"ILE_$gf_n; i=0; base64 -w 76 $1 | while read -r l; do i=\$((i + 1)); echo \"L\$i \$l \$(printf %s \"\$l\" | cksum | cut -d' ' -f1)\"; done; echo TENPO_S\"\"UM_$gf_n=\$(sha256sum <$1 | cut -c1-64)/\$(base64 -w 76 $1 | wc -l)"
+		# a marker spoilt on the way is waited for 2 minutes, not $PATIENCE s
+		gf_patience=$PATIENCE PATIENCE=120
+		wait_serial "^TENPO_SUM_$gf_n=[0-9a-f]+/[0-9]+\$"
+		gf_rc=$? PATIENCE=$gf_patience
+		[ "$gf_rc" -eq 0 ] || continue
+		gf_end=$(serial_lines | sed -n "s/^TENPO_SUM_$gf_n=//p" | tail -1)
+		serial_lines | sed -n "/^TENPO_FILE_$gf_n\$/,/^TENPO_SUM_$gf_n=/p" |
+			grep -E '^L[0-9]+ [A-Za-z0-9+/=]+ [0-9]+$' >"$gf_dir/try" || :
+		while read -r gf_k gf_l gf_c; do
+			[ "$(printf %s "$gf_l" | cksum | cut -d' ' -f1)" = "$gf_c" ] &&
+				printf '%s\n' "$gf_l" >"$gf_dir/${gf_k#L}"
+		done <"$gf_dir/try"
+		gf_i=1 gf_whole=1
+		: >"$2.b64"
+		while [ "$gf_i" -le "${gf_end#*/}" ]; do
+			[ -f "$gf_dir/$gf_i" ] || { gf_whole=0; break; }
+			cat "$gf_dir/$gf_i" >>"$2.b64"
+			gf_i=$((gf_i + 1))
+		done
+		if [ "$gf_whole" -eq 1 ]; then
+			base64 -d <"$2.b64" >"$2" 2>/dev/null &&
+				[ "$(sha256sum <"$2" | cut -c1-64)" = "${gf_end%/*}" ] && return 0
+		fi
+		echo "# $1: not all of it reached the host whole yet (try $gf_try)"
+	done
+	return 1
+}
+
 # wait_serial PATTERN: 0 when an extended regex PATTERN is in this boot's
 # serial log, 1 when patience ran out (the typed line's echo must not match
 # it: a marker holds what only the guest's shell expands)
@@ -136,7 +175,7 @@ guest_audit() {
 guest_state() {
 	gs_n=$(date +%s%N)
 	type_line "echo TENPO_ST\"\"ATE_$gs_n=\$(runuser -u tenpo -- tenpo show --config /etc/tenpo/tenpo.conf $1 | awk '\$1 == \"state\" { print \$2 }')"
-	wait_serial "^TENPO_STATE_$gs_n=[a-z]+\$" || return 1
+	wait_serial "^TENPO_STATE_$gs_n=[a-z-]+\$" || return 1 # awaiting-payment
 	serial_lines | sed -n "s/^TENPO_STATE_$gs_n=//p" | tail -1
 }
 
